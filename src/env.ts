@@ -1,0 +1,86 @@
+/**
+ * Reelfarm's configuration: one zod schema, read once, used by the web app, the worker and
+ * the scripts. A missing or malformed setting stops start-up with a message naming it.
+ * Every default is stated here; see the README's configuration table.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no"])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** PostgreSQL URL. Unset: an embedded PostgreSQL is started with its data in DATA_DIR/pg. */
+  DATABASE_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  /** Port of the embedded PostgreSQL (default 54329; ignored when DATABASE_URL is set). */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  /** Local state: embedded database, default storage root. Default ./.data */
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** Storage root for uploads, assets, cache clips and outputs. Default DATA_DIR/storage.
+   * Several worker hosts may share it over a network filesystem. */
+  STORAGE_DIR: z.string().min(1).optional(),
+  /** Web app port. Default 3000. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Public URL of the dashboard (links, cookies' Secure flag). Default http://localhost:PORT */
+  PUBLIC_URL: optionalUrl,
+  /** Secret for session signing. Unset: generated once and kept in DATA_DIR/auth-secret. */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Google Gemini API key. Unset: only local providers are used. */
+  GEMINI_API_KEY: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(10).optional()),
+  /** Base URL of the Gemini API (e.g. a fake one on 127.0.0.1 for tests and demos). */
+  GEMINI_BASE_URL: optionalUrl,
+  /** ffmpeg binary. Default: `ffmpeg` on PATH. */
+  FFMPEG_PATH: z.string().min(1).optional(),
+  /** Jobs one worker runs at once. Default 4 (asset jobs mostly wait on providers). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Renders (ffmpeg assemblies) one worker host runs at once. Default 1. */
+  WORKER_RENDER_SLOTS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Ken Burns cache size cap in bytes. Default 5 GiB. */
+  CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(5 * 1024 ** 3),
+  /** A worker host without a heartbeat for this long is offline and its jobs are released. Default 30 s. */
+  WORKER_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(5).default(30),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  CI: z.preprocess((v) => (v === "" ? undefined : v), bool.optional()),
+});
+
+export type Env = z.infer<typeof envSchema> & { STORAGE_DIR: string; DATA_DIR: string; PUBLIC_URL: string };
+
+export class EnvError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}\nSee the README's "Configuration" section.`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const DATA_DIR = path.resolve(e.DATA_DIR);
+  return {
+    ...e,
+    DATA_DIR,
+    STORAGE_DIR: path.resolve(e.STORAGE_DIR ?? path.join(DATA_DIR, "storage")),
+    PUBLIC_URL: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
