@@ -1,0 +1,128 @@
+/**
+ * H.264 encoders: what this ffmpeg lists, which of those actually work on this host, and the arguments for each.
+ * Listing is not working: GPU encoders are often listed but cannot open a device, so each candidate is
+ * test-encoded for a few frames before it is trusted.
+ */
+import { type EncoderId, encoderIds } from "./plan";
+import { runFfmpeg } from "./ffmpeg";
+
+/** Best first. libx264 is the fallback everywhere. */
+export const encoderPreference: readonly EncoderId[] = [
+  "h264_nvenc",
+  "h264_qsv",
+  "h264_videotoolbox",
+  "h264_vaapi",
+  "libx264",
+];
+
+/** Which of our candidate encoders appear in `ffmpeg -encoders` output (pure; testable with a fake list). */
+export function parseEncoderList(text: string): EncoderId[] {
+  const found = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    // e.g. " V....D libx264              libx264 H.264 / AVC / MPEG-4 AVC ... (codec h264)"
+    const m = /^\s*V[A-Z.]{5}\s+(\S+)\s/.exec(line);
+    if (m) found.add(m[1]!);
+  }
+  return encoderIds.filter((id) => found.has(id));
+}
+
+export type RenderPreset = "preview" | "final";
+
+export interface EncoderSettings {
+  id: EncoderId;
+  preset: RenderPreset;
+  /** Output options for the video stream (after -map). */
+  videoArgs: string[];
+  /** Filters appended to the video chain (e.g. hwupload for VAAPI); empty for software encoders. */
+  uploadFilter: string | null;
+  /** Input-side global options (e.g. the VAAPI device); placed before the first input. */
+  globalArgs: string[];
+}
+
+const exhaustive: { [k in EncoderId]: (p: RenderPreset) => Omit<EncoderSettings, "id" | "preset"> } = {
+  libx264: (p) => ({
+    videoArgs:
+      p === "final"
+        ? ["-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p", "-profile:v", "high"]
+        : ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-pix_fmt", "yuv420p"],
+    uploadFilter: null,
+    globalArgs: [],
+  }),
+  h264_nvenc: (p) => ({
+    videoArgs: ["-c:v", "h264_nvenc", "-preset", p === "final" ? "p5" : "p1", "-rc", "vbr", "-cq", p === "final" ? "23" : "28", "-b:v", "0", "-pix_fmt", "yuv420p"],
+    uploadFilter: null,
+    globalArgs: [],
+  }),
+  h264_qsv: (p) => ({
+    videoArgs: ["-c:v", "h264_qsv", "-preset", p === "final" ? "medium" : "veryfast", "-global_quality", p === "final" ? "23" : "28"],
+    uploadFilter: "format=nv12",
+    globalArgs: [],
+  }),
+  h264_videotoolbox: (p) => ({
+    videoArgs: ["-c:v", "h264_videotoolbox", "-q:v", p === "final" ? "65" : "50", "-pix_fmt", "yuv420p"],
+    uploadFilter: null,
+    globalArgs: [],
+  }),
+  h264_vaapi: (p) => ({
+    videoArgs: ["-c:v", "h264_vaapi", "-qp", p === "final" ? "22" : "28"],
+    uploadFilter: "format=nv12,hwupload",
+    globalArgs: ["-vaapi_device", "/dev/dri/renderD128"],
+  }),
+};
+
+export function encoderSettings(id: EncoderId, preset: RenderPreset): EncoderSettings {
+  return { id, preset, ...exhaustive[id](preset) };
+}
+
+/** Test-encode a few frames with one encoder; resolves true when ffmpeg succeeds. */
+export async function encoderWorks(id: EncoderId, signal?: AbortSignal): Promise<boolean> {
+  const s = encoderSettings(id, "preview");
+  const chain = ["format=yuv420p", s.uploadFilter].filter((x): x is string => x !== null).join(",");
+  try {
+    await runFfmpeg(
+      [
+        "-loglevel", "error",
+        ...s.globalArgs,
+        "-f", "lavfi", "-i", "testsrc2=size=256x256:rate=30:duration=0.2",
+        "-vf", chain,
+        ...s.videoArgs,
+        "-f", "null", "-",
+      ],
+      { signal },
+    );
+    return true;
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return false;
+  }
+}
+
+export interface EncoderDetection {
+  /** Candidates this ffmpeg lists. */
+  listed: EncoderId[];
+  /** Listed candidates whose test encode succeeded, best first. */
+  working: EncoderId[];
+  /** What renders should use. */
+  best: EncoderId;
+}
+
+let detected: Promise<EncoderDetection> | null = null;
+
+/** Detect once per process (call at worker start and record the result on the WorkerHost). */
+export function detectEncoders(opts: { signal?: AbortSignal; refresh?: boolean } = {}): Promise<EncoderDetection> {
+  if (!detected || opts.refresh) {
+    detected = (async () => {
+      const { stdout } = await runFfmpeg(["-hide_banner", "-encoders"], { raw: true, signal: opts.signal });
+      const listed = parseEncoderList(stdout);
+      const working: EncoderId[] = [];
+      for (const id of encoderPreference) {
+        if (listed.includes(id) && (await encoderWorks(id, opts.signal))) working.push(id);
+      }
+      return { listed, working, best: working[0] ?? "libx264" };
+    })();
+    detected.catch(() => {
+      detected = null;
+    });
+  }
+  return detected;
+}

@@ -1,0 +1,215 @@
+/**
+ * The assembly step as pure data: plan + resolved inputs -> ffmpeg argument array.
+ *
+ * Invariants:
+ * - Arguments are an array for spawn; nothing here is ever joined into a shell string.
+ * - No user text enters the filter graph. Captions arrive as an .ass file path; paths that do enter the graph
+ *   (the .ass file, the fonts dir) go through `escapeFilterValue`, and the caller also gives them plain names.
+ * - Every scene stream leaving its chain is W x H, SAR 1, yuv420p, time base 1/fps, and has exactly
+ *   `clipFrames` frames; the transitions below rely on it.
+ */
+import { type EncoderSettings } from "./encoders";
+import { perspectiveFilter } from "./kenburns";
+import { type KenBurns, type RenderPlan, type Transition, outputSize } from "./plan";
+import { type SceneSpan, type Timeline, buildTimeline } from "./timeline";
+
+/** A scene's visual after validation and caching. */
+export type ResolvedVisual =
+  /** A prerendered clip (e.g. a cached Ken Burns clip) at output size and fps with exactly clipFrames frames. */
+  | { kind: "clip"; path: string }
+  /** A still: decoded once, scaled to cover, Ken Burns applied in this graph. */
+  | { kind: "image"; path: string; motion: KenBurns; hasAlpha: boolean }
+  /** A video clip, trimmed or looped to the scene. */
+  | { kind: "video"; path: string; durationSec: number }
+  | { kind: "color"; color: string };
+
+export interface ResolvedInputs {
+  scenes: ResolvedVisual[];
+  /** Mixed, loudness-normalised audio covering the whole video (see audio.ts); null = silent track. */
+  audioPath: string | null;
+  /** .ass captions; null = none. */
+  assPath: string | null;
+  /** Extra fonts for libass (a repo folder); fontconfig's system fonts are always available. */
+  fontsDir?: string | null;
+  encoder: EncoderSettings;
+  outPath: string;
+  /** Container format for outPath (it may be a temp name without an extension). Default mp4. */
+  format?: string;
+}
+
+/**
+ * Escape a value for use as a filter option inside a filtergraph: first the option level (`\ ' :`), then the
+ * graph level (`\ ' [ ] , ;`). See "Notes on filtergraph escaping" in ffmpeg-filters(1).
+ */
+export function escapeFilterValue(value: string): string {
+  const optionLevel = value.replace(/[\\':]/g, (c) => `\\${c}`);
+  return optionLevel.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
+}
+
+/** Filter chain turning a still into `frames` frames at W x H (scale once, then loop, then motion). */
+export function stillChain(
+  input: string,
+  v: { motion: KenBurns; hasAlpha: boolean },
+  frames: number,
+  size: { width: number; height: number },
+  fps: number,
+): string {
+  const { width: W, height: H } = size;
+  const parts = [
+    // GIFs and other multi-frame images: only the first frame.
+    "trim=end_frame=1",
+    // Transparent PNGs: composite onto black rather than exposing the colour under alpha.
+    ...(v.hasAlpha ? ["format=gbrap", "premultiply=inplace=1"] : []),
+    `scale=${W}:${H}:force_original_aspect_ratio=increase:flags=lanczos`,
+    `crop=${W}:${H}`,
+    "setsar=1",
+    "format=yuv420p",
+    `loop=loop=${frames - 1}:size=1:start=0`,
+    `settb=1/${fps}`,
+    "setpts=N",
+  ];
+  if (v.motion.type !== "none") parts.push(perspectiveFilter(v.motion, frames, W, H));
+  return `[${input}]${parts.join(",")}`;
+}
+
+function sceneChain(
+  v: ResolvedVisual,
+  inputIndex: number | null,
+  span: SceneSpan,
+  size: { width: number; height: number },
+  fps: number,
+): string {
+  const { width: W, height: H } = size;
+  const n = span.clipFrames;
+  const norm = [`settb=1/${fps}`, "setpts=N"];
+  let chain: string;
+  switch (v.kind) {
+    case "clip":
+      chain = `[${inputIndex}:v]${["format=yuv420p", `trim=end_frame=${n}`, ...norm].join(",")}`;
+      break;
+    case "image":
+      chain = stillChain(`${inputIndex}:v`, v, n, size, fps);
+      break;
+    case "video":
+      chain = `[${inputIndex}:v]${[
+        `fps=${fps}`,
+        `scale=${W}:${H}:force_original_aspect_ratio=increase:flags=bicubic`,
+        `crop=${W}:${H}`,
+        "setsar=1",
+        "format=yuv420p",
+        `trim=end_frame=${n}`,
+        ...norm,
+      ].join(",")}`;
+      break;
+    case "color":
+      chain = `color=c=0x${v.color.slice(1)}:s=${W}x${H}:r=${fps},${["format=yuv420p", `trim=end_frame=${n}`, ...norm].join(",")}`;
+      break;
+  }
+  return chain;
+}
+
+const xfadeTransition: { [k in Transition["kind"]]: string } = {
+  cut: "fade",
+  flash: "fadewhite",
+  crossfade: "fade",
+  slide: "slideleft",
+};
+
+export interface AssemblyGraph {
+  inputs: string[];
+  filterComplex: string;
+  videoLabel: string;
+  timeline: Timeline;
+}
+
+/** Inputs and filter graph of the assembly (scenes -> transitions -> captions). */
+export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): AssemblyGraph {
+  const timeline = buildTimeline(plan);
+  const size = outputSize(plan.output);
+  const { fps } = timeline;
+  if (r.scenes.length !== plan.scenes.length) throw new Error("resolved scenes do not match the plan");
+  const inputs: string[] = [];
+  const chains: string[] = [];
+  r.scenes.forEach((v, i) => {
+    const span = timeline.scenes[i]!;
+    let idx: number | null = null;
+    const secs = (span.clipFrames / fps).toFixed(4);
+    if (v.kind === "image") {
+      idx = countInputs(inputs);
+      inputs.push("-framerate", String(fps), "-i", v.path);
+    } else if (v.kind === "clip") {
+      idx = countInputs(inputs);
+      inputs.push("-i", v.path);
+    } else if (v.kind === "video") {
+      idx = countInputs(inputs);
+      // Loop when the clip is shorter than the scene; -t bounds reading either way.
+      const loop = v.durationSec + 1e-3 < span.clipFrames / fps;
+      inputs.push(...(loop ? ["-stream_loop", "-1"] : []), "-t", secs, "-i", v.path);
+    }
+    chains.push(`${sceneChain(v, idx, span, size, fps)}[s${i}]`);
+  });
+
+  // Join scenes left to right: xfade for overlapping transitions, concat for cuts and flashes.
+  let cur = "s0";
+  let curFrames = timeline.scenes[0]!.clipFrames;
+  for (let i = 1; i < timeline.scenes.length; i++) {
+    const prev = timeline.scenes[i - 1]!;
+    const span = timeline.scenes[i]!;
+    const out = `j${i}`;
+    const tr = prev.outgoing;
+    if (tr && tr.overlapFrames > 0) {
+      const k = tr.overlapFrames;
+      const offset = ((curFrames - k) / fps).toFixed(6);
+      const duration = (k / fps).toFixed(6);
+      const transition = xfadeTransition[tr.kind];
+      chains.push(`[${cur}][s${i}]xfade=transition=${transition}:duration=${duration}:offset=${offset}[${out}]`);
+      curFrames += span.clipFrames - k;
+    } else {
+      chains.push(`[${cur}][s${i}]concat=n=2:v=1:a=0,settb=1/${fps}[${out}]`);
+      curFrames += span.clipFrames;
+    }
+    cur = out;
+  }
+
+  const post: string[] = [];
+  if (r.assPath) {
+    const opts = [`filename=${escapeFilterValue(r.assPath)}`];
+    if (r.fontsDir) opts.push(`fontsdir=${escapeFilterValue(r.fontsDir)}`);
+    post.push(`subtitles=${opts.join(":")}`);
+  }
+  if (r.encoder.uploadFilter) post.push(r.encoder.uploadFilter);
+  const videoLabel = "vout";
+  chains.push(`[${cur}]${post.length ? post.join(",") : "null"}[${videoLabel}]`);
+  return { inputs, filterComplex: chains.join(";\n"), videoLabel, timeline };
+}
+
+function countInputs(args: string[]): number {
+  return args.filter((a) => a === "-i").length;
+}
+
+/**
+ * The full ffmpeg argument array for the assembly: scene inputs, the audio input, the filter graph and the
+ * encoder/container options. Pure; the caller runs it with `runFfmpeg`.
+ */
+export function buildFfmpegArgs(plan: RenderPlan, r: ResolvedInputs): string[] {
+  const g = buildAssemblyGraph(plan, r);
+  const inputs = [...g.inputs];
+  const audioIndex = countInputs(inputs);
+  const duration = g.timeline.durationSec.toFixed(6);
+  if (r.audioPath) inputs.push("-i", r.audioPath);
+  else inputs.push("-f", "lavfi", "-t", duration, "-i", "anullsrc=r=48000:cl=stereo");
+  return [
+    ...r.encoder.globalArgs,
+    ...inputs,
+    "-filter_complex", g.filterComplex,
+    "-map", `[${g.videoLabel}]`,
+    "-map", `${audioIndex}:a:0`,
+    ...r.encoder.videoArgs,
+    "-r", String(plan.output.fps),
+    "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
+    "-t", duration,
+    "-movflags", "+faststart",
+    "-f", r.format ?? "mp4",
+    r.outPath,
+  ];
+}
