@@ -31,7 +31,6 @@ function markChar(res: Any) {
   return res;
 }
 class CharAwareClient extends pg.Client {
-  // @ts-expect-error -- overriding pg's overloaded query signature
   query(config: Any, values?: Any, cb?: Any) {
     if (typeof values === "function") [cb, values] = [values, undefined];
     if (typeof cb === "function") return super.query(config, values, (err: Any, res: Any) => cb(err, err ? res : markChar(res)));

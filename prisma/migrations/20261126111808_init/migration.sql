@@ -92,6 +92,7 @@ CREATE TABLE "ApiToken" (
     "tokenHash" TEXT NOT NULL,
     "userId" TEXT NOT NULL,
     "webhookUrl" TEXT,
+    "webhookSecret" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lastUsedAt" TIMESTAMP(3),
 
@@ -173,7 +174,7 @@ CREATE TABLE "RenderAsset" (
     "id" TEXT NOT NULL,
     "renderId" TEXT NOT NULL,
     "kind" "AssetKind" NOT NULL,
-    "sceneIndex" INTEGER,
+    "sceneIndex" INTEGER NOT NULL DEFAULT -1,
     "status" "AssetStatus" NOT NULL DEFAULT 'pending',
     "providerId" TEXT,
     "attempts" JSONB NOT NULL DEFAULT '[]',
@@ -183,6 +184,7 @@ CREATE TABLE "RenderAsset" (
     "sha256" TEXT,
     "durationSec" DOUBLE PRECISION,
     "data" JSONB,
+    "retries" INTEGER NOT NULL DEFAULT 0,
     "error" TEXT,
     "costUsd" DOUBLE PRECISION NOT NULL DEFAULT 0,
     "startedAt" TIMESTAMP(3),
@@ -205,6 +207,7 @@ CREATE TABLE "WorkerHost" (
     "encoderInUse" TEXT,
     "currentJob" TEXT,
     "rendersDone" INTEGER NOT NULL DEFAULT 0,
+    "workerIds" JSONB NOT NULL DEFAULT '[]',
 
     CONSTRAINT "WorkerHost_pkey" PRIMARY KEY ("id")
 );

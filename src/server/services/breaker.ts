@@ -1,0 +1,78 @@
+/**
+ * The quota circuit breaker, one per provider and model, stored in PostgreSQL so every worker
+ * host shares it.
+ *
+ *   closed ──daily quota──▶ open (until resetAt: midnight Pacific for Gemini; no call reaches
+ *     ▲                       │   the provider, assets go straight to their fallback)
+ *     │                       ▼ resetAt passed: the first caller claims the one trial call
+ *     └──trial succeeds── half_open ──trial fails──▶ open again
+ *
+ * Per-minute limits and 5xx do not open the breaker: the asset job reschedules itself with
+ * backoff (see ./retry-policy). Invariant: in half_open exactly one caller (trialOwner) may
+ * call; a trial that never answers is reclaimable after TRIAL_STALE_MS.
+ */
+import { type Db } from "~/server/db";
+import { type ProviderError } from "~/plugins/spec";
+
+export const TRIAL_STALE_MS = 120_000;
+
+export type Admission = { allowed: true; trial: boolean } | { allowed: false; state: "open" | "half_open"; resetAt: Date | null; reason: string | null };
+
+/** May `caller` call this provider/model now? Claims the half-open trial when it is due. */
+export async function admit(db: Db, providerId: string, model: string, caller: string): Promise<Admission> {
+  const row = await db.providerBreaker.findUnique({ where: { providerId_model: { providerId, model } } });
+  if (!row || row.state === "closed") return { allowed: true, trial: false };
+  const now = new Date();
+  const staleTrial = new Date(now.getTime() - TRIAL_STALE_MS);
+  // One statement claims the trial, so two hosts racing for it cannot both win.
+  const claimed = await db.$executeRaw`
+    update "ProviderBreaker" set state = 'half_open', "trialOwner" = ${caller}, "trialAt" = ${now}, "updatedAt" = ${now}
+    where "providerId" = ${providerId} and model = ${model}
+      and ((state = 'open' and ("resetAt" is null or "resetAt" <= ${now}))
+        or (state = 'half_open' and ("trialAt" is null or "trialAt" < ${staleTrial})))`;
+  if (claimed === 1) return { allowed: true, trial: true };
+  return { allowed: false, state: row.state === "half_open" ? "half_open" : "open", resetAt: row.resetAt, reason: row.reason };
+}
+
+/** A call succeeded: close the breaker (ends a half-open trial). */
+export async function recordSuccess(db: Db, providerId: string, model: string) {
+  await db.providerBreaker.updateMany({
+    where: { providerId, model, state: { not: "closed" } },
+    data: { state: "closed", reason: null, openedAt: null, resetAt: null, trialOwner: null, trialAt: null, failures: 0 },
+  });
+}
+
+/** A daily quota (or a failed trial) opens the breaker until `resetAt`. */
+export async function open(db: Db, providerId: string, model: string, resetAt: Date, reason: string) {
+  const data = { state: "open" as const, reason, openedAt: new Date(), resetAt, trialOwner: null, trialAt: null };
+  await db.providerBreaker.upsert({
+    where: { providerId_model: { providerId, model } },
+    create: { providerId, model, failures: 1, ...data },
+    update: { ...data, failures: { increment: 1 } },
+  });
+}
+
+/** A half-open trial failed without a daily-quota answer: release it so the next caller may try. */
+export async function releaseTrial(db: Db, providerId: string, model: string, caller: string, err: ProviderError) {
+  await db.providerBreaker.updateMany({
+    where: { providerId, model, state: "half_open", trialOwner: caller },
+    data: { state: "open", reason: `trial failed: ${err.code}`, resetAt: new Date(Date.now() + 60_000), trialOwner: null, trialAt: null },
+  });
+}
+
+/** Admin: close it by hand. */
+export async function reset(db: Db, providerId: string, model: string) {
+  await recordSuccess(db, providerId, model);
+}
+
+export type StatField = "calls" | "successes" | "quotaErrors" | "errors" | "fallbacks";
+
+/** Counts per provider/model per UTC day (calls, successes, quota errors, fallbacks, cost). */
+export async function countStat(db: Db, providerId: string, model: string, field: StatField, costUsd = 0) {
+  const day = new Date(new Date().toISOString().slice(0, 10));
+  await db.providerDailyStat.upsert({
+    where: { providerId_model_day: { providerId, model, day } },
+    create: { providerId, model, day, [field]: 1, costUsd },
+    update: { [field]: { increment: 1 }, costUsd: { increment: costUsd } },
+  });
+}

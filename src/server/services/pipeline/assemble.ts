@@ -1,0 +1,108 @@
+/**
+ * render:assemble — the fan-in: every asset is done (or has fallen back), so the render engine
+ * composes the video. ffmpeg is killed when the render is cancelled or the worker shuts down.
+ * The output appears in storage only complete (renders/<id>/output.mp4).
+ */
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { renderVideo } from "~/render";
+import { RenderError } from "~/render/errors";
+import { type Script, type WordTiming } from "~/plugins/spec/schemas";
+import { type Db } from "~/server/db";
+import { storage } from "~/server/storage";
+import { enqueue } from "~/server/jobs";
+import { renderSettingsSchema } from "../renders";
+import { buildPlan, type SceneAssets } from "./plan-builder";
+import { addStageTiming, setProgress, stageProgress } from "./progress";
+
+export async function assembleRender(db: Db, renderId: string, opts: { signal: AbortSignal; hostId?: string }): Promise<string> {
+  const render = await db.render.findUnique({ where: { id: renderId }, include: { assets: true, queuedBy: { include: { apiTokens: true } } } });
+  if (!render || render.status !== "running" || render.stage !== "assemble") return `skipped (${render?.status}/${render?.stage})`;
+  const settings = renderSettingsSchema.parse(render.settings);
+  const store = await storage();
+  const ok = render.assets.filter((a) => a.status === "succeeded" && a.file);
+  const local = async (key: string) => store.localPath(key);
+  const scriptRow = render.assets.find((a) => a.kind === "script" && a.status === "succeeded");
+  if (!scriptRow) throw new Error("assemble without a script");
+  const script = scriptRow.data as unknown as Script;
+
+  const scenes: SceneAssets[] = [];
+  for (let i = 0; i < script.scenes.length; i++) {
+    const vo = ok.find((a) => a.kind === "voiceover" && a.sceneIndex === i);
+    const still = ok.find((a) => a.kind === "image" && a.sceneIndex === i);
+    const video = ok.find((a) => a.kind === "video" && a.sceneIndex === i);
+    scenes.push({
+      ...(vo ? { voice: { path: await local(vo.file!), durationSec: vo.durationSec ?? 0, words: (vo.data as { words?: WordTiming[] } | null)?.words } } : {}),
+      ...(still ? { still: { path: await local(still.file!) } } : {}),
+      // A "video" asset that fell back to the still (image/*) gets Ken Burns, not clip treatment.
+      ...(video && video.mimeType?.startsWith("video/") ? { clip: { path: await local(video.file!) } } : {}),
+    });
+  }
+  const music = ok.find((a) => a.kind === "music");
+  const plan = buildPlan({ settings, script, scenes, ...(music ? { music: { path: await local(music.file!) } } : {}) });
+
+  // Cancellation: a cancelled render or a worker shutdown kills ffmpeg.
+  const ac = new AbortController();
+  const onAbort = () => ac.abort(opts.signal.reason);
+  opts.signal.addEventListener("abort", onAbort);
+  const watch = setInterval(() => {
+    void db.render.findUnique({ where: { id: renderId }, select: { status: true } }).then((r) => {
+      if (r?.status === "cancelled") ac.abort(new Error("render cancelled"));
+    });
+  }, 1000);
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "reelfarm-assemble-"));
+  const outPath = path.join(workDir, "output.mp4");
+  const t0 = Date.now();
+  try {
+    const result = await renderVideo(plan, {
+      workDir,
+      outPath,
+      signal: ac.signal,
+      onProgress: (f) => void setProgress(db, renderId, "assemble", stageProgress("assemble", f * 0.98)),
+    });
+    const key = `renders/${renderId}/output.mp4`;
+    const stored = await store.putFile(key, outPath, { move: true });
+    const costUsd = render.assets.reduce((a, x) => a + x.costUsd, 0);
+    const done = await db.render.updateMany({
+      where: { id: renderId, status: "running" },
+      data: {
+        status: "succeeded",
+        stage: "done",
+        progress: 100,
+        outputFile: key,
+        outputBytes: stored.bytes,
+        durationSec: result.durationSec,
+        encoder: result.encoder,
+        cacheHits: result.cacheHits,
+        cacheMisses: result.cacheMisses,
+        costUsd,
+        finishedAt: new Date(),
+      },
+    });
+    for (const [k, ms] of Object.entries(result.timingsMs)) await addStageTiming(db, renderId, `assemble.${k}`, ms);
+    await addStageTiming(db, renderId, "assemble", Date.now() - t0);
+    if (opts.hostId) await db.workerHost.update({ where: { id: opts.hostId }, data: { rendersDone: { increment: 1 } } }).catch(() => {});
+    if (done.count === 1) await notify(db, renderId, "render.succeeded");
+    return `succeeded (${result.encoder}, ${result.durationSec.toFixed(1)} s)`;
+  } catch (e) {
+    if (opts.signal.aborted) throw e; // worker shutting down: let the job be retried elsewhere
+    if (ac.signal.aborted) return "cancelled";
+    const message = e instanceof RenderError ? e.message : `Assembly failed: ${(e as Error).message}`;
+    await db.render.updateMany({ where: { id: renderId, status: "running" }, data: { status: "failed", stage: "failed", error: message.slice(0, 8000), finishedAt: new Date() } });
+    await notify(db, renderId, "render.failed");
+    return `failed: ${message.slice(0, 200)}`;
+  } finally {
+    clearInterval(watch);
+    opts.signal.removeEventListener("abort", onAbort);
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Queues the webhook of the API token that queued this render, if it has one. */
+export async function notify(db: Db, renderId: string, event: "render.succeeded" | "render.failed" | "render.cancelled") {
+  const r = await db.render.findUnique({ where: { id: renderId }, select: { queuedBy: { select: { apiTokens: { where: { webhookUrl: { not: null } }, select: { webhookUrl: true } } } } } });
+  for (const t of r?.queuedBy?.apiTokens ?? []) {
+    await enqueue("webhook:deliver", { renderId, url: t.webhookUrl!, event }, { jobKey: `webhook:${renderId}:${event}:${t.webhookUrl}`, maxAttempts: 5 });
+  }
+}

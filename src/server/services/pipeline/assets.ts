@@ -1,0 +1,214 @@
+/**
+ * One asset through its provider chain, behind the breaker, with every decision recorded.
+ *
+ * Invariants:
+ * - Nothing sleeps. A per-minute quota or a 5xx reschedules this job (runAt) and returns; a Veo
+ *   generation stores its operation handle and schedules asset:poll.
+ * - A daily quota opens the breaker and falls back in the same job, at once.
+ * - A succeeded asset is never generated again (retries and duplicate jobs are no-ops), so a
+ *   retried render calls no provider for what it already has.
+ */
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import { ProviderError, type Provider, type ProviderLogger } from "~/plugins/spec";
+import { type Script } from "~/plugins/spec/schemas";
+import { type Db } from "~/server/db";
+import { enqueue } from "~/server/jobs";
+import { storage } from "~/server/storage";
+import { type RenderAsset } from "~/server/generated/prisma/client";
+import * as breaker from "../breaker";
+import { getProvider, providerChain, providerContext } from "../providers";
+import { renderSettingsSchema, type RenderSettings } from "../renders";
+import { decide } from "./retry-policy";
+import { imageInput, musicInput, scriptInput, videoInput, voiceoverInput, applyVariant } from "./inputs";
+import { onAssetSettled } from "./fanout";
+
+export const ASSET_ATTEMPTS = 3;
+export const POLL_ATTEMPTS = 3;
+
+interface AttemptRecord {
+  providerId: string;
+  model: string;
+  outcome: "succeeded" | "retry" | "failed" | "skipped" | "pending";
+  code?: string;
+  message?: string;
+  at: string;
+  ms?: number;
+}
+
+export interface AssetJobContext {
+  signal: AbortSignal;
+  logger: ProviderLogger;
+  /** Identifies this worker host for the breaker's half-open trial. */
+  caller: string;
+}
+
+type Loaded = { asset: RenderAsset; settings: RenderSettings; script: Script | null };
+
+async function load(db: Db, renderId: string, assetId: string): Promise<Loaded | null> {
+  const render = await db.render.findUnique({ where: { id: renderId } });
+  const asset = await db.renderAsset.findUnique({ where: { id: assetId } });
+  if (!render || !asset || render.status !== "running") return null;
+  const settings = renderSettingsSchema.parse(render.settings);
+  const scriptRow = asset.kind === "script" ? null : await db.renderAsset.findFirst({ where: { renderId, kind: "script", status: "succeeded" } });
+  const script = scriptRow ? (scriptRow.data as unknown as Script) : null;
+  return { asset, settings, script };
+}
+
+/** The providers to try for this asset, in order. */
+function chainFor({ asset, settings }: Loaded): Provider[] {
+  if (asset.kind === "image" && settings.images.length > 0) return [getProvider("local-card")];
+  if (asset.kind === "clip") throw new Error("clip assets are made by the assembly, not by providers");
+  return providerChain(asset.kind);
+}
+
+async function call(db: Db, p: Provider, l: Loaded, outputDir: string, ctx: AssetJobContext) {
+  const pctx = providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger });
+  const s = l.settings;
+  const scene = l.asset.sceneIndex;
+  switch (p.kind) {
+    case "script":
+      return p.doGenerateScript(scriptInput(s), pctx);
+    case "voiceover":
+      return p.doSynthesize(voiceoverInput(p, s, l.script!, scene), pctx);
+    case "music":
+      return p.doGenerateMusic(musicInput(s, l.script!), pctx);
+    case "image": {
+      const up = s.images.length ? s.images[scene % s.images.length]! : undefined;
+      const ref = up ? { file: await (await storage()).localPath(up.file), mimeType: up.mimeType } : undefined;
+      return p.doGenerateImage(imageInput(s, l.script!, scene, ref), pctx);
+    }
+    case "video": {
+      const still = await db.renderAsset.findFirst({ where: { renderId: l.asset.renderId, kind: "image", sceneIndex: scene, status: "succeeded" } });
+      const image = still?.file ? { file: await (await storage()).localPath(still.file), mimeType: still.mimeType ?? "image/png" } : undefined;
+      return p.doStartVideo(videoInput(l.script!, scene, image), pctx);
+    }
+  }
+}
+
+async function record(db: Db, assetId: string, a: AttemptRecord, extra: Record<string, unknown> = {}) {
+  const row = await db.renderAsset.findUniqueOrThrow({ where: { id: assetId }, select: { attempts: true } });
+  const attempts = [...((row.attempts as unknown as AttemptRecord[]) ?? []), a];
+  await db.renderAsset.update({ where: { id: assetId }, data: { attempts: attempts as object[], ...extra } });
+}
+
+/** Stores a provider's output file and marks the asset succeeded. */
+export async function storeResult(
+  db: Db,
+  asset: RenderAsset,
+  p: Provider,
+  result: { file: string; mimeType: string; durationSec?: number; costUsd: number; warnings: unknown[]; words?: unknown; script?: unknown },
+  fallbackReason: string | null,
+) {
+  const bytes = await fs.readFile(result.file);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const ext = path.extname(result.file).replace(/[^.a-z0-9]/gi, "") || ".bin";
+  const key = `renders/${asset.renderId}/assets/${asset.kind}${asset.sceneIndex >= 0 ? `-${asset.sceneIndex}` : ""}-${sha256.slice(0, 12)}${ext}`;
+  await (await storage()).putFile(key, result.file, { move: true });
+  const data = result.script ?? (result.words ? { words: result.words, warnings: result.warnings } : { warnings: result.warnings });
+  await db.renderAsset.update({
+    where: { id: asset.id },
+    data: {
+      status: "succeeded",
+      providerId: p.id,
+      file: key,
+      mimeType: result.mimeType,
+      sha256,
+      durationSec: result.durationSec ?? null,
+      data: data as object,
+      costUsd: result.costUsd,
+      fallbackReason,
+      finishedAt: new Date(),
+      error: null,
+    },
+  });
+}
+
+/**
+ * Runs asset:generate (and, with `resume`, asset:poll) for one asset.
+ * Returns what happened, for logs and tests.
+ */
+export async function runAsset(db: Db, renderId: string, assetId: string, ctx: AssetJobContext, resume?: { polls: number }): Promise<string> {
+  const l = await load(db, renderId, assetId);
+  if (!l) return "skipped: render not running";
+  if (l.asset.status === "succeeded" || l.asset.status === "failed") {
+    await onAssetSettled(db, l.asset);
+    return `already ${l.asset.status}`;
+  }
+  if (l.asset.kind !== "script" && !l.script) throw new Error(`render ${renderId} has no script yet`);
+  await db.renderAsset.update({ where: { id: assetId }, data: { status: "running", startedAt: l.asset.startedAt ?? new Date() } });
+
+  const chain = chainFor(l);
+  const attempts = (l.asset.attempts as unknown as AttemptRecord[]) ?? [];
+  // Providers already given up on for this asset are skipped; resume at the first one left.
+  const givenUp = new Set(attempts.filter((a) => a.outcome === "failed" || a.outcome === "skipped").map((a) => a.providerId));
+  let fallbackReason: string | null = attempts.filter((a) => a.outcome === "failed" || a.outcome === "skipped").map((a) => `${a.providerId}: ${a.code ?? a.message}`).at(-1) ?? null;
+  const outputDir = await fs.mkdtemp(path.join(os.tmpdir(), `reelfarm-asset-`));
+  try {
+    for (const p of chain) {
+      if (givenUp.has(p.id)) continue;
+      if (ctx.signal.aborted) throw new Error("aborted");
+      const admission = await breaker.admit(db, p.id, p.model, ctx.caller);
+      if (!admission.allowed) {
+        const why = `breaker ${admission.state} until ${admission.resetAt?.toISOString() ?? "?"}${admission.reason ? ` (${admission.reason})` : ""}`;
+        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "skipped", code: "breaker_open", message: why, at: new Date().toISOString() });
+        await breaker.countStat(db, p.id, p.model, "fallbacks");
+        fallbackReason = `${p.id}: ${why}`;
+        continue;
+      }
+      const t0 = Date.now();
+      try {
+        await breaker.countStat(db, p.id, p.model, "calls");
+        const res =
+          resume && p.kind === "video"
+            ? await p.doCheckVideo((l.asset.data as { handle: never }).handle, providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger }))
+            : await call(db, p, l, outputDir, ctx);
+        if (res && "status" in res && res.status === "pending") {
+          await db.renderAsset.update({ where: { id: assetId }, data: { providerId: p.id, data: { handle: res.handle } as object } });
+          await enqueue(
+            "asset:poll",
+            { renderId, assetId, polls: (resume?.polls ?? 0) + 1 },
+            { jobKey: `asset:poll:${assetId}`, maxAttempts: POLL_ATTEMPTS, runAt: new Date(Date.now() + res.nextPollInMs) },
+          );
+          return `pending on ${p.id}`;
+        }
+        const result = res && "status" in res ? res.result : res;
+        await breaker.recordSuccess(db, p.id, p.model);
+        await breaker.countStat(db, p.id, p.model, "successes", result.costUsd);
+        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "succeeded", at: new Date().toISOString(), ms: Date.now() - t0 });
+        await storeResult(db, l.asset, p, result as never, fallbackReason);
+        const settled = await db.renderAsset.findUniqueOrThrow({ where: { id: assetId } });
+        if (settled.kind === "script") await db.renderAsset.update({ where: { id: assetId }, data: { data: applyVariant(settled.data as unknown as Script, l.settings) as object } });
+        await onAssetSettled(db, settled);
+        return `succeeded on ${p.id}`;
+      } catch (e) {
+        const err = ProviderError.wrap(e, p.id);
+        const d = decide(err, l.asset.retries);
+        await breaker.countStat(db, p.id, p.model, err.code === "quota" || err.code === "rate_limited" ? "quotaErrors" : "errors");
+        ctx.logger.warn(`${p.id} failed for asset ${assetId}: ${err.code} -> ${d.action}`, { message: err.message });
+        if (d.action === "retry") {
+          await record(db, assetId, { providerId: p.id, model: p.model, outcome: "retry", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), ms: Date.now() - t0 });
+          await db.renderAsset.update({ where: { id: assetId }, data: { retries: { increment: 1 }, status: "pending" } });
+          await enqueue("asset:generate", { renderId, assetId }, { jobKey: `asset:${assetId}`, maxAttempts: ASSET_ATTEMPTS, runAt: new Date(Date.now() + d.delayMs) });
+          return `retry ${p.id} in ${d.delayMs} ms (${d.why})`;
+        }
+        if (d.action === "open-breaker") await breaker.open(db, p.id, p.model, d.resetAt, `${err.code}: ${err.message.slice(0, 200)}`);
+        else await breaker.releaseTrial(db, p.id, p.model, ctx.caller, err);
+        await breaker.countStat(db, p.id, p.model, "fallbacks");
+        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "failed", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), ms: Date.now() - t0 });
+        await db.renderAsset.update({ where: { id: assetId }, data: { retries: 0 } });
+        fallbackReason = `${p.id}: ${d.why}`;
+      }
+    }
+    const failed = await db.renderAsset.update({
+      where: { id: assetId },
+      data: { status: "failed", error: `every provider failed (${fallbackReason ?? "no provider configured"})`, finishedAt: new Date() },
+    });
+    await onAssetSettled(db, failed);
+    return "failed";
+  } finally {
+    await fs.rm(outputDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What each asset asks its provider for, derived from the render's frozen settings and script.
+ * Pure functions: the same render always asks for the same things (idempotent retries).
+ */
+import { VOICES, type VoiceId } from "~/shared/campaign";
+import { type Provider } from "~/plugins/spec";
+import { type ImageInput, type MusicInput, type Script, type ScriptInput, type VideoInput, type VoiceoverInput } from "~/plugins/spec/schemas";
+import { type RenderSettings } from "../renders";
+
+export function scriptInput(s: RenderSettings): ScriptInput {
+  const c = s.campaign;
+  return {
+    campaign: { product: c.product, audience: c.audience, message: c.message, tone: c.tone, brandName: c.name },
+    targetDurationSec: c.targetSeconds,
+    language: "en",
+  };
+}
+
+/** A batch variant's hook replaces the first scene's narration. */
+export function applyVariant(script: Script, s: RenderSettings): Script {
+  const hook = s.variant.hook;
+  if (!hook || !script.scenes[0]) return script;
+  const [first, ...rest] = script.scenes;
+  return { ...script, hook, scenes: [{ ...first, narration: hook, onScreenText: hook.slice(0, 120) }, ...rest] };
+}
+
+export function voiceFor(provider: Provider, s: RenderSettings): string {
+  const id: VoiceId = s.variant.voice ?? s.campaign.voice;
+  const v = VOICES.find((x) => x.id === id) ?? VOICES[0];
+  if (provider.local) return v.fallback;
+  return v.provider === "google" ? v.id : "Kore";
+}
+
+export function voiceoverInput(provider: Provider, s: RenderSettings, script: Script, scene: number): VoiceoverInput {
+  return { text: script.scenes[scene]!.narration, voice: voiceFor(provider, s), language: "en", style: s.campaign.tone };
+}
+
+export function musicInput(s: RenderSettings, script: Script): MusicInput {
+  const total = script.scenes.reduce((a, x) => a + x.durationSec, 0);
+  return { mood: s.campaign.musicMood, durationSec: Math.min(300, Math.ceil(total + 2)), prompt: `${s.campaign.tone} background music for an ad about ${s.campaign.product}` };
+}
+
+export function imageInput(s: RenderSettings, script: Script, scene: number, uploaded?: { file: string; mimeType: string }): ImageInput {
+  const sc = script.scenes[scene]!;
+  return {
+    prompt: `${sc.visualPrompt}. Vertical 9:16 advertising still for ${s.campaign.product}, no text.`,
+    aspectRatio: "9:16",
+    brandColor: s.campaign.brandColor,
+    ...(uploaded ? { referenceImage: uploaded } : {}),
+  };
+}
+
+export function videoInput(script: Script, scene: number, still?: { file: string; mimeType: string }): VideoInput {
+  const sc = script.scenes[scene]!;
+  return { prompt: sc.visualPrompt, durationSec: Math.min(20, Math.max(1, sc.durationSec)), aspectRatio: "9:16", ...(still ? { image: still } : {}) };
+}

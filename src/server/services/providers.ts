@@ -1,0 +1,45 @@
+/**
+ * Which providers make each kind of asset, in fallback order, and the context each call gets.
+ * Google providers join a chain only when GEMINI_API_KEY is set; the local ones always end it,
+ * so a render never depends on the network.
+ */
+import { env } from "~/env";
+import { findFfmpeg } from "~/render/ffmpeg";
+import { type Provider, type ProviderContext, type ProviderKind, type ProviderLogger } from "~/plugins/spec";
+import { createDefaultRegistry, type ProviderRegistry } from "~/plugins/registry";
+
+let registry: ProviderRegistry | undefined;
+
+export function providerRegistry(): ProviderRegistry {
+  registry ??= createDefaultRegistry();
+  return registry;
+}
+
+function secrets(): Record<string, string | undefined> {
+  return { GEMINI_API_KEY: env().GEMINI_API_KEY };
+}
+
+/** The configured providers for `kind`, best first, local fallback last. */
+export function providerChain(kind: ProviderKind): Provider[] {
+  return providerRegistry().chain(kind, secrets());
+}
+
+export function getProvider(id: string): Provider {
+  return providerRegistry().get(id);
+}
+
+export function providerContext(
+  provider: Provider,
+  opts: { signal: AbortSignal; outputDir: string; logger: ProviderLogger; rawOptions?: unknown },
+): ProviderContext {
+  return {
+    secrets: secrets(),
+    logger: opts.logger,
+    fetch: globalThis.fetch,
+    signal: opts.signal,
+    outputDir: opts.outputDir,
+    ffmpegPath: findFfmpeg().ffmpeg,
+    options: providerRegistry().parseOptions(provider, opts.rawOptions),
+    baseUrl: provider.local ? undefined : env().GEMINI_BASE_URL,
+  };
+}

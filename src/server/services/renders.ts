@@ -1,0 +1,90 @@
+/**
+ * Renders: queue, cancel, retry. Used by the dashboard's routers, the API and the CLI.
+ * A render's `settings` freeze the campaign as it was when queued (later edits don't change it).
+ */
+import { z } from "zod";
+import { campaignInputSchema, voiceIds } from "~/shared/campaign";
+import { ScriptSchema } from "~/plugins/spec/schemas";
+import { type Db } from "~/server/db";
+import { enqueue } from "~/server/jobs";
+
+export const renderSettingsSchema = z.object({
+  campaignId: z.string(),
+  campaign: campaignInputSchema,
+  images: z.array(z.object({ file: z.string(), mimeType: z.string(), sha256: z.string() })).max(20),
+  preset: z.enum(["preview", "final"]),
+  /** A batch variant: another hook line and/or voice. */
+  variant: z.object({ hook: z.string().trim().min(1).max(300).optional(), voice: z.enum(voiceIds).optional() }).default({}),
+  /** A script edited in the dashboard: used instead of generating one. */
+  script: ScriptSchema.nullable().default(null),
+});
+export type RenderSettings = z.infer<typeof renderSettingsSchema>;
+
+export const START_ATTEMPTS = 3;
+
+export class NotFoundError extends Error {
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.name = "NotFoundError";
+  }
+}
+
+export async function queueRender(
+  db: Db,
+  input: { campaignId: string; preset: "preview" | "final"; queuedById?: string | null; variant?: RenderSettings["variant"]; batchId?: string },
+) {
+  const c = await db.campaign.findUnique({ where: { id: input.campaignId }, include: { images: { orderBy: { position: "asc" } } } });
+  if (!c) throw new NotFoundError("Campaign");
+  const settings = renderSettingsSchema.parse({
+    campaignId: c.id,
+    campaign: campaignInputSchema.parse({
+      name: c.name,
+      product: c.product,
+      audience: c.audience,
+      message: c.message,
+      tone: c.tone,
+      targetSeconds: c.targetSeconds,
+      aspect: c.aspect,
+      fps: c.fps,
+      voice: c.voice,
+      musicMood: c.musicMood,
+      captionStyle: c.captionStyle,
+      brandColor: c.brandColor,
+    }),
+    images: c.images.map((i) => ({ file: i.file, mimeType: i.mimeType, sha256: i.sha256 })),
+    preset: input.preset,
+    variant: input.variant ?? {},
+    script: c.scriptOverride ?? null,
+  });
+  const render = await db.render.create({
+    data: { campaignId: c.id, queuedById: input.queuedById ?? null, preset: input.preset, settings, batchId: input.batchId ?? null },
+  });
+  await enqueue("render:start", { renderId: render.id }, { jobKey: `render:start:${render.id}:1`, maxAttempts: START_ATTEMPTS });
+  return render;
+}
+
+/** Cancels a queued or running render; a running ffmpeg is killed by the assemble job. */
+export async function cancelRender(db: Db, renderId: string) {
+  const r = await db.render.updateMany({
+    where: { id: renderId, status: { in: ["queued", "running"] } },
+    data: { status: "cancelled", stage: "cancelled", finishedAt: new Date() },
+  });
+  return r.count === 1;
+}
+
+/**
+ * Retries a failed or cancelled render. Succeeded assets are kept (stage-level resume): only
+ * what is missing is generated again, so no provider is called twice for the same asset.
+ */
+export async function retryRender(db: Db, renderId: string) {
+  const r = await db.render.findUnique({ where: { id: renderId } });
+  if (!r) throw new NotFoundError("Render");
+  if (r.status !== "failed" && r.status !== "cancelled") throw new Error(`Only failed or cancelled renders can be retried (this one is ${r.status}).`);
+  const attempt = r.attempt + 1;
+  await db.$transaction([
+    db.renderAsset.updateMany({ where: { renderId, status: { not: "succeeded" } }, data: { status: "pending", error: null } }),
+    db.render.update({ where: { id: renderId }, data: { status: "queued", stage: "queued", progress: 0, error: null, finishedAt: null, attempt } }),
+  ]);
+  await enqueue("render:start", { renderId }, { jobKey: `render:start:${renderId}:${attempt}`, maxAttempts: START_ATTEMPTS });
+  return attempt;
+}

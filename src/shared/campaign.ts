@@ -1,0 +1,83 @@
+/**
+ * The campaign brief as users write it: one zod schema for the dashboard form, tRPC input,
+ * the CLI's campaign.json and the job payloads. Text fields accept any Unicode (emoji,
+ * right-to-left scripts, braces, backslashes, quotes): they are rendered literally and never
+ * reach a shell or a filter string.
+ */
+import { z } from "zod";
+import { MOODS, TONES } from "~/plugins/spec/schemas";
+
+export { MOODS as MUSIC_MOODS, TONES };
+
+/** Offline voices (ffmpeg's flite) and Google TTS voices; each Google voice names its offline stand-in. */
+export const VOICES = [
+  { id: "slt", label: "Sarah (offline)", provider: "local", fallback: "slt" },
+  { id: "kal", label: "Kal (offline)", provider: "local", fallback: "kal" },
+  { id: "awb", label: "Alan (offline)", provider: "local", fallback: "awb" },
+  { id: "rms", label: "Rick (offline)", provider: "local", fallback: "rms" },
+  { id: "Kore", label: "Kore (Google, firm)", provider: "google", fallback: "slt" },
+  { id: "Puck", label: "Puck (Google, upbeat)", provider: "google", fallback: "kal" },
+  { id: "Charon", label: "Charon (Google, informative)", provider: "google", fallback: "rms" },
+  { id: "Aoede", label: "Aoede (Google, breezy)", provider: "google", fallback: "slt" },
+] as const;
+export type VoiceId = (typeof VOICES)[number]["id"];
+export const voiceIds = VOICES.map((v) => v.id) as [VoiceId, ...VoiceId[]];
+
+export const CAPTION_PRESETS = ["bold", "clean", "karaoke"] as const;
+export const FONTS = ["DejaVu Sans", "DejaVu Serif", "DejaVu Sans Mono"] as const;
+
+const hex = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #1a2b3c");
+/** Trims, and refuses text that is empty after trimming or holds control characters. */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(max, `must be at most ${max} characters`)
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), "must not contain control characters");
+
+export const captionStyleSchema = z.object({
+  preset: z.enum(CAPTION_PRESETS).default("karaoke"),
+  font: z.enum(FONTS).default("DejaVu Sans"),
+  sizePx: z.number().int().min(32).max(160).default(78),
+  primaryColor: hex.default("#ffffff"),
+  highlightColor: hex.default("#ffd400"),
+  outlineColor: hex.default("#000000"),
+  outlinePx: z.number().int().min(0).max(12).default(5),
+  position: z.enum(["bottom", "center", "top"]).default("bottom"),
+  uppercase: z.boolean().default(false),
+});
+export type CaptionStyle = z.infer<typeof captionStyleSchema>;
+
+export const MAX_IMAGES = 20;
+export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+
+export const campaignInputSchema = z.object({
+  name: text(120),
+  product: text(200),
+  audience: text(300),
+  message: text(600),
+  tone: z.enum(TONES).default("friendly"),
+  targetSeconds: z.number().int("must be a whole number of seconds").min(6, "must be at least 6 s").max(90, "must be at most 90 s").default(20),
+  aspect: z.literal("9:16").default("9:16"),
+  fps: z.union([z.literal(24), z.literal(30)]).default(24),
+  voice: z.enum(voiceIds, { error: `must be one of ${voiceIds.join(", ")}` }).default("slt"),
+  musicMood: z.enum(MOODS).default("upbeat"),
+  captionStyle: captionStyleSchema.default(captionStyleSchema.parse({})),
+  brandColor: hex.default("#4f46e5"),
+});
+export type CampaignInput = z.infer<typeof campaignInputSchema>;
+
+/** A campaign.json for the CLI: the brief plus image file paths (relative to the JSON file). */
+export const campaignFileSchema = campaignInputSchema.extend({
+  images: z.array(z.string().min(1)).max(MAX_IMAGES, `at most ${MAX_IMAGES} images`).default([]),
+});
+export type CampaignFile = z.infer<typeof campaignFileSchema>;
+
+/** Field-level messages ("targetSeconds: must be at most 90 s") from a zod error. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of error.issues) out[i.path.join(".") || "_"] ??= i.message;
+  return out;
+}

@@ -1,0 +1,119 @@
+/**
+ * A worker host: one graphile-worker pool plus its WorkerHost row and heartbeat.
+ *
+ * Invariants:
+ * - The host heartbeats every HEARTBEAT_MS. Any host's sweep marks a host whose heartbeat is
+ *   older than WORKER_OFFLINE_AFTER_SECONDS offline and releases the jobs its graphile workers
+ *   had locked (graphile-worker would otherwise keep a crashed worker's jobs locked for hours),
+ *   so another host finishes the render.
+ * - On SIGTERM/SIGINT the pool shuts down gracefully: running jobs finish, or are released when
+ *   they outlive the grace period; the row is marked stopped.
+ */
+import os from "node:os";
+import { randomUUID } from "node:crypto";
+import { run, type Runner } from "graphile-worker";
+import { env } from "~/env";
+import { db, prepareDatabase } from "~/server/db";
+import { closeQueue, workerUtils } from "~/server/jobs";
+import { describeHostMedia } from "~/server/services/host-media";
+import { taskHost, taskList } from "./tasks";
+
+const HEARTBEAT_MS = 5_000;
+
+export interface WorkerHandle {
+  hostId: string;
+  runner: Runner;
+  /** Graceful: lets running jobs finish (up to the grace period), then releases them. */
+  stop(): Promise<void>;
+}
+
+export interface StartWorkerOptions {
+  concurrency?: number;
+  /** Shown in the dashboard; default `<hostname>-<pid>-<random>`. */
+  hostId?: string;
+  log?: (m: string) => void;
+  /** Default true: stop gracefully on SIGTERM/SIGINT. */
+  handleSignals?: boolean;
+}
+
+export async function startWorker(opts: StartWorkerOptions = {}): Promise<WorkerHandle> {
+  const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
+  const e = env();
+  const url = await prepareDatabase(log);
+  const hostId = opts.hostId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
+  taskHost.id = hostId;
+  const media = await describeHostMedia();
+  await db().workerHost.upsert({
+    where: { id: hostId },
+    create: { id: hostId, hostname: os.hostname(), pid: process.pid, ffmpegVersion: media.ffmpegVersion, encoders: media.encoders, encoderInUse: media.best },
+    update: { lastHeartbeatAt: new Date(), stoppedAt: null },
+  });
+
+  const workerIds: string[] = [];
+  const running = new Map<string, string>(); // graphile job id -> "task renderId"
+  const runner = await run({
+    connectionString: url,
+    concurrency: opts.concurrency ?? e.WORKER_CONCURRENCY,
+    taskList,
+    noHandleSignals: true,
+    pollInterval: 1_000,
+    gracefulShutdownAbortTimeout: 20_000,
+    logger: undefined,
+  });
+  runner.events.on("worker:create", ({ worker }) => {
+    workerIds.push(worker.workerId);
+    void db().workerHost.update({ where: { id: hostId }, data: { workerIds } }).catch(() => {});
+  });
+  runner.events.on("job:start", ({ job }) => {
+    running.set(job.id, `${job.task_identifier} ${(job.payload as { renderId?: string })?.renderId ?? ""}`.trim());
+  });
+  runner.events.on("job:complete", ({ job }) => {
+    running.delete(job.id);
+  });
+
+  const beat = async () => {
+    await db().workerHost.update({
+      where: { id: hostId },
+      data: { lastHeartbeatAt: new Date(), currentJob: [...running.values()].join(", ") || null, workerIds },
+    });
+    await sweepOfflineHosts(log);
+  };
+  const timer = setInterval(() => void beat().catch((err) => log(`heartbeat failed: ${(err as Error).message}`)), HEARTBEAT_MS);
+  timer.unref();
+  log(`host ${hostId} started: concurrency ${opts.concurrency ?? e.WORKER_CONCURRENCY}, ffmpeg ${media.ffmpegVersion ?? "missing"}, encoders ${media.encoders.join(", ") || "none"}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(timer);
+      log(`host ${hostId} stopping`);
+      await runner.stop("shutdown").catch(() => {});
+      await db()
+        .workerHost.update({ where: { id: hostId }, data: { stoppedAt: new Date(), currentJob: null } })
+        .catch(() => {});
+      await closeQueue();
+    })());
+
+  if (opts.handleSignals ?? true) {
+    for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => void stop().then(() => process.exit(0)));
+  }
+  return { hostId, runner, stop };
+}
+
+/**
+ * Marks hosts without a recent heartbeat offline and releases their locked jobs. Safe to run on
+ * every host at once: the UPDATE ... RETURNING claims each dead host exactly once.
+ */
+export async function sweepOfflineHosts(log: (m: string) => void = () => {}) {
+  const cutoff = new Date(Date.now() - env().WORKER_OFFLINE_AFTER_SECONDS * 1000);
+  const dead = await db().$queryRaw<{ id: string; workerIds: string[] }[]>`
+    update "WorkerHost" set "stoppedAt" = now(), "currentJob" = null
+    where "stoppedAt" is null and "lastHeartbeatAt" < ${cutoff}
+    returning id, "workerIds"`;
+  for (const h of dead) {
+    const ids = Array.isArray(h.workerIds) ? h.workerIds : [];
+    if (ids.length) await (await workerUtils()).forceUnlockWorkers(ids);
+    log(`host ${h.id} missed its heartbeats: marked offline, released jobs of ${ids.length} worker(s)`);
+  }
+  return dead.map((d) => d.id);
+}

@@ -1,0 +1,42 @@
+/**
+ * The task list: each task parses its payload with the job's zod schema, then calls a service.
+ * Tasks stay thin; the logic lives in src/server/services so the web app and tests share it.
+ */
+import { type JobHelpers, type Task, type TaskList } from "graphile-worker";
+import { db } from "~/server/db";
+import { payloadSchemas, type TaskName } from "~/server/jobs";
+import { runAsset } from "~/server/services/pipeline/assets";
+import { assembleRender } from "~/server/services/pipeline/assemble";
+import { startRender } from "~/server/services/pipeline/start";
+import { deliverWebhook } from "~/server/services/webhooks";
+
+/** Identifies this process to the breaker (half-open trial owner) and the render's host. */
+export const taskHost = { id: `pid-${process.pid}` };
+
+function task<T extends TaskName>(name: T, run: (payload: ReturnType<(typeof payloadSchemas)[T]["parse"]>, helpers: JobHelpers) => Promise<string | void>): Task {
+  return async (raw, helpers) => {
+    const parsed = payloadSchemas[name].safeParse(raw);
+    if (!parsed.success) {
+      // A malformed payload can never succeed: log it and drop the job instead of retrying it.
+      helpers.logger.error(`${name}: invalid payload ${JSON.stringify(raw)}: ${parsed.error.message}`);
+      return;
+    }
+    const outcome = await run(parsed.data as never, helpers);
+    if (outcome) helpers.logger.info(`${name} ${JSON.stringify(raw)}: ${outcome}`);
+  };
+}
+
+const logger = (h: JobHelpers) => ({
+  debug: (m: string, f?: Record<string, unknown>) => h.logger.debug(m, f),
+  info: (m: string, f?: Record<string, unknown>) => h.logger.info(m, f),
+  warn: (m: string, f?: Record<string, unknown>) => h.logger.warn(m, f),
+  error: (m: string, f?: Record<string, unknown>) => h.logger.error(m, f),
+});
+
+export const taskList: TaskList = {
+  "render:start": task("render:start", (p) => startRender(db(), p.renderId)),
+  "asset:generate": task("asset:generate", (p, h) => runAsset(db(), p.renderId, p.assetId, { signal: h.abortSignal, logger: logger(h), caller: taskHost.id })),
+  "asset:poll": task("asset:poll", (p, h) => runAsset(db(), p.renderId, p.assetId, { signal: h.abortSignal, logger: logger(h), caller: taskHost.id }, { polls: p.polls })),
+  "render:assemble": task("render:assemble", (p, h) => assembleRender(db(), p.renderId, { signal: h.abortSignal, hostId: taskHost.id })),
+  "webhook:deliver": task("webhook:deliver", (p) => deliverWebhook(db(), p)),
+};
