@@ -46,3 +46,30 @@ export function pcmToWav(pcm: Buffer, { sampleRate, channels }: PcmFormat): Buff
 export function pcmDurationSec(byteLength: number, { sampleRate, channels }: PcmFormat): number {
   return byteLength / (sampleRate * channels * 2);
 }
+
+export interface WavInfo extends PcmFormat {
+  bitsPerSample: number;
+  dataBytes: number;
+  durationSec: number;
+}
+
+/** Reads the fmt and data chunks of a RIFF/WAVE buffer (skipping LIST and other chunks). */
+export function readWavInfo(buf: Buffer): WavInfo | undefined {
+  if (buf.length < 12 || buf.toString("ascii", 0, 4) !== "RIFF" || buf.toString("ascii", 8, 12) !== "WAVE") return undefined;
+  let offset = 12;
+  let fmt: { channels: number; sampleRate: number; bitsPerSample: number } | undefined;
+  while (offset + 8 <= buf.length) {
+    const id = buf.toString("ascii", offset, offset + 4);
+    const size = buf.readUInt32LE(offset + 4);
+    if (id === "fmt " && offset + 24 <= buf.length) {
+      fmt = { channels: buf.readUInt16LE(offset + 10), sampleRate: buf.readUInt32LE(offset + 12), bitsPerSample: buf.readUInt16LE(offset + 22) };
+    } else if (id === "data" && fmt) {
+      // ffmpeg writes 0xFFFFFFFF sizes when it cannot seek back (piped output).
+      const dataBytes = Math.min(size, buf.length - offset - 8);
+      const bytesPerSecond = fmt.sampleRate * fmt.channels * (fmt.bitsPerSample / 8);
+      return { ...fmt, dataBytes, durationSec: bytesPerSecond > 0 ? dataBytes / bytesPerSecond : 0 };
+    }
+    offset += 8 + size + (size % 2);
+  }
+  return undefined;
+}

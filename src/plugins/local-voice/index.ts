@@ -1,0 +1,124 @@
+/**
+ * local-voice: offline text-to-speech, the voiceover chain's fallback.
+ * Engines: ffmpeg's built-in `flite` source (default) or espeak-ng.
+ *
+ * Invariant: user text never enters a filter string, an argv or a shell.
+ * flite reads it from a temp file (`textfile=`), espeak-ng from stdin.
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { type ProviderWarning, SPECIFICATION_VERSION, type VoiceoverProvider, type VoiceoverResult, VoiceoverInputSchema } from "../spec";
+import { commitFile, outputPath, tempPathFor } from "../shared/files";
+import { guardLocal, parseWith } from "../shared/guard";
+import { argv, runFfmpeg, runProcess } from "../shared/process";
+import { readWavInfo } from "../shared/wav";
+import { estimateWordTimings, voicedSpanFromSilencedetect } from "../shared/word-timings";
+
+/** Campaign voices this provider accepts (flite's built-in voices). */
+export const LOCAL_VOICES = ["kal", "slt", "awb", "rms", "kal16"] as const;
+export type LocalVoice = (typeof LOCAL_VOICES)[number];
+
+/** Closest espeak-ng voice for each campaign voice. */
+const ESPEAK_VOICES: { [V in LocalVoice]: string } = {
+  kal: "en-us+m3",
+  slt: "en-us+f3",
+  awb: "en-gb-scotland",
+  rms: "en-us+m1",
+  kal16: "en-us+m3",
+};
+
+export const localVoiceOptionsSchema = z
+  .object({
+    /** Default "flite" (inside ffmpeg). */
+    engine: z.enum(["flite", "espeak-ng"]).default("flite"),
+    /** Voice when the input names none or an unknown one. Default "slt". */
+    defaultVoice: z.enum(LOCAL_VOICES).default("slt"),
+    /** Output sample rate. Default 24000. */
+    sampleRate: z.union([z.literal(24000), z.literal(48000)]).default(24000),
+    /** Speed factor (1 = natural). Default 1. */
+    tempo: z.number().min(0.5).max(2).default(1),
+    /** Path of espeak-ng. Default /usr/bin/espeak-ng. */
+    espeakPath: z.string().min(1).default("/usr/bin/espeak-ng"),
+  })
+  .strict()
+  .default({ engine: "flite", defaultVoice: "slt", sampleRate: 24000, tempo: 1, espeakPath: "/usr/bin/espeak-ng" });
+export type LocalVoiceOptions = z.infer<typeof localVoiceOptionsSchema>;
+
+const ID = "local-voice";
+
+/** Paths go into the flite filter string: only allow characters that need no escaping there. */
+const FILTER_SAFE_PATH = /^[A-Za-z0-9_/.-]+$/;
+
+async function safeTempDir(): Promise<string> {
+  const base = FILTER_SAFE_PATH.test(tmpdir()) ? tmpdir() : "/tmp";
+  return mkdtemp(join(base, "reelfarm-voice-"));
+}
+
+function audioChain(sampleRate: number, tempo: number): string {
+  const tempoFilter = tempo === 1 ? "" : `,atempo=${tempo}`;
+  return `aresample=${sampleRate}${tempoFilter},asplit=2[out][sd];[sd]silencedetect=n=-45dB:d=0.12[sdo]`;
+}
+
+export const localVoiceProvider: VoiceoverProvider<LocalVoiceOptions> = {
+  specificationVersion: SPECIFICATION_VERSION,
+  id: ID,
+  kind: "voiceover",
+  model: "flite",
+  displayName: "Offline voice (flite / espeak-ng)",
+  optionsSchema: localVoiceOptionsSchema,
+  costModel: { estimateUsd: () => 0, notes: "Runs locally; free." },
+  maxConcurrency: 2,
+  local: true,
+  requiredSecrets: [],
+  voices: LOCAL_VOICES,
+
+  async doSynthesize(rawInput, ctx): Promise<VoiceoverResult> {
+    return guardLocal(ID, ctx.signal, async () => {
+      const input = parseWith(VoiceoverInputSchema, rawInput, ID, "voiceover input");
+      const { engine, sampleRate, tempo } = ctx.options;
+      const warnings: ProviderWarning[] = [];
+      let voice: LocalVoice = ctx.options.defaultVoice;
+      if (input.voice && (LOCAL_VOICES as readonly string[]).includes(input.voice)) voice = input.voice as LocalVoice;
+      else if (input.voice) warnings.push({ type: "unsupported-setting", setting: "voice", message: `unknown voice "${input.voice}", used "${voice}"` });
+      if (engine === "flite" && !input.language.toLowerCase().startsWith("en")) {
+        warnings.push({ type: "unsupported-setting", setting: "language", message: `flite speaks English only; got "${input.language}"` });
+      }
+      if (input.style) warnings.push({ type: "unsupported-setting", setting: "style", message: `${ID} ignores style hints` });
+
+      const file = outputPath(ctx.outputDir, ID, "wav");
+      const tmp = tempPathFor(file);
+      const outputs = ["-map", "[out]", "-ac", "1", "-c:a", "pcm_s16le", "-fflags", "+bitexact", tmp, "-map", "[sdo]", "-f", "null", "-"];
+      let stderr: string;
+      const dir = await safeTempDir();
+      try {
+        if (engine === "flite") {
+          const textFile = join(dir, "text.txt");
+          if (!FILTER_SAFE_PATH.test(textFile)) throw new Error(`unsafe temp path ${textFile}`);
+          await writeFile(textFile, input.text, "utf8");
+          const args = argv(["-f", "lavfi", "-i", `flite=textfile=${textFile}:voice=${voice}`], ["-filter_complex", `[0:a]${audioChain(sampleRate, tempo)}`], outputs);
+          ({ stderr } = await runFfmpeg(ctx.ffmpegPath, args, { signal: ctx.signal }));
+        } else {
+          const speed = String(Math.round(175 * tempo));
+          const espeak = await runProcess(ctx.options.espeakPath, ["--stdout", "-v", ESPEAK_VOICES[voice], "-s", speed, "--stdin"], {
+            signal: ctx.signal,
+            stdin: input.text,
+            captureStdout: true,
+          });
+          const args = argv(["-f", "wav", "-i", "pipe:0"], ["-filter_complex", `[0:a]${audioChain(sampleRate, 1)}`], outputs);
+          ({ stderr } = await runFfmpeg(ctx.ffmpegPath, args, { signal: ctx.signal, stdin: espeak.stdout }));
+        }
+        const info = readWavInfo(await readFile(tmp));
+        if (!info || info.dataBytes === 0) throw new Error(`${engine} produced no audio`);
+        await commitFile(tmp, file);
+        const span = voicedSpanFromSilencedetect(stderr, info.durationSec);
+        const words = estimateWordTimings(input.text, span.startSec, span.endSec);
+        return { file, mimeType: "audio/wav", durationSec: info.durationSec, costUsd: 0, warnings, words };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+        await rm(tmp, { force: true });
+      }
+    });
+  },
+};
