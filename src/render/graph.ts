@@ -67,6 +67,8 @@ export function stillChain(
     `loop=loop=${frames - 1}:size=1:start=0`,
     `settb=1/${fps}`,
     "setpts=N",
+    // Timestamps are already 1/fps apart, so fps only stamps the link's frame rate (xfade checks it).
+    `fps=${fps}`,
   ];
   if (v.motion.type !== "none") parts.push(perspectiveFilter(v.motion, frames, W, H));
   return `[${input}]${parts.join(",")}`;
@@ -136,7 +138,8 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
     const secs = (span.clipFrames / fps).toFixed(4);
     if (v.kind === "image") {
       idx = countInputs(inputs);
-      inputs.push("-framerate", String(fps), "-i", v.path);
+      // No -framerate: GIFs are read by the gif demuxer, which lacks it; the chain keeps frame 0 and loops it.
+      inputs.push("-i", v.path);
     } else if (v.kind === "clip") {
       idx = countInputs(inputs);
       inputs.push("-i", v.path);
