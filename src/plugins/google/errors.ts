@@ -15,7 +15,7 @@ export interface GoogleErrorDetail {
   "@type"?: string;
   reason?: string;
   retryDelay?: string;
-  violations?: { quotaId?: string; quotaMetric?: string }[];
+  violations?: { quotaId?: string; quotaMetric?: string; [key: string]: unknown }[];
   [key: string]: unknown;
 }
 
