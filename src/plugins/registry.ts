@@ -17,9 +17,30 @@ import {
   SPECIFICATION_VERSION,
 } from "./spec";
 import { formatZodIssues } from "./shared/guard";
+import { geminiScriptProvider } from "./google-gemini-script";
+import { googleImageProvider } from "./google-image";
+import { googleLyriaProvider } from "./google-lyria";
+import { googleTtsProvider } from "./google-tts";
+import { googleVeoProvider } from "./google-veo";
+import { localCardProvider } from "./local-card";
+import { localKenBurnsProvider } from "./local-kenburns";
+import { localMusicProvider } from "./local-music";
 import { localTemplateProvider } from "./local-template";
+import { localVoiceProvider } from "./local-voice";
 
-export const BUILT_IN_PROVIDERS: readonly Provider[] = [localTemplateProvider] as Provider[];
+/** Every provider shipped with Reelfarm. Add yours here (see README.md). */
+export const BUILT_IN_PROVIDERS: readonly Provider[] = [
+  geminiScriptProvider,
+  localTemplateProvider,
+  googleImageProvider,
+  localCardProvider,
+  googleVeoProvider,
+  localKenBurnsProvider,
+  googleTtsProvider,
+  localVoiceProvider,
+  googleLyriaProvider,
+  localMusicProvider,
+] as readonly Provider[];
 
 /**
  * Default order per kind, best first; each entry is the fallback of the one

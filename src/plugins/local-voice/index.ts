@@ -13,6 +13,7 @@ import { type ProviderWarning, SPECIFICATION_VERSION, type VoiceoverProvider, ty
 import { commitFile, outputPath, tempPathFor } from "../shared/files";
 import { guardLocal, parseWith } from "../shared/guard";
 import { argv, runFfmpeg, runProcess } from "../shared/process";
+import { SILENCEDETECT } from "../shared/silence";
 import { readWavInfo } from "../shared/wav";
 import { estimateWordTimings, voicedSpanFromSilencedetect } from "../shared/word-timings";
 
@@ -58,7 +59,7 @@ async function safeTempDir(): Promise<string> {
 
 function audioChain(sampleRate: number, tempo: number): string {
   const tempoFilter = tempo === 1 ? "" : `,atempo=${tempo}`;
-  return `aresample=${sampleRate}${tempoFilter},asplit=2[out][sd];[sd]silencedetect=n=-45dB:d=0.12[sdo]`;
+  return `aresample=${sampleRate}${tempoFilter},asplit=2[out][sd];[sd]${SILENCEDETECT}[sdo]`;
 }
 
 export const localVoiceProvider: VoiceoverProvider<LocalVoiceOptions> = {
