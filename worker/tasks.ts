@@ -8,6 +8,7 @@ import { payloadSchemas, type TaskName } from "~/server/jobs";
 import { runAsset } from "~/server/services/pipeline/assets";
 import { assembleRender } from "~/server/services/pipeline/assemble";
 import { startRender } from "~/server/services/pipeline/start";
+import { failRender } from "~/server/services/pipeline/fanout";
 import { deliverWebhook } from "~/server/services/webhooks";
 
 /** Identifies this process to the breaker (half-open trial owner) and the render's host. */
@@ -21,8 +22,18 @@ function task<T extends TaskName>(name: T, run: (payload: ReturnType<(typeof pay
       helpers.logger.error(`${name}: invalid payload ${JSON.stringify(raw)}: ${parsed.error.message}`);
       return;
     }
-    const outcome = await run(parsed.data as never, helpers);
-    if (outcome) helpers.logger.info(`${name} ${JSON.stringify(raw)}: ${outcome}`);
+    try {
+      const outcome = await run(parsed.data as never, helpers);
+      if (outcome) helpers.logger.info(`${name} ${JSON.stringify(raw)}: ${outcome}`);
+    } catch (e) {
+      // The last attempt of a render's job failed: the render can't go on, so it fails with
+      // the reason instead of staying "running" forever.
+      const renderId = (parsed.data as { renderId?: string }).renderId;
+      if (renderId && helpers.job.attempts >= helpers.job.max_attempts && !helpers.abortSignal.aborted) {
+        await failRender(db(), renderId, `${name} failed ${helpers.job.attempts} times: ${(e as Error).message}`).catch(() => {});
+      }
+      throw e;
+    }
   };
 }
 

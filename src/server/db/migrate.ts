@@ -32,8 +32,8 @@ export async function applyMigrations(url: string): Promise<string[]> {
 }
 
 /** Returns the SQL that migrations lack compared with schema.prisma, or null when they agree. */
-export async function checkMigrations(url: string): Promise<string | null> {
-  const schema = await readFile(path.join(ROOT, SCHEMA), "utf8");
+export async function checkMigrations(url: string, schemaOverride?: string): Promise<string | null> {
+  const schema = schemaOverride ?? (await readFile(path.join(ROOT, SCHEMA), "utf8"));
   return withEngine(url, async (engine) => {
     const r = await engine.diff({
       from: { tag: "migrations", ...(await readMigrations(DIR)) },

@@ -50,8 +50,8 @@ async function fanOut(db: Db, script: RenderAsset) {
   await maybeAssemble(db, render.id);
 }
 
-async function failRender(db: Db, renderId: string, error: string) {
-  await db.render.updateMany({ where: { id: renderId, status: "running" }, data: { status: "failed", error, stage: "failed", finishedAt: new Date() } });
+export async function failRender(db: Db, renderId: string, error: string) {
+  await db.render.updateMany({ where: { id: renderId, status: { in: ["queued", "running"] } }, data: { status: "failed", error: error.slice(0, 8000), stage: "failed", finishedAt: new Date() } });
 }
 
 /** Called whenever an asset reaches succeeded or failed (idempotent). */
