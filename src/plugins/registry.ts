@@ -40,7 +40,7 @@ export const BUILT_IN_PROVIDERS: readonly Provider[] = [
   localVoiceProvider,
   googleLyriaProvider,
   localMusicProvider,
-] as readonly Provider[];
+];
 
 /**
  * Default order per kind, best first; each entry is the fallback of the one

@@ -1,0 +1,47 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type ImageInput, ProviderError } from "../spec";
+import { describeProviderContract } from "../spec/contract-kit";
+import { FFMPEG, ffprobe, localContext, tempDir } from "../testing";
+import { localCardProvider } from ".";
+
+const sample: ImageInput = { prompt: "Stride running shoes on a track", brandColor: "#e63946" };
+
+describeProviderContract("local-card", () => localCardProvider, (init) => localContext(init), sample);
+
+const uploadDir = mkdtempSync(join(tmpdir(), "card-upload-"));
+const upload = join(uploadDir, "wide upload (1).jpg");
+execFileSync(FFMPEG, ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=1000x500", "-frames:v", "1", upload]);
+
+async function generate(input: ImageInput) {
+  const outputDir = await tempDir();
+  const ctx = localContext({ signal: new AbortController().signal, outputDir, options: localCardProvider.optionsSchema.parse(undefined) });
+  return localCardProvider.doGenerateImage(input, ctx);
+}
+
+describe("local-card output", () => {
+  it("a 1080x1920 PNG brand card", async () => {
+    const result = await generate(sample);
+    expect((await ffprobe(result.file)).streams[0]).toMatchObject({ codec_name: "png", width: 1080, height: 1920 });
+  });
+
+  it("the uploaded image scaled to cover 9:16 (and 1:1)", async () => {
+    const tall = await generate({ prompt: "x", referenceImage: { file: upload, mimeType: "image/jpeg" } });
+    expect((await ffprobe(tall.file)).streams[0]).toMatchObject({ width: 1080, height: 1920 });
+    const square = await generate({ prompt: "x", aspectRatio: "1:1", referenceImage: { file: upload, mimeType: "image/jpeg" } });
+    expect((await ffprobe(square.file)).streams[0]).toMatchObject({ width: 1080, height: 1080 });
+  });
+
+  it("a missing upload is invalid_request", async () => {
+    const error = await generate({ prompt: "x", referenceImage: { file: "/nope/missing.png", mimeType: "image/png" } }).catch((e: unknown) => e);
+    expect(ProviderError.isInstance(error) && error.code).toBe("invalid_request");
+  });
+
+  it("rejects a colour that is not #rrggbb (nothing reaches the filter string)", async () => {
+    const error = await generate({ prompt: "x", brandColor: "red:x=1" }).catch((e: unknown) => e);
+    expect(ProviderError.isInstance(error) && error.code).toBe("invalid_request");
+  });
+});

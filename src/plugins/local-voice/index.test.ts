@@ -1,0 +1,58 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { type VoiceoverInput } from "../spec";
+import { describeProviderContract } from "../spec/contract-kit";
+import { ffprobe, localContext, tempDir } from "../testing";
+import { LOCAL_VOICES, type LocalVoiceOptions, localVoiceProvider } from ".";
+
+const sample: VoiceoverInput = { text: "Hey runners, meet Stride. Lighter shoes, faster miles! Try Stride today.", voice: "slt" };
+
+describeProviderContract("local-voice (flite)", () => localVoiceProvider, (init) => localContext(init), sample);
+describeProviderContract("local-voice (espeak-ng)", () => localVoiceProvider, (init) => localContext({ ...init, options: localVoiceProvider.optionsSchema.parse({ engine: "espeak-ng" }) }), sample);
+
+async function synth(input: VoiceoverInput, options: Partial<LocalVoiceOptions> = {}) {
+  const outputDir = await tempDir();
+  const ctx = localContext({ signal: new AbortController().signal, outputDir, options: localVoiceProvider.optionsSchema.parse(options) });
+  return localVoiceProvider.doSynthesize(input, ctx);
+}
+
+describe("local-voice output", () => {
+  it.each(LOCAL_VOICES)("voice %s: mono 24 kHz PCM WAV with a word timing per word", async (voice) => {
+    const result = await synth({ ...sample, voice });
+    const probe = await ffprobe(result.file);
+    expect(probe.streams[0]).toMatchObject({ codec_type: "audio", codec_name: "pcm_s16le", sample_rate: "24000", channels: 1 });
+    expect(Number(probe.format.duration)).toBeCloseTo(result.durationSec!, 1);
+    expect(result.words?.map((w) => w.text)).toEqual(sample.text.split(" "));
+    expect(result.warnings).toEqual([]);
+  });
+
+  it("48 kHz on request; espeak-ng engine works too", async () => {
+    const r48 = await synth(sample, { sampleRate: 48000 });
+    expect((await ffprobe(r48.file)).streams[0]?.sample_rate).toBe("48000");
+    const espeak = await synth(sample, { engine: "espeak-ng" });
+    expect(espeak.durationSec).toBeGreaterThan(1);
+  });
+
+  it("timings lie in the voiced span: the first word starts after the leading silence", async () => {
+    const result = await synth({ text: "One two three four five six seven." });
+    const first = result.words![0]!;
+    const last = result.words!.at(-1)!;
+    expect(first.start).toBeGreaterThan(0);
+    expect(last.end).toBeLessThanOrEqual(result.durationSec! + 0.001);
+  });
+
+  it("unknown voice or style: warnings, not failures", async () => {
+    const result = await synth({ ...sample, voice: "Kore", style: "cheerful" });
+    expect(result.warnings.map((w) => w.setting)).toEqual(["voice", "style"]);
+  });
+
+  it("hostile text is spoken, never interpreted (no filter or shell injection)", async () => {
+    const text = "It's 50% off: a'b\\c; [x] $(touch /tmp/pwned-reelfarm) `id` && echo hi | cat, voice=kal:textfile=/etc/passwd";
+    for (const engine of ["flite", "espeak-ng"] as const) {
+      const result = await synth({ text }, { engine });
+      expect((await readFile(result.file)).length).toBeGreaterThan(1000);
+      expect(result.words).toHaveLength(text.split(/\s+/).length);
+    }
+    await expect(readFile("/tmp/pwned-reelfarm")).rejects.toThrow();
+  });
+});

@@ -1,0 +1,39 @@
+/** Test support for plugin tests: contexts, a quiet logger, ffprobe. Not for application code. */
+import { execFile } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { type ProviderContext, type ProviderLogger } from "../spec";
+import { type ContractContextInit } from "../spec/contract-kit";
+import { GEMINI_API_KEY } from "../google/client";
+
+export const FFMPEG = process.env.FFMPEG_PATH ?? "/usr/bin/ffmpeg";
+export const FFPROBE = join(dirname(FFMPEG), "ffprobe");
+export const TEST_API_KEY = "test-key";
+
+export const quietLogger: ProviderLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A context for local providers. */
+export function localContext<O>(init: ContractContextInit & { options: O }): ProviderContext<O> {
+  return { secrets: {}, logger: quietLogger, fetch: globalThis.fetch, ffmpegPath: FFMPEG, ...init };
+}
+
+/** A context for Google providers pointed at a fake server. */
+export function googleContext<O>(baseUrl: string, init: ContractContextInit & { options: O }, apiKey = TEST_API_KEY): ProviderContext<O> {
+  return { secrets: { [GEMINI_API_KEY]: apiKey }, logger: quietLogger, fetch: globalThis.fetch, ffmpegPath: FFMPEG, baseUrl, ...init };
+}
+
+export async function tempDir(prefix = "plugin-test-"): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export interface ProbeResult {
+  format: { format_name: string; duration?: string };
+  streams: { codec_type: string; codec_name: string; width?: number; height?: number; sample_rate?: string; channels?: number }[];
+}
+
+export async function ffprobe(file: string): Promise<ProbeResult> {
+  const { stdout } = await promisify(execFile)(FFPROBE, ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", file]);
+  return JSON.parse(stdout) as ProbeResult;
+}
