@@ -2,7 +2,7 @@
  * npm run db:migrate | db:check | db:status | db:create -- <name>
  * Works without Prisma's native schema engine (see src/server/db/schema-engine.ts).
  */
-import { resolveDatabaseUrl, stopEmbedded } from "~/server/db";
+import { resolveDatabaseUrl, stopEmbedded } from "~/server/db/bootstrap";
 import { applyMigrations, checkMigrations, createMigration, migrationStatus } from "~/server/db/migrate";
 
 const [cmd, name] = process.argv.slice(2);

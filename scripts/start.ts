@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { env, EnvError } from "~/env";
-import { prepareDatabase, stopEmbedded } from "~/server/db";
+import { prepareDatabase, stopEmbedded } from "~/server/db/bootstrap";
 import { findFfmpeg } from "~/render/ffmpeg";
 import { startWorker, type WorkerHandle } from "../worker/runner";
 

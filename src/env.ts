@@ -68,11 +68,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
   }
   const e = parsed.data;
-  const DATA_DIR = path.resolve(e.DATA_DIR);
+  const DATA_DIR = path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR);
   return {
     ...e,
     DATA_DIR,
-    STORAGE_DIR: path.resolve(e.STORAGE_DIR ?? path.join(DATA_DIR, "storage")),
+    STORAGE_DIR: path.resolve(/*turbopackIgnore: true*/ e.STORAGE_DIR ?? path.join(DATA_DIR, "storage")),
     PUBLIC_URL: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
   };
 }
