@@ -30,14 +30,14 @@ async function main() {
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
-  let worker: WorkerHandle | undefined;
+  const state: { worker?: WorkerHandle } = {};
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log("stopping web app and worker…");
     web.kill("SIGTERM");
-    await Promise.all([worker?.stop(), new Promise((r) => (web.exitCode !== null ? r(null) : web.once("exit", r)))]);
+    await Promise.all([state.worker?.stop(), new Promise((r) => (web.exitCode !== null ? r(null) : web.once("exit", r)))]);
     await stopEmbedded();
     log("stopped");
     process.exit(code);
@@ -50,7 +50,7 @@ async function main() {
       void shutdown(1);
     }
   });
-  worker = await startWorker({ handleSignals: false });
+  state.worker = await startWorker({ handleSignals: false });
   log(`Reelfarm is running on ${e.PUBLIC_URL} (Ctrl-C to stop)`);
 }
 

@@ -34,7 +34,6 @@ const text = (max: number) =>
     .trim()
     .min(1, "is required")
     .max(max, `must be at most ${max} characters`)
-    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), "must not contain control characters");
 
 export const captionStyleSchema = z.object({

@@ -12,6 +12,7 @@ const SCHEMA = "prisma/schema.prisma";
 const DIR = path.join(ROOT, "prisma/migrations");
 const filters = { externalTables: [], externalEnums: [] };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the wasm engine's API is untyped JSON
 async function withEngine<T>(url: string, fn: (engine: any) => Promise<T>): Promise<T> {
   const schema = await readFile(path.join(ROOT, SCHEMA), "utf8");
   const h = await createSchemaEngine({ url, schemaPath: SCHEMA, schema });

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the system packages Reelfarm needs, only those missing, then the npm packages.
+#   bash scripts/setup-system.sh          ffmpeg + espeak-ng + fonts (to run Reelfarm)
+#   bash scripts/setup-system.sh --test   ...plus chromium (for the browser tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+fc-list 2>/dev/null | grep -q DejaVuSans || need+=(fonts-dejavu-core)
+if [[ "${1:-}" == "--test" ]]; then
+  [[ -x /usr/bin/chromium ]] || need+=(chromium)
+fi
+if ((${#need[@]})); then
+  if [[ $(id -u) -ne 0 ]] && ! command -v sudo >/dev/null; then
+    echo "Missing system packages: ${need[*]}. Install them with: apt-get install ${need[*]}" >&2
+    exit 1
+  fi
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  echo "Installing system packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# npm packages: a clean install when node_modules is missing or older than the lock file.
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: type check, lint, migrations check, unit + integration tests (real
+# PostgreSQL, ffmpeg, the Google SDK against a fake Gemini API), then browser tests in
+# Debian's chromium. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-system.sh --test
+export NEXT_TELEMETRY_DISABLED=1
+
+echo "== typecheck"; npx tsc --noEmit -p .
+echo "== lint"; npx eslint . --max-warnings=0
+echo "== unit + integration (vitest; includes db:check against a real PostgreSQL)"; npx vitest run
+echo "== production build"; npx next build >/tmp/reelfarm-build.log 2>&1 || { tail -50 /tmp/reelfarm-build.log; exit 1; }
+echo "== browser (playwright + chromium)"; npx playwright test
