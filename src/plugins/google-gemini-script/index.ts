@@ -46,7 +46,7 @@ export const geminiScriptProvider: ScriptProvider<GeminiScriptOptions> = {
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),
 
   async doGenerateScript(rawInput, ctx): Promise<ScriptResult> {
-    return guardGoogle(ID, ctx, async () => {
+    return guardGoogle(ID, ctx, async (signal) => {
       const input = parseWith(ScriptInputSchema, rawInput, ID, "script input");
       const ai = createGenAI(ctx, ID, ctx.options.timeoutMs);
       const response = await ai.models.generateContent({
@@ -56,7 +56,7 @@ export const geminiScriptProvider: ScriptProvider<GeminiScriptOptions> = {
           responseMimeType: "application/json",
           responseSchema: SCRIPT_RESPONSE_SCHEMA,
           temperature: ctx.options.temperature,
-          abortSignal: ctx.signal,
+          abortSignal: signal,
         },
       });
       throwIfBlocked(response, ID);

@@ -38,7 +38,7 @@ export const googleImageProvider: ImageProvider<GoogleImageOptions> = {
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),
 
   async doGenerateImage(rawInput, ctx): Promise<AssetResult> {
-    return guardGoogle(ID, ctx, async () => {
+    return guardGoogle(ID, ctx, async (signal) => {
       const input = parseWith(ImageInputSchema, rawInput, ID, "image input");
       const style = [
         "Photorealistic advertising image, no text or logos in the picture.",
@@ -56,7 +56,7 @@ export const googleImageProvider: ImageProvider<GoogleImageOptions> = {
       const response = await ai.models.generateContent({
         model: ctx.options.model,
         contents: [{ role: "user", parts }],
-        config: { responseModalities: ["IMAGE"], imageConfig: { aspectRatio: input.aspectRatio }, abortSignal: ctx.signal },
+        config: { responseModalities: ["IMAGE"], imageConfig: { aspectRatio: input.aspectRatio }, abortSignal: signal },
       });
       throwIfBlocked(response, ID);
       const image = firstInlineMedia(response, "image/");

@@ -66,7 +66,7 @@ export const googleLyriaProvider: MusicProvider<GoogleLyriaOptions> = {
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),
 
   async doGenerateMusic(rawInput, ctx): Promise<AssetResult> {
-    return guardGoogle(ID, ctx, async () => {
+    return guardGoogle(ID, ctx, async (signal) => {
       const input = parseWith(MusicInputSchema, rawInput, ID, "music input");
       const warnings: ProviderWarning[] = [];
       const file = outputPath(ctx.outputDir, ID, "mp3");
@@ -85,7 +85,7 @@ export const googleLyriaProvider: MusicProvider<GoogleLyriaOptions> = {
       }
       const prompt = `Instrumental background music for a short vertical video ad, no vocals. ${MOOD_PROMPTS[input.mood]}.${input.prompt ? ` ${input.prompt}` : ""}`;
       const ai = createGenAI(ctx, ID, ctx.options.timeoutMs);
-      const interaction = await ai.interactions.create({ model: ctx.options.model, input: prompt }, { maxRetries: 0, signal: ctx.signal, timeout: ctx.options.timeoutMs });
+      const interaction = await ai.interactions.create({ model: ctx.options.model, input: prompt }, { maxRetries: 0, signal, timeout: ctx.options.timeoutMs });
       const audio = findAudio(interaction);
       const bytes = Buffer.from(audio?.data ?? "", "base64");
       if (bytes.length === 0) throw malformed(ID, "the interaction returned no audio (0 bytes)");

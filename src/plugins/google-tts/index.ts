@@ -56,7 +56,7 @@ export const googleTtsProvider: VoiceoverProvider<GoogleTtsOptions> = {
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),
 
   async doSynthesize(rawInput, ctx): Promise<VoiceoverResult> {
-    return guardGoogle(ID, ctx, async () => {
+    return guardGoogle(ID, ctx, async (signal) => {
       const input = parseWith(VoiceoverInputSchema, rawInput, ID, "voiceover input");
       const warnings: ProviderWarning[] = [];
       const known = GEMINI_TTS_VOICES.find((v) => v.toLowerCase() === input.voice?.toLowerCase());
@@ -69,7 +69,7 @@ export const googleTtsProvider: VoiceoverProvider<GoogleTtsOptions> = {
       const response = await ai.models.generateContent({
         model: ctx.options.model,
         contents: [{ role: "user", parts: [{ text: prompt }] }],
-        config: { responseModalities: ["AUDIO"], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName } } }, abortSignal: ctx.signal },
+        config: { responseModalities: ["AUDIO"], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName } } }, abortSignal: signal },
       });
       throwIfBlocked(response, ID);
       const audio = firstInlineMedia(response, "audio/");

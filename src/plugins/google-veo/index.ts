@@ -56,13 +56,13 @@ const HandleDataSchema = z.object({
   warnings: z.array(ProviderWarningSchema),
 });
 
-async function download(ctx: ProviderContext<GoogleVeoOptions>, video: { uri?: string; videoBytes?: string }, file: string): Promise<void> {
+async function download(ctx: ProviderContext<GoogleVeoOptions>, signal: AbortSignal, video: { uri?: string; videoBytes?: string }, file: string): Promise<void> {
   const tmp = tempPathFor(file);
   try {
     if (video.videoBytes) {
       await writeFile(tmp, Buffer.from(video.videoBytes, "base64"));
     } else if (video.uri) {
-      await createGenAI(ctx, ID, ctx.options.timeoutMs).files.download({ file: video, downloadPath: tmp, config: { abortSignal: ctx.signal } });
+      await createGenAI(ctx, ID, ctx.options.timeoutMs).files.download({ file: video, downloadPath: tmp, config: { abortSignal: signal } });
     } else {
       throw malformed(ID, "finished operation has neither a video uri nor bytes");
     }
@@ -97,11 +97,11 @@ export const googleVeoProvider: VideoProvider<GoogleVeoOptions> = {
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),
 
   async doStartVideo(rawInput, ctx): Promise<VideoStatus> {
-    return guardGoogle(ID, ctx, async () => {
+    return guardGoogle(ID, ctx, async (signal) => {
       const input = parseWith(VideoInputSchema, rawInput, ID, "video input");
       const { body, durationSec, warnings } = await buildVeoRequest(input, ctx.options, ID);
       // Plain fetch, not the SDK: SDK 3.x refuses generateVideos with an API key before sending.
-      const answer = (await postJson(ctx, ID, `models/${ctx.options.model}:predictLongRunning`, body, ctx.options.timeoutMs)) as { name?: unknown };
+      const answer = (await postJson(ctx, ID, `models/${ctx.options.model}:predictLongRunning`, body, { signal, timeoutMs: ctx.options.timeoutMs })) as { name?: unknown };
       if (typeof answer.name !== "string" || !answer.name) throw malformed(ID, "predictLongRunning answered without an operation name");
       const now = Date.now();
       const handle: VideoOperationHandle = {
@@ -118,14 +118,14 @@ export const googleVeoProvider: VideoProvider<GoogleVeoOptions> = {
   },
 
   async doCheckVideo(rawHandle, ctx): Promise<VideoStatus> {
-    return guardGoogle(ID, ctx, async () => {
+    return guardGoogle(ID, ctx, async (signal) => {
       const handle = parseWith(VideoOperationHandleSchema, rawHandle, ID, "operation handle");
       if (handle.providerId !== ID) throw new ProviderError({ code: "invalid_request", providerId: ID, message: `${ID}: handle belongs to ${handle.providerId}` });
       const data = parseWith(HandleDataSchema, handle.data, ID, "operation handle data");
       const ai = createGenAI(ctx, ID, ctx.options.timeoutMs);
       const pending = new GenerateVideosOperation();
       pending.name = handle.id;
-      const op = await ai.operations.getVideosOperation({ operation: pending, config: { abortSignal: ctx.signal } });
+      const op = await ai.operations.getVideosOperation({ operation: pending, config: { abortSignal: signal } });
 
       if (!op.done) {
         if (Date.now() >= Date.parse(handle.deadlineAt)) {
@@ -143,7 +143,7 @@ export const googleVeoProvider: VideoProvider<GoogleVeoOptions> = {
       const video = response?.generatedVideos?.[0]?.video;
       if (!video) throw malformed(ID, "finished operation has no video");
       const file = outputPath(ctx.outputDir, ID, "mp4");
-      await download(ctx, video, file);
+      await download(ctx, signal, video, file);
       return {
         status: "done",
         result: { file, mimeType: "video/mp4", durationSec: data.durationSec, costUsd: data.durationSec * USD_PER_SECOND, warnings: data.warnings },

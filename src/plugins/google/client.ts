@@ -41,13 +41,23 @@ export function createGenAI(ctx: ProviderContext<unknown>, providerId: string, t
   });
 }
 
-/** Runs a Google call so that only ProviderErrors escape. */
-export async function guardGoogle<T>(providerId: string, ctx: ProviderContext<unknown>, body: () => Promise<T>): Promise<T> {
+/**
+ * Runs a Google call so that only ProviderErrors escape. `body` gets a
+ * per-call child of ctx.signal to hand to the SDK: the SDK leaves its abort
+ * listeners on the signals it is given, so a long-lived caller signal would
+ * collect one per call; the child is dropped when the call ends.
+ */
+export async function guardGoogle<T>(providerId: string, ctx: ProviderContext<unknown>, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const child = new AbortController();
+  const forward = () => child.abort(ctx.signal.reason);
+  ctx.signal.addEventListener("abort", forward, { once: true });
   try {
     if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error("aborted");
-    return await body();
+    return await body(child.signal);
   } catch (e) {
     throw toProviderError(e, providerId, { signal: ctx.signal });
+  } finally {
+    ctx.signal.removeEventListener("abort", forward);
   }
 }
 
@@ -61,7 +71,7 @@ export async function postJson(
   providerId: string,
   path: string,
   body: unknown,
-  timeoutMs: number,
+  options: { signal: AbortSignal; timeoutMs: number },
 ): Promise<unknown> {
   const base = (ctx.baseUrl ?? GOOGLE_DEFAULT_BASE_URL).replace(/\/+$/, "");
   const url = `${base}/${GOOGLE_API_VERSION}/${path}`;
@@ -69,7 +79,7 @@ export async function postJson(
     method: "POST",
     headers: { "content-type": "application/json", "x-goog-api-key": apiKeyOf(ctx, providerId) },
     body: JSON.stringify(body),
-    signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]),
+    signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
   });
   const text = await res.text();
   if (!res.ok) {
@@ -84,7 +94,7 @@ export async function postJson(
 
 /** Cheap start-up check: GET models/{model}. A bad key fails with ProviderError('auth'). */
 export async function checkGoogleCredentials(ctx: ProviderContext<unknown>, providerId: string, model: string): Promise<void> {
-  await guardGoogle(providerId, ctx, async () => {
-    await createGenAI(ctx, providerId, 15_000).models.get({ model, config: { abortSignal: ctx.signal } });
+  await guardGoogle(providerId, ctx, async (signal) => {
+    await createGenAI(ctx, providerId, 15_000).models.get({ model, config: { abortSignal: signal } });
   });
 }

@@ -36,6 +36,12 @@ export interface ContractKitOptions {
   maxPollWaitMs?: number;
   /** Abort this long after starting the in-flight abort test, ms. Default 20. */
   abortAfterMs?: number;
+  /**
+   * The in-flight abort MUST reject (set when the call is known to take
+   * longer than abortAfterMs, e.g. a fake server with latency). Default false:
+   * a fast local provider may legitimately finish first.
+   */
+  abortMustReject?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -187,6 +193,7 @@ export function describeProviderContract(
       setTimeout(() => ac.abort(), kit.abortAfterMs ?? 20);
       const error = await settled;
       expect(Date.now() - started).toBeLessThan(5000);
+      if (kit.abortMustReject) expect(error, "the call finished despite the abort").toBeDefined();
       if (error !== undefined) {
         expect(ProviderError.isInstance(error), String(error)).toBe(true);
         expect((error as ProviderError).code).toBe("timeout");

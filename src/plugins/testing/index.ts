@@ -4,8 +4,8 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { type ProviderContext, type ProviderLogger } from "../spec";
-import { type ContractContextInit } from "../spec/contract-kit";
+import { type AssetResult, type Provider, type ProviderContext, ProviderError, type ProviderLogger } from "../spec";
+import { type ContractContextInit, runGeneration } from "../spec/contract-kit";
 import { GEMINI_API_KEY } from "../google/client";
 
 export const FFMPEG = process.env.FFMPEG_PATH ?? "/usr/bin/ffmpeg";
@@ -36,4 +36,21 @@ export interface ProbeResult {
 export async function ffprobe(file: string): Promise<ProbeResult> {
   const { stdout } = await promisify(execFile)(FFPROBE, ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", file]);
   return JSON.parse(stdout) as ProbeResult;
+}
+
+/** One generation of a Google provider against a fake server (video polled to completion). */
+export async function runAgainstFake(provider: Provider, input: unknown, baseUrl: string, options?: unknown, apiKey = TEST_API_KEY): Promise<AssetResult> {
+  const outputDir = await tempDir();
+  const ctx = googleContext(baseUrl, { signal: new AbortController().signal, outputDir, options: provider.optionsSchema.parse(options) }, apiKey);
+  return runGeneration(provider, input, ctx, { maxPollWaitMs: 50 });
+}
+
+/** The ProviderError a promise rejects with (fails the test on success or on another error type). */
+export async function providerErrorOf(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!ProviderError.isInstance(error)) throw new Error(`expected a ProviderError, got ${error === undefined ? "success" : String(error)}`);
+  return error;
 }
