@@ -1,7 +1,8 @@
 /**
  * Campaign + generated assets -> the render engine's plan. Pure: no database, no files.
  *
- * Timeline: each scene lasts its narration plus a short breath (never less than MIN_SCENE_SEC);
+ * Timeline: each scene lasts its narration plus a short breath (the voices' own edge silence
+ * adds the rest of the pause; the whole stays within ~10% of the narration) (never less than MIN_SCENE_SEC);
  * the narration starts LEAD_SEC into its scene; caption cues are the narration's words in
  * groups of at most WORDS_PER_CUE, timed by the voice's word timings.
  */
@@ -9,8 +10,8 @@ import { type RenderPlanInput } from "~/render/plan";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { type RenderSettings } from "../renders";
 
-export const LEAD_SEC = 0.15;
-export const TAIL_SEC = 0.35;
+export const LEAD_SEC = 0;
+export const TAIL_SEC = 0.12;
 export const MIN_SCENE_SEC = 1.5;
 export const WORDS_PER_CUE = 4;
 
@@ -53,7 +54,7 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
     const a = input.scenes[i] ?? {};
     const spoken = a.voice?.durationSec ?? 0;
     const last = i === script.scenes.length - 1;
-    const dur = Math.max(MIN_SCENE_SEC, spoken > 0 ? LEAD_SEC + spoken + TAIL_SEC + (last ? 0.4 : 0) : sc.durationSec);
+    const dur = Math.max(MIN_SCENE_SEC, spoken > 0 ? LEAD_SEC + spoken + TAIL_SEC + (last ? 0.3 : 0) : sc.durationSec);
     const visual = a.clip
       ? { kind: "video" as const, path: a.clip.path }
       : a.still
