@@ -45,3 +45,13 @@ describe("local-card output", () => {
     expect(ProviderError.isInstance(error) && error.code).toBe("invalid_request");
   });
 });
+
+describe("local-card without ffmpeg", () => {
+  it("fails with a ProviderError that says how to install ffmpeg", async () => {
+    const outputDir = await tempDir();
+    const ctx = { ...localContext({ signal: new AbortController().signal, outputDir, options: localCardProvider.optionsSchema.parse(undefined) }), ffmpegPath: "/nonexistent/ffmpeg" };
+    const error = await localCardProvider.doGenerateImage(sample, ctx).catch((e: unknown) => e);
+    expect(ProviderError.isInstance(error)).toBe(true);
+    expect(String((error as Error).message)).toMatch(/apt-get install ffmpeg/);
+  });
+});
