@@ -44,6 +44,7 @@ try {
     throw new Error(`${file} is not a valid campaign:\n${Object.entries(errs).map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
   }
   const log = values.quiet ? () => {} : (m: string) => console.error(m);
+  process.env.LOG_LEVEL ??= "warn"; // the progress bar says what is going on
   worker = await startWorker({ concurrency: 4, log, handleSignals: false });
   const { images, ...brief } = parsed.data;
   const campaign = await createCampaign(db(), brief);

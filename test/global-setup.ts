@@ -53,6 +53,7 @@ export default async function setup() {
   process.env.STORAGE_DIR = storageDir;
   process.env.DATA_DIR = dataDir;
   process.env.WORKER_OFFLINE_AFTER_SECONDS ??= "6";
+  process.env.LOG_LEVEL ??= "warn";
 
   return async () => {
     if (handle) {

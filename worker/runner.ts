@@ -11,7 +11,7 @@
  */
 import os from "node:os";
 import { randomUUID } from "node:crypto";
-import { run, type Runner } from "graphile-worker";
+import { Logger, run, type Runner } from "graphile-worker";
 import { env } from "~/env";
 import { db } from "~/server/db";
 import { prepareDatabase } from "~/server/db/bootstrap";
@@ -59,7 +59,7 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
     noHandleSignals: true,
     pollInterval: 1_000,
     gracefulShutdownAbortTimeout: 20_000,
-    logger: undefined,
+    logger: jobLogger(e.LOG_LEVEL),
   });
   runner.events.on("worker:create", ({ worker }) => {
     workerIds.push(worker.workerId);
@@ -99,6 +99,20 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
     for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => void stop().then(() => process.exit(0)));
   }
   return { hostId, runner, stop };
+}
+
+const LEVELS = { debug: 0, info: 1, warning: 2, error: 3 } as const;
+
+/** graphile-worker's log lines at LOG_LEVEL and above (default info; the CLI shows warnings only). */
+function jobLogger(level: "debug" | "info" | "warn" | "error") {
+  const min = LEVELS[level === "warn" ? "warning" : level];
+  return new Logger((scope) => (lvl, message) => {
+    if (LEVELS[lvl] < min) return;
+    const line = `[jobs${scope.taskIdentifier ? ` ${scope.taskIdentifier}` : ""}] ${message}`;
+    if (lvl === "error") console.error(line);
+    else if (lvl === "warning") console.warn(line);
+    else console.log(line);
+  });
 }
 
 /**
