@@ -1,0 +1,58 @@
+/**
+ * A render whose ffmpeg fails ends as failed, with the tail of ffmpeg's stderr in its error,
+ * and leaves no temp files. ffmpeg here is a wrapper around the real one that fails the final
+ * assembly (the run writing the .part output) the way a broken filter graph would.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createCampaign } from "~/server/services/campaigns";
+import { queueRender } from "~/server/services/renders";
+import { testDb, waitFor } from "./helpers/db";
+import { withWorker } from "./helpers/worker";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-ffmpeg-"));
+const tmpEntries = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("reelfarm-assemble-") || f.startsWith("reelfarm-asset-"));
+
+beforeAll(() => {
+  const real = "/usr/bin/ffmpeg";
+  fs.writeFileSync(
+    path.join(dir, "ffmpeg"),
+    `#!/bin/sh
+for a in "$@"; do
+  case "$a" in *.part) echo "[Parsed_subtitles_0 @ 0x55] Unable to open captions.ass" >&2; echo "Error initializing complex filters. Invalid argument" >&2; exit 1;; esac
+done
+exec ${real} "$@"
+`,
+    { mode: 0o755 },
+  );
+  fs.symlinkSync("/usr/bin/ffprobe", path.join(dir, "ffprobe"));
+  vi.stubEnv("FFMPEG_PATH", path.join(dir, "ffmpeg"));
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  fs.rmSync(dir, { recursive: true, force: true });
+  await testDb().$disconnect();
+});
+
+describe("ffmpeg failure", () => {
+  it("fails the render with ffmpeg's stderr tail and removes its temp files", async () => {
+    const before = new Set(tmpEntries());
+    const db = testDb();
+    const c = await createCampaign(db, { name: "Doomed", product: "Boots", audience: "Hikers", message: "Waterproof.", targetSeconds: 6, musicMood: "none" });
+    const r = await queueRender(db, { campaignId: c.id, preset: "preview" });
+    const done = await withWorker(() =>
+      waitFor(async () => {
+        const x = await db.render.findUniqueOrThrow({ where: { id: r.id } });
+        return x.status === "failed" || x.status === "succeeded" ? x : null;
+      }, 120_000, "render to fail"),
+    );
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/Error initializing complex filters/);
+    expect(done.error).toMatch(/Unable to open captions\.ass/);
+    expect(done.outputFile).toBeNull();
+    expect(tmpEntries().filter((f) => !before.has(f))).toEqual([]);
+  });
+});
