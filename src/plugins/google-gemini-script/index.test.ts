@@ -27,6 +27,10 @@ describe("google-gemini-script against the fake API (real SDK)", () => {
     const result = await run();
     const call = fake.callsOf("script")[0];
     expect(call).toMatchObject({ apiVersion: "v1beta", model: "gemini-2.5-flash", status: 200 });
+    expect(call?.body).toMatchObject({
+      contents: [{ role: "user", parts: [{ text: expect.stringContaining("Product: Stride running shoes") }] }],
+      generationConfig: { responseMimeType: "application/json", responseSchema: { type: "OBJECT", required: expect.arrayContaining(["scenes"]) } },
+    });
     if (!("script" in result)) throw new Error("no script");
     const script = (result as { script: { scenes: unknown[]; title: string } }).script;
     expect(script.scenes.length).toBeGreaterThanOrEqual(3);

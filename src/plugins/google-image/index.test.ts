@@ -33,7 +33,12 @@ describe("google-image against the fake API (real SDK)", () => {
     const dir = mkdtempSync(join(tmpdir(), "ref-"));
     const ref = join(dir, "ref.png");
     execFileSync(FFMPEG, ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=64x64", "-frames:v", "1", ref]);
+    fake.resetCalls();
     const result = await runAgainstFake(googleImageProvider, { ...sample, referenceImage: { file: ref, mimeType: "image/png" } }, fake.baseUrl);
+    expect(fake.callsOf("image")[0]?.body).toMatchObject({
+      contents: [{ parts: [{ text: expect.stringContaining("#e63946") }, { inlineData: { mimeType: "image/png" } }] }],
+      generationConfig: { responseModalities: ["IMAGE"], imageConfig: { aspectRatio: "9:16" } },
+    });
     expect(result.file).toMatch(/google-image\.png$/);
   });
 

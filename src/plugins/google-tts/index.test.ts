@@ -18,7 +18,11 @@ describeProviderContract("google-tts", () => googleTtsProvider, (init) => google
 
 describe("google-tts against the fake API (real SDK)", () => {
   it("wraps L16 PCM in a 24 kHz mono WAV with the right duration and word timings", async () => {
+    fake.resetCalls();
     const result = (await runAgainstFake(googleTtsProvider, sample, fake.baseUrl)) as VoiceoverResult;
+    expect(fake.callsOf("voiceover")[0]?.body).toMatchObject({
+      generationConfig: { responseModalities: ["AUDIO"], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: "Puck" } } } },
+    });
     const probe = await ffprobe(result.file);
     expect(probe.streams[0]).toMatchObject({ codec_name: "pcm_s16le", sample_rate: "24000", channels: 1 });
     expect(Number(probe.format.duration)).toBeCloseTo(result.durationSec!, 2);

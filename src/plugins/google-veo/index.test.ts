@@ -55,7 +55,12 @@ describe("google-veo against the fake API (real SDK for polling and download)", 
   });
 
   it("image-to-video: the still travels as bytesBase64Encoded; 5 s snaps to 6 s with a warning", async () => {
+    fake.resetCalls();
     const result = await run({ ...sample, durationSec: 5, image: { file: still, mimeType: "image/png" } });
+    expect(fake.callsOf("video")[0]?.body).toMatchObject({
+      instances: [{ prompt: sample.prompt, image: { mimeType: "image/png", bytesBase64Encoded: expect.stringMatching(/^(<\d+ chars>|[A-Za-z0-9+/=]+)$/) } }],
+      parameters: { aspectRatio: "9:16", durationSeconds: 6, resolution: "720p" },
+    });
     expect(result.durationSec).toBe(6);
     expect(result.warnings).toEqual([expect.objectContaining({ setting: "durationSec" })]);
   });

@@ -76,6 +76,14 @@ async function readJson(req: IncomingMessage): Promise<answers.Json> {
   }
 }
 
+/** Keeps request bodies loggable: base64 media becomes "<N chars>". */
+function abbreviate(value: unknown): unknown {
+  if (typeof value === "string") return value.length > 4000 ? `<${value.length} chars>` : value;
+  if (Array.isArray(value)) return value.map(abbreviate);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, abbreviate(v)]));
+  return value;
+}
+
 function classify(body: answers.Json): CallKind {
   const config = answers.generationConfig(body);
   const modalities = ((config.responseModalities ?? []) as string[]).map((m) => m.toUpperCase());
@@ -124,6 +132,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     rec.apiVersion = m[1]!;
     const path = decodeURIComponent(m[2]!);
     const body = req.method === "POST" ? await readJson(req) : {};
+    if (req.method === "POST") rec.body = abbreviate(body);
     let op: VideoOperation | undefined;
     let match: RegExpExecArray | null;
     if ((match = /^models\/([^/:]+):generateContent$/.exec(path)) && req.method === "POST") {

@@ -57,6 +57,8 @@ export interface CallRecord {
   model?: string;
   status: number;
   fault?: FaultType;
+  /** The JSON request body, with long strings (base64 media) shortened to "<N chars>". */
+  body?: unknown;
   /** ms since epoch */
   startedAt: number;
   endedAt: number;
