@@ -13,6 +13,7 @@ import { type Db } from "~/server/db";
 import { storage } from "~/server/storage";
 import { enqueue } from "~/server/jobs";
 import { renderSettingsSchema } from "../renders";
+import { clipCacheFor } from "../clip-cache";
 import { buildPlan, type SceneAssets } from "./plan-builder";
 import { addStageTiming, setProgress, stageProgress } from "./progress";
 
@@ -59,6 +60,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
       workDir,
       outPath,
       signal: ac.signal,
+      clipCache: await clipCacheFor(db),
       onProgress: (f) => void setProgress(db, renderId, "assemble", stageProgress("assemble", f * 0.98)),
     });
     const key = `renders/${renderId}/output.mp4`;
