@@ -52,6 +52,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
       if (r?.status === "cancelled") ac.abort(new Error("render cancelled"));
     });
   }, 1000);
+  await db.render.update({ where: { id: renderId }, data: { assembleStartedAt: new Date() } });
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "reelfarm-assemble-"));
   const outPath = path.join(workDir, "output.mp4");
   const t0 = Date.now();
