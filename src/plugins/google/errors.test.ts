@@ -146,3 +146,10 @@ describe("helpers", () => {
     expect(ProviderError.isInstance(null)).toBe(false);
   });
 });
+
+describe("content-filter detection stays narrow", () => {
+  it("a 400 about safetySettings is a plain invalid_request", () => {
+    const body = { error: { code: 400, message: "Invalid value at 'safety_settings[0].threshold'", status: "INVALID_ARGUMENT" } };
+    expect(toProviderError(apiError(400, body), ID).code).toBe("invalid_request");
+  });
+});

@@ -76,7 +76,8 @@ function quotaIds(body: GoogleErrorBody): string[] {
   return detailsOfType(body, "QuotaFailure").flatMap((d) => (d.violations ?? []).map((v) => v.quotaId ?? ""));
 }
 
-const FILTER_WORDS = /usage guidelines|responsible ai|safety|blocked|prohibited content/i;
+/** Phrases of policy refusals; narrow on purpose ("safetySettings: invalid" is a plain 400). */
+const FILTER_WORDS = /usage guidelines|responsible ai|blocked by (?:our )?safety|prohibited content|violates? (?:our|the) (?:policy|policies|guidelines)/i;
 
 export interface HttpErrorInput {
   status: number;
