@@ -74,6 +74,28 @@ export function stillChain(
   return `[${input}]${parts.join(",")}`;
 }
 
+/** Encoder options of cached Ken Burns clips: near-lossless, cheap to encode and decode. Part of the cache key. */
+export const clipCodecArgs = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "14", "-pix_fmt", "yuv420p"] as const;
+
+/** ffmpeg args rendering one still's Ken Burns clip (`frames` frames) to `outPath` (Matroska). */
+export function buildKenBurnsClipArgs(
+  v: { path: string; motion: KenBurns; hasAlpha: boolean },
+  frames: number,
+  size: { width: number; height: number },
+  fps: number,
+  outPath: string,
+): string[] {
+  return [
+    "-i", v.path,
+    "-filter_complex", `${stillChain("0:v", v, frames, size, fps)}[v]`,
+    "-map", "[v]",
+    ...clipCodecArgs,
+    "-frames:v", String(frames),
+    "-f", "matroska",
+    outPath,
+  ];
+}
+
 function sceneChain(
   v: ResolvedVisual,
   inputIndex: number | null,

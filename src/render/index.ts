@@ -12,7 +12,8 @@ import { renderSoundtrack } from "./audio";
 import { detectEncoders, encoderSettings } from "./encoders";
 import { abortError } from "./errors";
 import { runFfmpeg } from "./ffmpeg";
-import { type ResolvedVisual, buildFfmpegArgs } from "./graph";
+import { type ClipCache, clipKey, hashFile } from "./clip-cache";
+import { type ResolvedVisual, buildFfmpegArgs, buildKenBurnsClipArgs, clipCodecArgs } from "./graph";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
 import { checkPlanInputs } from "./validate";
@@ -31,6 +32,33 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** 0..1, at most every 2 s (plus a final 1). */
   onProgress?: (fraction: number) => void;
+  /** Ken Burns clip cache; without one, stills are animated inside the assembly run. */
+  clipCache?: ClipCache;
+  /** Clips built at once. Default 2 (this machine's cores). */
+  concurrency?: number;
+}
+
+/** Bump when the Ken Burns rendering changes, so old cached clips stop matching. */
+const KEN_BURNS_VERSION = 1;
+
+/** Run `tasks` with at most `n` in flight; rejects on the first failure (others still settle). */
+async function pool<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  let failed: unknown = null;
+  const worker = async () => {
+    while (next < tasks.length && failed === null) {
+      const i = next++;
+      try {
+        results[i] = await tasks[i]!();
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, tasks.length)) }, worker));
+  if (failed !== null) throw failed;
+  return results;
 }
 
 export interface RenderResult {
@@ -40,6 +68,8 @@ export interface RenderResult {
   timingsMs: Record<string, number>;
   cacheHits: number;
   cacheMisses: number;
+  /** Ken Burns clips rendered by this call (0 when every clip came from the cache). */
+  kenBurnsBuilds: number;
 }
 
 /** Render `plan` to an H.264/AAC MP4 at `outPath`. */
@@ -64,6 +94,9 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
   const encoderId = plan.output.encoder ?? (await timed("encoders", () => detectEncoders({ signal }))).best;
   const encoder = encoderSettings(encoderId, plan.output.preset);
 
+  let cacheHits = 0;
+  let cacheMisses = 0;
+  let kenBurnsBuilds = 0;
   const tmp = await mkdtemp(join(opts.workDir, "render-"));
   const tmpOut = join(dirname(opts.outPath), `.${basename(opts.outPath)}.${process.pid}.${Date.now()}.part`);
   try {
@@ -75,7 +108,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       renderSoundtrack(plan.audio, timeline.durationSec, { mixPath: join(tmp, "mix.wav"), outPath: join(tmp, "audio.wav") }, { signal }),
     );
 
-    const scenes: ResolvedVisual[] = plan.scenes.map((s, i) => {
+    let scenes: ResolvedVisual[] = plan.scenes.map((s, i) => {
       const v = s.visual;
       const c = checked.scenes[i];
       switch (v.kind) {
@@ -87,6 +120,38 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
           return { kind: "color", color: v.color };
       }
     });
+    const cache = opts.clipCache;
+    if (cache) {
+      const usedKeys = new Set<string>();
+      scenes = await timed("kenBurns", () =>
+        pool(
+          opts.concurrency ?? 2,
+          scenes.map((v, i) => async (): Promise<ResolvedVisual> => {
+            if (v.kind !== "image") return v;
+            const frames = timeline.scenes[i]!.clipFrames;
+            const params = {
+              v: KEN_BURNS_VERSION,
+              frames,
+              fps: timeline.fps,
+              motion: v.motion,
+              width: size.width,
+              height: size.height,
+              codec: clipCodecArgs.join(" "),
+            };
+            const key = clipKey(await hashFile(v.path), params);
+            usedKeys.add(key);
+            const clip = await cache.getOrBuild(key, params, async (tmpPath) => {
+              kenBurnsBuilds++;
+              await runFfmpeg(buildKenBurnsClipArgs(v, frames, size, timeline.fps, tmpPath), { signal });
+            });
+            if (clip.hit) cacheHits++;
+            else cacheMisses++;
+            return { kind: "clip", path: clip.path };
+          }),
+        ),
+      );
+      await cache.evict(usedKeys);
+    }
     const args = buildFfmpegArgs(plan, {
       scenes,
       audioPath: audio.path,
@@ -109,7 +174,8 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     durationSec: timeline.durationSec,
     frames: timeline.totalFrames,
     timingsMs: timings,
-    cacheHits: 0,
-    cacheMisses: 0,
+    cacheHits,
+    cacheMisses,
+    kenBurnsBuilds,
   };
 }

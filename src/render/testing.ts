@@ -13,7 +13,8 @@ export async function ff(args: string[], signal?: AbortSignal): Promise<string> 
 
 /** A still from a lavfi source, e.g. `testsrc2`, `mandelbrot`, `smptehdbars`, `cellauto`. */
 export async function makeImage(path: string, opts: { width: number; height: number; source?: string; extraFilter?: string }) {
-  const src = `${opts.source ?? "testsrc2"}=size=${opts.width}x${opts.height}`;
+  const source = opts.source ?? "testsrc2";
+  const src = `${source}${source.includes("=") ? ":" : "="}size=${opts.width}x${opts.height}`;
   await ff(["-f", "lavfi", "-i", src, ...(opts.extraFilter ? ["-vf", opts.extraFilter] : []), "-frames:v", "1", "-update", "1", path]);
   return path;
 }

@@ -1,0 +1,174 @@
+/**
+ * `npm run bench:render` (tsx bench/render.ts): the render engine against the encoder's own speed.
+ *
+ * A fixed 6-scene, 18 s, 1080x1920, 30 fps campaign of stills (Ken Burns on each), flash and crossfade transitions,
+ * word-timed captions, flite voiceover and ducked synth music. Measures, in one run:
+ * - cold: empty Ken Burns clip cache;
+ * - warm: the same render again, every clip cached;
+ * - floor: the output's own frames decoded once to raw (untimed), then encoded with the same encoder and settings
+ *   (timed). Nothing can produce those frames faster than that encode.
+ * Peak RSS covers this process and every ffmpeg child (sampled from /proc every 50 ms).
+ * The last line of output is one JSON object with the figures.
+ *
+ * Options: --keep (keep the temp dir), --runs N (median of N warm/cold pairs; default 1).
+ */
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { InMemoryClipCacheIndex, createClipCache } from "~/render/clip-cache";
+import { encoderSettings } from "~/render/encoders";
+import { findFfmpeg, probe } from "~/render/ffmpeg";
+import { type RenderPlanInput, renderVideo } from "~/render/index";
+import { ff } from "~/render/testing";
+import { FPS, H, W, buildPlan, makeAssets } from "./campaign";
+
+const argv = process.argv.slice(2);
+const keep = argv.includes("--keep");
+const runs = Number(argv[argv.indexOf("--runs") + 1] ?? 1) || 1;
+
+/** Peak of the summed RSS of this process and all its descendants. */
+function rssSampler() {
+  let peak = 0;
+  const read = async () => {
+    const stats = new Map<number, { ppid: number; rss: number }>();
+    for (const d of await readdir("/proc")) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const s = await readFile(`/proc/${d}/stat`, "utf8");
+        const rest = s.slice(s.lastIndexOf(")") + 2).split(" ");
+        const ppid = Number(rest[1]);
+        const rssPages = Number(rest[21]);
+        stats.set(Number(d), { ppid, rss: rssPages * 4096 });
+      } catch {
+        /* process ended */
+      }
+    }
+    const tree = new Set([process.pid]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [pid, s] of stats) {
+        if (!tree.has(pid) && tree.has(s.ppid)) {
+          tree.add(pid);
+          grew = true;
+        }
+      }
+    }
+    let sum = 0;
+    for (const pid of tree) sum += stats.get(pid)?.rss ?? 0;
+    peak = Math.max(peak, sum);
+  };
+  let stop = false;
+  const loop = (async () => {
+    while (!stop) {
+      await read();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return {
+    async stop() {
+      stop = true;
+      await loop;
+      return peak;
+    },
+  };
+}
+
+async function timedRender(plan: RenderPlanInput, dir: string, cacheDir: string, name: string) {
+  const index = cacheIndex;
+  const clipCache = createClipCache({ root: cacheDir, index, capBytes: 20e9 });
+  const outPath = join(dir, `${name}.mp4`);
+  const rss = rssSampler();
+  const t0 = performance.now();
+  const result = await renderVideo(plan, { workDir: dir, outPath, clipCache });
+  const wall = (performance.now() - t0) / 1000;
+  const peak = await rss.stop();
+  return { wall, peak, result, outPath };
+}
+
+let cacheIndex = new InMemoryClipCacheIndex();
+
+async function encodeFloor(outPath: string, dir: string): Promise<number> {
+  const raw = join(dir, "floor.yuv");
+  await ff(["-i", outPath, "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "yuv420p", raw]);
+  const enc = encoderSettings("libx264", "final");
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const c = spawn(findFfmpeg().ffmpeg, [
+      "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+      "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${W}x${H}`, "-r", String(FPS), "-i", raw,
+      ...enc.videoArgs, "-movflags", "+faststart", "-f", "mp4", join(dir, "floor.mp4"),
+    ], { stdio: ["ignore", "ignore", "inherit"] });
+    c.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`floor encode failed: ${code}`))));
+  });
+  const wall = (performance.now() - t0) / 1000;
+  await rm(raw, { force: true });
+  return wall;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const dir = await mkdtemp(join(tmpdir(), "rf-bench-"));
+  try {
+    console.log(`bench dir ${dir}`);
+    const assets = await makeAssets(join(dir, "assets"));
+    const plan = await buildPlan(assets);
+    const colds: number[] = [];
+    const warms: number[] = [];
+    const floors: number[] = [];
+    let peak = 0;
+    let frames = 0;
+    let last: Awaited<ReturnType<typeof timedRender>> | null = null;
+    for (let r = 0; r < runs; r++) {
+      const cacheDir = join(dir, `cache${r}`);
+      await mkdir(cacheDir, { recursive: true });
+      cacheIndex = new InMemoryClipCacheIndex();
+      const cold = await timedRender(plan, dir, cacheDir, `cold${r}`);
+      const warm = await timedRender(plan, dir, cacheDir, `warm${r}`);
+      const floor = await encodeFloor(cold.outPath, dir);
+      colds.push(cold.wall);
+      warms.push(warm.wall);
+      floors.push(floor);
+      peak = Math.max(peak, cold.peak, warm.peak);
+      frames = cold.result.frames;
+      last = warm;
+      console.log(
+        `run ${r + 1}: cold ${cold.wall.toFixed(2)} s (${JSON.stringify(cold.result.timingsMs)}, misses ${cold.result.cacheMisses})`,
+      );
+      console.log(
+        `        warm ${warm.wall.toFixed(2)} s (${JSON.stringify(warm.result.timingsMs)}, hits ${warm.result.cacheHits})`,
+      );
+      console.log(`        floor ${floor.toFixed(2)} s`);
+    }
+    const cold = median(colds);
+    const warm = median(warms);
+    const floor = median(floors);
+    const p = await probe(last!.outPath);
+    const v = p.streams.find((s) => s.codec_type === "video");
+    console.log(`output: ${v?.width}x${v?.height} ${v?.r_frame_rate} ${p.durationSec}s, ${frames} frames, encoder ${last!.result.encoder}`);
+    console.log(`cold  ${cold.toFixed(2)} s  = ${(cold / floor).toFixed(2)}x floor (target <= 1.5x)  ${(frames / cold).toFixed(1)} fps`);
+    console.log(`warm  ${warm.toFixed(2)} s  = ${(warm / floor).toFixed(2)}x floor (target <= 1.25x) ${(frames / warm).toFixed(1)} fps`);
+    console.log(`floor ${floor.toFixed(2)} s  (${(frames / floor).toFixed(1)} fps); old pipeline ~1 fps`);
+    console.log(`peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (node + ffmpeg children; target < 1024)`);
+    console.log(
+      JSON.stringify({
+        cold_wall_s: +cold.toFixed(3),
+        warm_wall_s: +warm.toFixed(3),
+        floor_wall_s: +floor.toFixed(3),
+        cold_ratio: +(cold / floor).toFixed(3),
+        warm_ratio: +(warm / floor).toFixed(3),
+        peak_rss_mb: Math.round(peak / 2 ** 20),
+        fps_cold: +(frames / cold).toFixed(1),
+        fps_warm: +(frames / warm).toFixed(1),
+        frames,
+        runs,
+      }),
+    );
+  } finally {
+    if (!keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
