@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runFfmpeg } from "./ffmpeg";
+import { buildKenBurnsClipArgs } from "./graph";
+import { windowAtFrame } from "./kenburns";
+import { KenBurnsSchema, kenBurnsTypes } from "./plan";
+import { ff, readGrayFrames } from "./testing";
+
+let dir: string;
+let blob: string;
+const SRC = 1000;
+const BLOB = { x: 640, y: 560 };
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "rf-kb-"));
+  blob = join(dir, "blob.png");
+  // A soft dot on black: its intensity-weighted centroid is a sub-pixel accurate feature to track.
+  await ff([
+    "-f", "lavfi", "-i", `color=c=black:s=${SRC}x${SRC},format=gray`,
+    "-vf", `geq=lum='255*exp(-((X-${BLOB.x})*(X-${BLOB.x})+(Y-${BLOB.y})*(Y-${BLOB.y}))/50)'`,
+    "-frames:v", "1", blob,
+  ]);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function centroid(f: Uint8Array, w: number): { x: number; y: number } {
+  let sx = 0;
+  let sy = 0;
+  let s = 0;
+  for (let i = 0; i < f.length; i++) {
+    const v = f[i]! - 20;
+    if (v <= 0) continue;
+    sx += (i % w) * v;
+    sy += Math.floor(i / w) * v;
+    s += v;
+  }
+  return { x: sx / s, y: sy / s };
+}
+
+const W = 540;
+const H = 960;
+const FRAMES = 30;
+
+/** Where the dot should be in frame i: the still is scaled to cover W x H (centre crop), then windowed. */
+function expected(type: (typeof kenBurnsTypes)[number], i: number) {
+  const m = KenBurnsSchema.parse({ type, amount: 0.15, easing: "linear" });
+  const scale = Math.max(W / SRC, H / SRC);
+  const cx = (SRC * scale - W) / 2;
+  const cy = (SRC * scale - H) / 2;
+  // Pixel centres: a source pixel centre (x+0.5) maps to (x+0.5)*scale - 0.5 - crop.
+  const px = (BLOB.x + 0.5) * scale - 0.5 - cx;
+  const py = (BLOB.y + 0.5) * scale - 0.5 - cy;
+  const win = windowAtFrame(m, i, FRAMES);
+  return { x: ((px + 0.5) / W - win.x) / win.w * W - 0.5, y: ((py + 0.5) / H - win.y) / win.h * H - 0.5 };
+}
+
+describe("Ken Burns motion (real ffmpeg, tracked feature)", () => {
+  for (const type of ["zoom-in", "zoom-out", "pan-left", "pan-up"] as const) {
+    it(`${type}: follows the planned path, monotonic and smooth (sub-pixel)`, async () => {
+      const out = join(dir, `${type}.mkv`);
+      const motion = KenBurnsSchema.parse({ type, amount: 0.15, easing: "linear" });
+      await runFfmpeg(buildKenBurnsClipArgs({ path: blob, motion, hasAlpha: false }, FRAMES, { width: W, height: H }, 30, out));
+      const frames = await readGrayFrames(out, { count: FRAMES, width: W, height: H });
+      expect(frames.length).toBe(FRAMES);
+      const pos = frames.map((f) => centroid(f, W));
+      const exp = Array.from({ length: FRAMES }, (_, i) => {
+        const e = expected(type, i);
+        return e;
+      });
+      // Linear easing: constant velocity, so second differences are pure jitter.
+      const axis = type.startsWith("pan-") ? (type === "pan-up" ? "y" : "x") : "x";
+      const d = pos.slice(1).map((p, i) => p[axis] - pos[i]![axis]);
+      const sign = Math.sign(exp[FRAMES - 1]![axis] - exp[0]![axis]);
+      for (const step of d) expect(step * sign).toBeGreaterThan(0);
+      const jitter = Math.max(...d.slice(1).map((s, i) => Math.abs(s - d[i]!)));
+      if (process.env.KB_DEBUG) console.log(type, "jitter", jitter.toFixed(3));
+      expect(jitter).toBeLessThan(0.12);
+      if (process.env.KB_DEBUG) console.log(type, pos.map((p, i) => `${p.x.toFixed(2)},${p.y.toFixed(2)} vs ${exp[i]!.x.toFixed(2)},${exp[i]!.y.toFixed(2)}`).filter((_, i) => i % 7 === 0));
+      const err = Math.max(...pos.map((p, i) => Math.hypot(p.x - exp[i]!.x, p.y - exp[i]!.y)));
+      expect(err).toBeLessThan(0.6);
+    });
+  }
+});
