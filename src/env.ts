@@ -39,6 +39,23 @@ export const envSchema = z.object({
   GEMINI_API_KEY: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(10).optional()),
   /** Base URL of the Gemini API (e.g. a fake one on 127.0.0.1 for tests and demos). */
   GEMINI_BASE_URL: optionalUrl,
+  /**
+   * Provider options as JSON, keyed by provider id, e.g. {"google-veo":{"model":"veo-3.1-generate-preview"}}.
+   * Each provider validates its own slice; a bad slice stops the worker at start-up. Default {}.
+   */
+  PROVIDER_OPTIONS: z
+    .string()
+    .default("{}")
+    .transform((s, ctx) => {
+      try {
+        const v: unknown = JSON.parse(s);
+        if (typeof v === "object" && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+      } catch {
+        /* reported below */
+      }
+      ctx.addIssue({ code: "custom", message: "must be a JSON object keyed by provider id" });
+      return z.NEVER;
+    }),
   /** ffmpeg binary. Default: `ffmpeg` on PATH. */
   FFMPEG_PATH: z.string().min(1).optional(),
   /** Jobs one worker runs at once. Default 4 (asset jobs mostly wait on providers). */

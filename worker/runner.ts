@@ -17,6 +17,7 @@ import { db } from "~/server/db";
 import { prepareDatabase } from "~/server/db/bootstrap";
 import { closeQueue, workerUtils } from "~/server/jobs";
 import { describeHostMedia } from "~/server/services/host-media";
+import { checkProviderOptions } from "~/server/services/providers";
 import { taskHost, taskList } from "./tasks";
 
 const HEARTBEAT_MS = 5_000;
@@ -40,6 +41,7 @@ export interface StartWorkerOptions {
 export async function startWorker(opts: StartWorkerOptions = {}): Promise<WorkerHandle> {
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const e = env();
+  checkProviderOptions();
   const url = await prepareDatabase(log);
   const hostId = opts.hostId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   taskHost.id = hostId;

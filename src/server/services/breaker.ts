@@ -42,14 +42,23 @@ export async function recordSuccess(db: Db, providerId: string, model: string) {
   });
 }
 
-/** A daily quota (or a failed trial) opens the breaker until `resetAt`. */
+/**
+ * A daily quota opens the breaker until `resetAt`. Calls already in flight may report the same
+ * 429 a moment later: they keep the first opening's time and reason.
+ */
 export async function open(db: Db, providerId: string, model: string, resetAt: Date, reason: string) {
-  const data = { state: "open" as const, reason, openedAt: new Date(), resetAt, trialOwner: null, trialAt: null };
-  await db.providerBreaker.upsert({
-    where: { providerId_model: { providerId, model } },
-    create: { providerId, model, failures: 1, ...data },
-    update: { ...data, failures: { increment: 1 } },
-  });
+  const now = new Date();
+  await db.$executeRaw`
+    insert into "ProviderBreaker" ("providerId", model, state, reason, "openedAt", "resetAt", failures, "updatedAt")
+    values (${providerId}, ${model}, 'open', ${reason}, ${now}, ${resetAt}, 1, ${now})
+    on conflict ("providerId", model) do update set
+      failures = "ProviderBreaker".failures + 1,
+      "updatedAt" = ${now},
+      "trialOwner" = null, "trialAt" = null,
+      reason = case when "ProviderBreaker".state = 'open' then "ProviderBreaker".reason else excluded.reason end,
+      "openedAt" = case when "ProviderBreaker".state = 'open' then "ProviderBreaker"."openedAt" else excluded."openedAt" end,
+      "resetAt" = greatest(coalesce("ProviderBreaker"."resetAt", excluded."resetAt"), excluded."resetAt"),
+      state = 'open'`;
 }
 
 /** A half-open trial failed without a daily-quota answer: release it so the next caller may try. */

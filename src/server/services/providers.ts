@@ -28,6 +28,15 @@ export function getProvider(id: string): Provider {
   return providerRegistry().get(id);
 }
 
+/**
+ * Validates every provider's slice of PROVIDER_OPTIONS (unknown ids included): called at worker
+ * start so a typo stops start-up with a message naming the provider and field.
+ */
+export function checkProviderOptions(): void {
+  const reg = providerRegistry();
+  for (const [id, raw] of Object.entries(env().PROVIDER_OPTIONS)) reg.parseOptions(reg.get(id), raw);
+}
+
 export function providerContext(
   provider: Provider,
   opts: { signal: AbortSignal; outputDir: string; logger: ProviderLogger; rawOptions?: unknown },
@@ -39,7 +48,7 @@ export function providerContext(
     signal: opts.signal,
     outputDir: opts.outputDir,
     ffmpegPath: findFfmpeg().ffmpeg,
-    options: providerRegistry().parseOptions(provider, opts.rawOptions),
+    options: providerRegistry().parseOptions(provider, opts.rawOptions ?? env().PROVIDER_OPTIONS[provider.id]),
     baseUrl: provider.local ? undefined : env().GEMINI_BASE_URL,
   };
 }

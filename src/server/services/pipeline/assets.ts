@@ -36,6 +36,8 @@ interface AttemptRecord {
   message?: string;
   at: string;
   ms?: number;
+  /** The worker host that made the call. */
+  host?: string;
 }
 
 export interface AssetJobContext {
@@ -153,7 +155,7 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
       const admission = await breaker.admit(db, p.id, p.model, ctx.caller);
       if (!admission.allowed) {
         const why = `breaker ${admission.state} until ${admission.resetAt?.toISOString() ?? "?"}${admission.reason ? ` (${admission.reason})` : ""}`;
-        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "skipped", code: "breaker_open", message: why, at: new Date().toISOString() });
+        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "skipped", code: "breaker_open", message: why, at: new Date().toISOString(), host: ctx.caller });
         await breaker.countStat(db, p.id, p.model, "fallbacks");
         fallbackReason = `${p.id}: ${why}`;
         continue;
@@ -161,9 +163,11 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
       const t0 = Date.now();
       try {
         await breaker.countStat(db, p.id, p.model, "calls");
+        // A poll checks the operation of the provider that started it; a fallback starts afresh.
+        const handle = (l.asset.data as { handle?: { providerId?: string } } | null)?.handle;
         const res =
-          resume && p.kind === "video"
-            ? await p.doCheckVideo((l.asset.data as { handle: never }).handle, providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger }))
+          resume && p.kind === "video" && handle?.providerId === p.id
+            ? await p.doCheckVideo(handle as never, providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger }))
             : await call(db, p, l, outputDir, ctx);
         if (res && "status" in res && res.status === "pending") {
           await db.renderAsset.update({ where: { id: assetId }, data: { providerId: p.id, data: { handle: res.handle } as object } });
@@ -177,7 +181,7 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         const result = res && "status" in res ? res.result : res;
         await breaker.recordSuccess(db, p.id, p.model);
         await breaker.countStat(db, p.id, p.model, "successes", result.costUsd);
-        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "succeeded", at: new Date().toISOString(), ms: Date.now() - t0 });
+        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "succeeded", at: new Date().toISOString(), host: ctx.caller, ms: Date.now() - t0 });
         await storeResult(db, l.asset, p, result as never, fallbackReason);
         const settled = await db.renderAsset.findUniqueOrThrow({ where: { id: assetId } });
         if (settled.kind === "script") await db.renderAsset.update({ where: { id: assetId }, data: { data: applyVariant(settled.data as unknown as Script, l.settings) as object } });
@@ -186,18 +190,19 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
       } catch (e) {
         const err = ProviderError.wrap(e, p.id);
         const d = decide(err, l.asset.retries);
+        // Open first, before any bookkeeping: every host must stop calling as soon as possible.
+        if (d.action === "open-breaker") await breaker.open(db, p.id, p.model, d.resetAt, `${err.code}: ${err.message.slice(0, 200)}`);
         await breaker.countStat(db, p.id, p.model, err.code === "quota" || err.code === "rate_limited" ? "quotaErrors" : "errors");
         ctx.logger.warn(`${p.id} failed for asset ${assetId}: ${err.code} -> ${d.action}`, { message: err.message });
         if (d.action === "retry") {
-          await record(db, assetId, { providerId: p.id, model: p.model, outcome: "retry", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), ms: Date.now() - t0 });
+          await record(db, assetId, { providerId: p.id, model: p.model, outcome: "retry", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), host: ctx.caller, ms: Date.now() - t0 });
           await db.renderAsset.update({ where: { id: assetId }, data: { retries: { increment: 1 }, status: "pending" } });
           await enqueue("asset:generate", { renderId, assetId }, { jobKey: `asset:${assetId}`, maxAttempts: ASSET_ATTEMPTS, runAt: new Date(Date.now() + d.delayMs) });
           return `retry ${p.id} in ${d.delayMs} ms (${d.why})`;
         }
-        if (d.action === "open-breaker") await breaker.open(db, p.id, p.model, d.resetAt, `${err.code}: ${err.message.slice(0, 200)}`);
-        else await breaker.releaseTrial(db, p.id, p.model, ctx.caller, err);
+        if (d.action !== "open-breaker") await breaker.releaseTrial(db, p.id, p.model, ctx.caller, err);
         await breaker.countStat(db, p.id, p.model, "fallbacks");
-        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "failed", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), ms: Date.now() - t0 });
+        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "failed", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), host: ctx.caller, ms: Date.now() - t0 });
         await db.renderAsset.update({ where: { id: assetId }, data: { retries: 0 } });
         fallbackReason = `${p.id}: ${d.why}`;
       }

@@ -40,6 +40,8 @@ export function decide(err: ProviderError, retriesSoFar: number, random: () => n
         : { action: "fallback", why: `rate limited after ${retriesSoFar} retries` };
     case "unavailable":
     case "timeout":
+      // e.g. a Veo operation past its deadline: asking again would only wait again.
+      if (!err.retryable) return { action: "fallback", why: `${err.code} (not retryable)` };
       return retriesSoFar < MAX_TRANSIENT_RETRIES
         ? { action: "retry", delayMs: backoff(err.retryAfterMs ?? 0), why: err.code }
         : { action: "fallback", why: `${err.code} after ${retriesSoFar} retries` };
