@@ -12,7 +12,7 @@ import { withWorker } from "./helpers/worker";
 
 let fake: FakeGemini;
 const db = () => testDb();
-const brief = { name: "Google render", product: "Trailblazer boots", audience: "hikers", message: "Waterproof all day. Light as a sneaker.", targetSeconds: 6, musicMood: "upbeat" as const };
+const brief = { name: "Google render", product: "Trailblazer boots", audience: "hikers", message: "Waterproof all day. Light as a sneaker.", targetSeconds: 6, musicMood: "upbeat" as "upbeat" | "none" };
 
 beforeAll(async () => {
   fake = await useFakeGemini({ latencyMs: { script: 100, voiceover: 700, music: 900, image: 500, video: 600 } });

@@ -24,6 +24,7 @@ import { renderSettingsSchema, type RenderSettings } from "../renders";
 import { decide } from "./retry-policy";
 import { imageInput, musicInput, scriptInput, videoInput, voiceoverInput, applyVariant } from "./inputs";
 import { onAssetSettled } from "./fanout";
+import { providerSlots } from "./limits";
 
 export const ASSET_ATTEMPTS = 3;
 export const POLL_ATTEMPTS = 3;
@@ -165,10 +166,13 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         await breaker.countStat(db, p.id, p.model, "calls");
         // A poll checks the operation of the provider that started it; a fallback starts afresh.
         const handle = (l.asset.data as { handle?: { providerId?: string } } | null)?.handle;
-        const res =
-          resume && p.kind === "video" && handle?.providerId === p.id
-            ? await p.doCheckVideo(handle as never, providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger }))
-            : await call(db, p, l, outputDir, ctx);
+        const res = await providerSlots(p.id, p.maxConcurrency).run(
+          () =>
+            resume && p.kind === "video" && handle?.providerId === p.id
+              ? p.doCheckVideo(handle as never, providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger }))
+              : call(db, p, l, outputDir, ctx),
+          ctx.signal,
+        );
         if (res && "status" in res && res.status === "pending") {
           await db.renderAsset.update({ where: { id: assetId }, data: { providerId: p.id, data: { handle: res.handle } as object } });
           await enqueue(
