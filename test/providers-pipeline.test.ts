@@ -141,3 +141,32 @@ describe("Google providers in the pipeline", () => {
     expect(stats.every((s) => s.fallbacks >= 1 && s.calls >= 1)).toBe(true);
   });
 });
+
+describe("start-up and long operations", () => {
+  it("an invalid API key is a clear start-up error; renders still succeed on local fallbacks", async () => {
+    fake.setFault("models", { type: "bad_key" });
+    fake.setFault("script", { type: "bad_key" });
+    const { checkProviderCredentials } = await import("~/server/services/provider-health");
+    const lines: string[] = [];
+    const res = await checkProviderCredentials(db(), (m) => lines.push(m));
+    expect(res.refused.sort()).toEqual(["google-gemini-script", "google-image", "google-lyria", "google-tts", "google-veo"]);
+    expect(lines.join("\n")).toMatch(/GEMINI_API_KEY was refused/);
+    expect(await db().providerBreaker.count({ where: { state: "open", reason: { startsWith: "auth" } } })).toBe(5);
+    fake.resetCalls();
+    const r = await withWorker(() => renderOnce({ musicMood: "none" }), 6);
+    expect(r.status).toBe("succeeded");
+    expect(r.assets.every((a) => a.providerId?.startsWith("local-"))).toBe(true);
+    expect(fake.calls.filter((c) => c.kind !== "models")).toEqual([]);
+  });
+
+  it("a Veo operation that never finishes ends at its deadline (5 s here) and falls back", async () => {
+    fake.setFault("video", { type: "never_finish" });
+    const r = await withWorker(() => renderOnce({ musicMood: "none" }), 6);
+    expect(r.status).toBe("succeeded");
+    for (const v of r.assets.filter((a) => a.kind === "video")) {
+      expect(v.providerId).toBe("local-kenburns");
+      expect(attemptsOf(v).find((x) => x.providerId === "google-veo")).toMatchObject({ outcome: "failed", code: "timeout" });
+    }
+    expect(fake.callsOf("operation").length).toBeGreaterThan(0);
+  });
+});

@@ -18,6 +18,7 @@ import { prepareDatabase } from "~/server/db/bootstrap";
 import { closeQueue, workerUtils } from "~/server/jobs";
 import { describeHostMedia } from "~/server/services/host-media";
 import { checkProviderOptions } from "~/server/services/providers";
+import { checkProviderCredentials } from "~/server/services/provider-health";
 import { taskHost, taskList } from "./tasks";
 
 const HEARTBEAT_MS = 5_000;
@@ -51,6 +52,8 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
     create: { id: hostId, hostname: os.hostname(), pid: process.pid, ffmpegVersion: media.ffmpegVersion, encoders: media.encoders, encoderInUse: media.best },
     update: { lastHeartbeatAt: new Date(), stoppedAt: null },
   });
+
+  await checkProviderCredentials(db(), log);
 
   const workerIds: string[] = [];
   const running = new Map<string, string>(); // graphile job id -> "task renderId"
