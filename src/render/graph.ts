@@ -9,7 +9,7 @@
  *   `clipFrames` frames; the transitions below rely on it.
  */
 import { type EncoderSettings } from "./encoders";
-import { perspectiveFilter } from "./kenburns";
+import { isPan, panPlan, perspectiveFilter } from "./kenburns";
 import { type KenBurns, type RenderPlan, type Transition, outputSize } from "./plan";
 import { type SceneSpan, type Timeline, buildTimeline } from "./timeline";
 
@@ -17,8 +17,8 @@ import { type SceneSpan, type Timeline, buildTimeline } from "./timeline";
 export type ResolvedVisual =
   /** A prerendered clip (e.g. a cached Ken Burns clip) at output size and fps with exactly clipFrames frames. */
   | { kind: "clip"; path: string }
-  /** A still: decoded once, scaled to cover, Ken Burns applied in this graph. */
-  | { kind: "image"; path: string; motion: KenBurns; hasAlpha: boolean }
+  /** A still: decoded once, scaled to cover, Ken Burns applied in this graph (pans read `commandsPath`). */
+  | { kind: "image"; path: string; motion: KenBurns; hasAlpha: boolean; commandsPath: string | null }
   /** A video clip, trimmed or looped to the scene. */
   | { kind: "video"; path: string; durationSec: number }
   | { kind: "color"; color: string };
@@ -46,22 +46,33 @@ export function escapeFilterValue(value: string): string {
   return optionLevel.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
 }
 
-/** Filter chain turning a still into `frames` frames at W x H (scale once, then loop, then motion). */
-export function stillChain(
-  input: string,
+/**
+ * How a still becomes `frames` frames at W x H: decode once, scale once to cover, loop, then move.
+ * Pans need a sendcmd file (`commands`), which the caller writes and passes to `chain` as `commandsPath`.
+ */
+export interface StillRecipe {
+  commands: string | null;
+  chain: (input: string, commandsPath: string | null) => string;
+}
+
+export function stillRecipe(
   v: { motion: KenBurns; hasAlpha: boolean },
   frames: number,
   size: { width: number; height: number },
   fps: number,
-): string {
+  id = "kb",
+): StillRecipe {
   const { width: W, height: H } = size;
-  const parts = [
+  const pan = isPan(v.motion) ? panPlan(v.motion, frames, size, fps, id) : null;
+  const cw = pan ? pan.coverWidth : W;
+  const ch = pan ? pan.coverHeight : H;
+  const base = [
     // GIFs and other multi-frame images: only the first frame.
     "trim=end_frame=1",
     // Transparent PNGs: composite onto black rather than exposing the colour under alpha.
     ...(v.hasAlpha ? ["format=gbrap", "premultiply=inplace=1"] : []),
-    `scale=${W}:${H}:force_original_aspect_ratio=increase:flags=lanczos`,
-    `crop=${W}:${H}`,
+    `scale=${cw}:${ch}:force_original_aspect_ratio=increase:flags=lanczos`,
+    `crop=${cw}:${ch}`,
     "setsar=1",
     "format=yuv420p",
     `loop=loop=${frames - 1}:size=1:start=0`,
@@ -70,24 +81,38 @@ export function stillChain(
     // Timestamps are already 1/fps apart, so fps only stamps the link's frame rate (xfade checks it).
     `fps=${fps}`,
   ];
-  if (v.motion.type !== "none") parts.push(perspectiveFilter(v.motion, frames, W, H));
-  return `[${input}]${parts.join(",")}`;
+  return {
+    commands: pan ? pan.commands : null,
+    chain: (input, commandsPath) => {
+      const motion: string[] = [];
+      if (pan) {
+        if (!commandsPath) throw new Error("a pan needs its sendcmd file");
+        motion.push(...pan.filters(escapeFilterValue(commandsPath)));
+      } else if (v.motion.type !== "none") {
+        motion.push(perspectiveFilter(v.motion, frames, W, H));
+      }
+      return `[${input}]${[...base, ...motion].join(",")}`;
+    },
+  };
 }
 
 /** Encoder options of cached Ken Burns clips: near-lossless, cheap to encode and decode. Part of the cache key. */
 export const clipCodecArgs = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "14", "-pix_fmt", "yuv420p"] as const;
 
-/** ffmpeg args rendering one still's Ken Burns clip (`frames` frames) to `outPath` (Matroska). */
+/**
+ * ffmpeg args rendering one still's Ken Burns clip (`frames` frames) to `outPath` (Matroska).
+ * `commandsPath`: where the caller wrote `recipe.commands` (pans only).
+ */
 export function buildKenBurnsClipArgs(
   v: { path: string; motion: KenBurns; hasAlpha: boolean },
+  recipe: StillRecipe,
   frames: number,
-  size: { width: number; height: number },
-  fps: number,
   outPath: string,
+  commandsPath: string | null,
 ): string[] {
   return [
     "-i", v.path,
-    "-filter_complex", `${stillChain("0:v", v, frames, size, fps)}[v]`,
+    "-filter_complex", `${recipe.chain("0:v", commandsPath)}[v]`,
     "-map", "[v]",
     ...clipCodecArgs,
     "-frames:v", String(frames),
@@ -112,7 +137,7 @@ function sceneChain(
       chain = `[${inputIndex}:v]${["format=yuv420p", `trim=end_frame=${n}`, ...norm].join(",")}`;
       break;
     case "image":
-      chain = stillChain(`${inputIndex}:v`, v, n, size, fps);
+      chain = stillRecipe(v, n, size, fps, `kb${span.index}`).chain(`${inputIndex}:v`, v.commandsPath);
       break;
     case "video":
       chain = `[${inputIndex}:v]${[

@@ -5,7 +5,7 @@
  * (cached) -> one assembly ffmpeg run -> rename the finished file onto `outPath`.
  * The temp dir is removed on success, failure and abort alike; `outPath` only ever appears complete.
  */
-import { mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { writeAssFile } from "./ass";
 import { renderSoundtrack } from "./audio";
@@ -13,7 +13,7 @@ import { detectEncoders, encoderSettings } from "./encoders";
 import { abortError } from "./errors";
 import { runFfmpeg } from "./ffmpeg";
 import { type ClipCache, clipKey, hashFile } from "./clip-cache";
-import { type ResolvedVisual, buildFfmpegArgs, buildKenBurnsClipArgs, clipCodecArgs } from "./graph";
+import { type ResolvedVisual, buildFfmpegArgs, buildKenBurnsClipArgs, clipCodecArgs, stillRecipe } from "./graph";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
 import { checkPlanInputs } from "./validate";
@@ -113,7 +113,13 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       const c = checked.scenes[i];
       switch (v.kind) {
         case "image":
-          return { kind: "image", path: v.path, motion: v.motion, hasAlpha: !!c && "hasAlpha" in c && c.hasAlpha };
+          return {
+            kind: "image",
+            path: v.path,
+            motion: v.motion,
+            hasAlpha: !!c && "hasAlpha" in c && c.hasAlpha,
+            commandsPath: null,
+          };
         case "video":
           return { kind: "video", path: v.path, durationSec: c && "durationSec" in c ? c.durationSec : 0 };
         case "color":
@@ -142,7 +148,10 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             usedKeys.add(key);
             const clip = await cache.getOrBuild(key, params, async (tmpPath) => {
               kenBurnsBuilds++;
-              await runFfmpeg(buildKenBurnsClipArgs(v, frames, size, timeline.fps, tmpPath), { signal });
+              const recipe = stillRecipe(v, frames, size, timeline.fps);
+              const commandsPath = recipe.commands ? join(tmp, `kb${i}.cmd`) : null;
+              if (commandsPath) await writeFile(commandsPath, recipe.commands!);
+              await runFfmpeg(buildKenBurnsClipArgs(v, recipe, frames, tmpPath, commandsPath), { signal });
             });
             if (clip.hit) cacheHits++;
             else cacheMisses++;
@@ -151,6 +160,18 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
         ),
       );
       await cache.evict(usedKeys);
+    } else {
+      // Animated inside the assembly: pans still need their command files.
+      scenes = await Promise.all(
+        scenes.map(async (v, i) => {
+          if (v.kind !== "image") return v;
+          const recipe = stillRecipe(v, timeline.scenes[i]!.clipFrames, size, timeline.fps, `kb${i}`);
+          if (!recipe.commands) return v;
+          const commandsPath = join(tmp, `kb${i}.cmd`);
+          await writeFile(commandsPath, recipe.commands);
+          return { ...v, commandsPath };
+        }),
+      );
     }
     const args = buildFfmpegArgs(plan, {
       scenes,
