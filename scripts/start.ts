@@ -10,6 +10,7 @@ import path from "node:path";
 import { env, EnvError } from "~/env";
 import { prepareDatabase, stopEmbedded } from "~/server/db/bootstrap";
 import { findFfmpeg } from "~/render/ffmpeg";
+import { ensureFirstAdmin } from "~/server/auth/first-admin";
 import { startWorker, type WorkerHandle } from "../worker/runner";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -20,6 +21,7 @@ async function main() {
   const e = env();
   findFfmpeg(); // throws a message naming `apt-get install ffmpeg` when it is missing
   await prepareDatabase((m) => console.log(`[db] ${m}`));
+  await ensureFirstAdmin();
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
     log("no production build yet: running `next build` (about 30 s)…");
     const b = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });

@@ -1,26 +1,29 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { campaignInputSchema, fieldErrors, MUSIC_MOODS, TONES, VOICES } from "~/shared/campaign";
-import { useTRPC } from "~/trpc/react";
+import { CAPTION_PRESETS, campaignInputSchema, type CampaignInput, fieldErrors, FONTS, MUSIC_MOODS, TONES, VOICES } from "~/shared/campaign";
 
-/** The brief form. Validated in the browser and again on the server with the same schema. */
-export function CampaignForm({ onCreated }: { onCreated?: (id: string) => void }) {
-  const trpc = useTRPC();
-  const qc = useQueryClient();
+const DEFAULTS = campaignInputSchema.parse({ name: "-", product: "-", audience: "-", message: "-" });
+
+/**
+ * The brief form, for a new campaign and for editing one. Validated in the browser and again
+ * on the server with the same schema; server-side field errors are shown next to their fields.
+ */
+export function CampaignForm({
+  initial,
+  submitLabel,
+  pending,
+  serverErrors,
+  onSubmit,
+}: {
+  initial?: Partial<CampaignInput>;
+  submitLabel: string;
+  pending: boolean;
+  serverErrors?: Record<string, string>;
+  onSubmit: (data: CampaignInput) => void;
+}) {
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const create = useMutation(
-    trpc.campaign.create.mutationOptions({
-      onSuccess: async (c) => {
-        await qc.invalidateQueries(trpc.campaign.list.queryFilter());
-        onCreated?.(c.id);
-      },
-      onError: (e) => {
-        const z = e.data?.zodError?.fieldErrors as Record<string, string[] | undefined> | undefined;
-        setErrors(z ? Object.fromEntries(Object.entries(z).map(([k, v]) => [k, v?.[0] ?? "invalid"])) : { _: e.message });
-      },
-    }),
-  );
+  const v = { ...DEFAULTS, name: "", product: "", audience: "", message: "", ...initial, captionStyle: { ...DEFAULTS.captionStyle, ...initial?.captionStyle } };
+  const all = { ...errors, ...serverErrors };
 
   function submit(ev: FormEvent<HTMLFormElement>) {
     ev.preventDefault();
@@ -36,32 +39,47 @@ export function CampaignForm({ onCreated }: { onCreated?: (id: string) => void }
       voice: f.get("voice"),
       musicMood: f.get("musicMood"),
       brandColor: f.get("brandColor"),
+      captionStyle: {
+        preset: f.get("captionPreset"),
+        font: f.get("captionFont"),
+        sizePx: Number(f.get("captionSize")),
+        position: f.get("captionPosition"),
+        primaryColor: f.get("captionColor"),
+        highlightColor: f.get("captionHighlight"),
+        uppercase: f.get("captionUppercase") === "on",
+      },
     };
     const parsed = campaignInputSchema.safeParse(raw);
     if (!parsed.success) return setErrors(fieldErrors(parsed.error));
     setErrors({});
-    create.mutate(parsed.data);
+    onSubmit(parsed.data);
   }
 
-  const err = (k: string) => (errors[k] ? <div className="field-error" role="alert">{errors[k]}</div> : null);
+  const err = (k: string) =>
+    all[k] ? (
+      <div className="field-error" role="alert" id={`${k}-error`}>
+        {all[k]}
+      </div>
+    ) : null;
+  const described = (k: string) => (all[k] ? { "aria-invalid": true, "aria-describedby": `${k}-error` } : {});
   return (
-    <form onSubmit={submit} noValidate aria-label="New campaign">
+    <form onSubmit={submit} noValidate aria-label={submitLabel}>
       <label htmlFor="name">Campaign name</label>
-      <input id="name" name="name" placeholder="Spring launch" />
+      <input id="name" name="name" placeholder="Spring launch" defaultValue={v.name} {...described("name")} />
       {err("name")}
       <label htmlFor="product">Product</label>
-      <input id="product" name="product" placeholder="What are you selling?" />
+      <input id="product" name="product" placeholder="What are you selling?" defaultValue={v.product} {...described("product")} />
       {err("product")}
       <label htmlFor="audience">Audience</label>
-      <input id="audience" name="audience" placeholder="Who is it for?" />
+      <input id="audience" name="audience" placeholder="Who is it for?" defaultValue={v.audience} {...described("audience")} />
       {err("audience")}
       <label htmlFor="message">Message</label>
-      <textarea id="message" name="message" placeholder="Key benefits, one per sentence" />
+      <textarea id="message" name="message" placeholder="Key benefits, one per sentence" defaultValue={v.message} {...described("message")} />
       {err("message")}
       <div className="row">
         <div>
           <label htmlFor="tone">Tone</label>
-          <select id="tone" name="tone" defaultValue="friendly">
+          <select id="tone" name="tone" defaultValue={v.tone}>
             {TONES.map((t) => (
               <option key={t}>{t}</option>
             ))}
@@ -69,24 +87,24 @@ export function CampaignForm({ onCreated }: { onCreated?: (id: string) => void }
         </div>
         <div>
           <label htmlFor="targetSeconds">Length (s)</label>
-          <input id="targetSeconds" name="targetSeconds" type="number" min={6} max={90} defaultValue={15} />
+          <input id="targetSeconds" name="targetSeconds" type="number" min={6} max={90} defaultValue={v.targetSeconds} {...described("targetSeconds")} />
           {err("targetSeconds")}
         </div>
       </div>
       <div className="row">
         <div>
           <label htmlFor="voice">Voice</label>
-          <select id="voice" name="voice" defaultValue="slt">
-            {VOICES.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.label}
+          <select id="voice" name="voice" defaultValue={v.voice}>
+            {VOICES.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.label}
               </option>
             ))}
           </select>
         </div>
         <div>
           <label htmlFor="musicMood">Music</label>
-          <select id="musicMood" name="musicMood" defaultValue="upbeat">
+          <select id="musicMood" name="musicMood" defaultValue={v.musicMood}>
             {MUSIC_MOODS.map((m) => (
               <option key={m}>{m}</option>
             ))}
@@ -96,22 +114,80 @@ export function CampaignForm({ onCreated }: { onCreated?: (id: string) => void }
       <div className="row">
         <div>
           <label htmlFor="fps">Frame rate</label>
-          <select id="fps" name="fps" defaultValue="24">
+          <select id="fps" name="fps" defaultValue={String(v.fps)}>
             <option value="24">24 fps</option>
             <option value="30">30 fps</option>
           </select>
         </div>
         <div>
           <label htmlFor="brandColor">Brand colour</label>
-          <input id="brandColor" name="brandColor" type="color" defaultValue="#4f46e5" />
+          <input id="brandColor" name="brandColor" type="color" defaultValue={v.brandColor} />
         </div>
       </div>
+      <fieldset>
+        <legend>Captions</legend>
+        <div className="row">
+          <div>
+            <label htmlFor="captionPreset">Style</label>
+            <select id="captionPreset" name="captionPreset" defaultValue={v.captionStyle.preset}>
+              {CAPTION_PRESETS.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="captionPosition">Position</label>
+            <select id="captionPosition" name="captionPosition" defaultValue={v.captionStyle.position}>
+              {["bottom", "center", "top"].map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div className="row">
+          <div>
+            <label htmlFor="captionFont">Font</label>
+            <select id="captionFont" name="captionFont" defaultValue={v.captionStyle.font}>
+              {FONTS.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="captionSize">Size (px)</label>
+            <input id="captionSize" name="captionSize" type="number" min={32} max={160} defaultValue={v.captionStyle.sizePx} />
+            {err("captionStyle.sizePx")}
+          </div>
+        </div>
+        <div className="row">
+          <div>
+            <label htmlFor="captionColor">Text colour</label>
+            <input id="captionColor" name="captionColor" type="color" defaultValue={v.captionStyle.primaryColor} />
+          </div>
+          <div>
+            <label htmlFor="captionHighlight">Highlight colour</label>
+            <input id="captionHighlight" name="captionHighlight" type="color" defaultValue={v.captionStyle.highlightColor} />
+          </div>
+        </div>
+        <div className="checks">
+          <label>
+            <input type="checkbox" name="captionUppercase" defaultChecked={v.captionStyle.uppercase} /> Uppercase captions
+          </label>
+        </div>
+      </fieldset>
       {err("_")}
       <div style={{ marginTop: 16 }}>
-        <button type="submit" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create campaign"}
+        <button type="submit" disabled={pending}>
+          {pending ? "Saving…" : submitLabel}
         </button>
       </div>
     </form>
   );
+}
+
+/** tRPC's flattened zod errors as field messages. */
+export function serverFieldErrors(e: { message: string; data?: { zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } | null }): Record<string, string> {
+  const z = e.data?.zodError?.fieldErrors;
+  if (!z || Object.keys(z).length === 0) return { _: e.message };
+  return Object.fromEntries(Object.entries(z).map(([k, v]) => [k.replace(/^data\./, ""), v?.[0] ?? "invalid"]));
 }

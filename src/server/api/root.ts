@@ -1,10 +1,22 @@
+import { adminRouter } from "./routers/admin";
 import { campaignRouter } from "./routers/campaign";
+import { historyRouter } from "./routers/history";
+import { meRouter } from "./routers/me";
 import { renderRouter } from "./routers/render";
+import { scriptRouter } from "./routers/script";
+import { tokensRouter } from "./routers/tokens";
+import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
+  me: meRouter,
   campaign: campaignRouter,
+  script: scriptRouter,
   render: renderRouter,
+  history: historyRouter,
+  tokens: tokensRouter,
+  admin: adminRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,24 +1,38 @@
 import { z } from "zod";
+import { assertCampaignAccess, assertRenderAccess } from "~/server/auth/access";
+import { batchSchema, queueBatch, recentRenders, renderDetail } from "~/server/services/dashboard";
 import { cancelRender, queueRender, retryRender } from "~/server/services/renders";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 const id = z.object({ id: z.string().min(1) });
 
 export const renderRouter = createTRPCRouter({
-  queue: publicProcedure
+  queue: protectedProcedure
     .input(z.object({ campaignId: z.string().min(1), preset: z.enum(["preview", "final"]).default("final") }))
-    .mutation(({ ctx, input }) => queueRender(ctx.db, input)),
-  list: publicProcedure.input(z.object({ campaignId: z.string().min(1).optional() })).query(({ ctx, input }) =>
-    ctx.db.render.findMany({
-      where: input.campaignId ? { campaignId: input.campaignId } : {},
-      orderBy: { createdAt: "desc" },
-      take: 50,
-      select: { id: true, status: true, progress: true, stage: true, error: true, createdAt: true, finishedAt: true, durationSec: true, encoder: true, preset: true, campaign: { select: { name: true } } },
+    .mutation(async ({ ctx, input }) => {
+      await assertCampaignAccess(ctx.db, ctx.user, input.campaignId);
+      return queueRender(ctx.db, { ...input, queuedById: ctx.user.id });
     }),
-  ),
-  get: publicProcedure.input(id).query(({ ctx, input }) =>
-    ctx.db.render.findUniqueOrThrow({ where: { id: input.id }, include: { assets: { orderBy: [{ kind: "asc" }, { sceneIndex: "asc" }] }, campaign: { select: { name: true } } } }),
-  ),
-  cancel: publicProcedure.input(id).mutation(({ ctx, input }) => cancelRender(ctx.db, input.id)),
-  retry: publicProcedure.input(id).mutation(({ ctx, input }) => retryRender(ctx.db, input.id)),
+  queueBatch: protectedProcedure.input(batchSchema).mutation(async ({ ctx, input }) => {
+    await assertCampaignAccess(ctx.db, ctx.user, input.campaignId);
+    return queueBatch(ctx.db, ctx.user, input);
+  }),
+  list: protectedProcedure
+    .input(z.object({ campaignId: z.string().min(1).optional(), limit: z.number().int().min(1).max(100).default(30) }).default({ limit: 30 }))
+    .query(async ({ ctx, input }) => {
+      if (input.campaignId) await assertCampaignAccess(ctx.db, ctx.user, input.campaignId);
+      return recentRenders(ctx.db, ctx.user, input);
+    }),
+  get: protectedProcedure.input(id).query(async ({ ctx, input }) => {
+    await assertRenderAccess(ctx.db, ctx.user, input.id);
+    return renderDetail(ctx.db, input.id);
+  }),
+  cancel: protectedProcedure.input(id).mutation(async ({ ctx, input }) => {
+    await assertRenderAccess(ctx.db, ctx.user, input.id);
+    return cancelRender(ctx.db, input.id);
+  }),
+  retry: protectedProcedure.input(id).mutation(async ({ ctx, input }) => {
+    await assertRenderAccess(ctx.db, ctx.user, input.id);
+    return retryRender(ctx.db, input.id);
+  }),
 });

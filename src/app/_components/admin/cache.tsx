@@ -1,0 +1,108 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useTRPC } from "~/trpc/react";
+import { formatBytes, formatMs, timeAgo } from "../format";
+import { ConfirmButton, Empty, ErrorBox, Loading } from "../ui";
+
+/** Admin → Cache: fill against the cap, hit rate per day, time saved, most reused clips, purge. */
+export function CacheAdmin() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const cache = useQuery(trpc.admin.cache.queryOptions());
+  const purge = useMutation(trpc.admin.purgeCache.mutationOptions({ onSuccess: () => qc.invalidateQueries(trpc.admin.cache.queryFilter()) }));
+  if (cache.isLoading) return <Loading label="Loading cache" lines={6} />;
+  if (cache.error || !cache.data) return <ErrorBox error={cache.error ?? { message: "No data" }} retry={() => void cache.refetch()} />;
+  const c = cache.data;
+  const fill = c.capBytes > 0 ? Math.min(100, (100 * c.bytes) / c.capBytes) : 0;
+  return (
+    <>
+      <div className="stats">
+        <div className="stat" data-testid="cache-entries">
+          <div className="label">Entries</div>
+          <div className="value">{c.entries}</div>
+        </div>
+        <div className="stat">
+          <div className="label">Size</div>
+          <div className="value">{formatBytes(c.bytes)}</div>
+          <div className="sub">of {formatBytes(c.capBytes)} cap</div>
+          <div className="progress" role="progressbar" aria-label="Cache fill" aria-valuenow={Math.round(fill)} aria-valuemin={0} aria-valuemax={100}>
+            <div style={{ width: `${fill}%` }} />
+          </div>
+        </div>
+        <div className="stat" data-testid="cache-hit-rate">
+          <div className="label">Hit rate (all renders)</div>
+          <div className="value">{c.hitRate === null ? "—" : `${Math.round(c.hitRate * 100)}%`}</div>
+          <div className="sub">
+            {c.hits} hits, {c.misses} misses
+          </div>
+        </div>
+        <div className="stat">
+          <div className="label">Time saved</div>
+          <div className="value">{formatMs(c.timeSavedMs)}</div>
+          <div className="sub">hits x build time</div>
+        </div>
+      </div>
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="hit-h">
+          <h2 id="hit-h">Hit rate per day</h2>
+          <div className="chart" role="img" aria-label="Cache hit rate per day, last 14 days">
+            <ResponsiveContainer width="100%" height="100%">
+              <LineChart data={c.daily.map((d) => ({ ...d, day: d.day.slice(5) }))} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+                <CartesianGrid strokeDasharray="3 3" stroke="#e2e5ef" />
+                <XAxis dataKey="day" tick={{ fontSize: 11 }} interval={1} />
+                <YAxis domain={[0, 100]} tick={{ fontSize: 11 }} tickFormatter={(v: number) => `${v}%`} />
+                <Tooltip formatter={(v) => (v === null ? "no renders" : `${String(v)}%`)} />
+                <Line dataKey="hitRatePct" name="hit rate" stroke="#4f46e5" connectNulls isAnimationActive={false} />
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+        </section>
+        <section className="panel" aria-labelledby="reused-h">
+          <div className="panel-head">
+            <h2 id="reused-h">Most reused clips</h2>
+            <ConfirmButton
+              title="Purge the cache"
+              body="Delete every cached clip not used in the last 5 minutes (rows and files)? Renders rebuild clips as needed."
+              confirmLabel="Purge cache"
+              disabled={purge.isPending || c.entries === 0}
+              onConfirm={() => purge.mutate()}
+            >
+              Purge cache
+            </ConfirmButton>
+          </div>
+          {purge.data ? (
+            <div className="notice" role="status">
+              Purged {purge.data.entries} clips ({formatBytes(purge.data.bytes)}).
+            </div>
+          ) : null}
+          <ErrorBox error={purge.error} />
+          {c.mostReused.length === 0 ? (
+            <Empty title="The cache is empty">Ken Burns clips are cached as renders make them.</Empty>
+          ) : (
+            <table className="table" aria-label="Most reused clips">
+              <thead>
+                <tr>
+                  <th scope="col">Clip</th>
+                  <th scope="col">Hits</th>
+                  <th scope="col">Size</th>
+                  <th scope="col">Last used</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.mostReused.map((e) => (
+                  <tr key={e.key}>
+                    <td className="mono">{e.key}…</td>
+                    <td>{e.hits}</td>
+                    <td>{formatBytes(e.bytes)}</td>
+                    <td>{timeAgo(e.lastUsedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * A render's time per stage as one stacked bar: script, assets, then the assembly's own steps
+ * (assemble.validate, .audio, .kenBurns, .assemble = the encode) when recorded, else "assemble".
+ */
+const COLORS: Record<string, string> = {
+  script: "#a78bfa",
+  assets: "#60a5fa",
+  "assemble.validate": "#fbbf24",
+  "assemble.encoders": "#fcd34d",
+  "assemble.audio": "#34d399",
+  "assemble.kenBurns": "#f472b6",
+  "assemble.assemble": "#4f46e5",
+  assemble: "#4f46e5",
+  other: "#94a3b8",
+};
+const LABELS: Record<string, string> = {
+  "assemble.validate": "validate",
+  "assemble.encoders": "encoder check",
+  "assemble.audio": "audio mix",
+  "assemble.kenBurns": "Ken Burns",
+  "assemble.assemble": "encode",
+};
+
+export function timingSegments(t: Record<string, number>): { key: string; label: string; ms: number; color: string }[] {
+  const subs = Object.keys(t).filter((k) => k.startsWith("assemble.") && k !== "assemble.total");
+  const segs: { key: string; ms: number }[] = [];
+  if (t.script) segs.push({ key: "script", ms: t.script });
+  if (t.assets) segs.push({ key: "assets", ms: t.assets });
+  if (subs.length) {
+    const subTotal = subs.reduce((a, k) => a + (t[k] ?? 0), 0);
+    for (const k of subs) segs.push({ key: k, ms: t[k] ?? 0 });
+    const rest = (t.assemble ?? 0) - subTotal;
+    if (rest > 50) segs.push({ key: "other", ms: rest });
+  } else if (t.assemble) segs.push({ key: "assemble", ms: t.assemble });
+  return segs.filter((s) => s.ms > 0).map((s) => ({ ...s, label: LABELS[s.key] ?? s.key, color: COLORS[s.key] ?? COLORS.other! }));
+}
+
+export function TimingBar({ timings, showLegend = false }: { timings: Record<string, number>; showLegend?: boolean }) {
+  const segs = timingSegments(timings);
+  const total = segs.reduce((a, s) => a + s.ms, 0);
+  if (total === 0) return <span className="muted">—</span>;
+  const text = segs.map((s) => `${s.label} ${(s.ms / 1000).toFixed(1)} s`).join(", ");
+  return (
+    <div>
+      <div className="timing" role="img" aria-label={`Stage timings: ${text}`} title={text} data-testid="timing-bar">
+        {segs.map((s) => (
+          <span key={s.key} style={{ width: `${(100 * s.ms) / total}%`, background: s.color }} />
+        ))}
+      </div>
+      {showLegend ? (
+        <div className="legend" style={{ marginTop: 6 }}>
+          {segs.map((s) => (
+            <span key={s.key}>
+              <i style={{ background: s.color }} />
+              {s.label} {(s.ms / 1000).toFixed(1)} s
+            </span>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}

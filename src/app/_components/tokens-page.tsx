@@ -1,0 +1,94 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useTRPC } from "~/trpc/react";
+import { formatDateTime, timeAgo } from "./format";
+import { ConfirmButton, Empty, ErrorBox, Loading, SecretValue } from "./ui";
+
+/** The user's API tokens: create (shown once), webhook per token, revoke; and how to call the API. */
+export function TokensPage({ origin }: { origin: string }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const tokens = useQuery(trpc.tokens.list.queryOptions());
+  const [created, setCreated] = useState<{ token: string; webhookSecret: string | null } | null>(null);
+  const refresh = () => qc.invalidateQueries(trpc.tokens.list.queryFilter());
+  const create = useMutation(trpc.tokens.create.mutationOptions({ onSuccess: async (t) => (setCreated(t), await refresh()) }));
+  const revoke = useMutation(trpc.tokens.revoke.mutationOptions({ onSuccess: refresh }));
+
+  function submit(ev: FormEvent<HTMLFormElement>) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const f = new FormData(form);
+    const webhookUrl = String(f.get("webhookUrl") ?? "").trim();
+    create.mutate({ name: String(f.get("tokenName") ?? ""), webhookUrl: webhookUrl || null }, { onSuccess: () => form.reset() });
+  }
+
+  return (
+    <div className="grid">
+      <div className="stack">
+        <section className="panel" aria-labelledby="new-token-h">
+          <h2 id="new-token-h">New API token</h2>
+          <form onSubmit={submit} aria-label="New API token">
+            <label htmlFor="tokenName">Name</label>
+            <input id="tokenName" name="tokenName" required maxLength={80} placeholder="CI pipeline" />
+            <label htmlFor="webhookUrl">Webhook URL (optional)</label>
+            <input id="webhookUrl" name="webhookUrl" type="url" placeholder="https://example.com/reelfarm-hook" />
+            <div className="hint">Called when a render you queued finishes; signed with the token&apos;s webhook secret.</div>
+            <ErrorBox error={create.error} />
+            <div style={{ marginTop: 14 }}>
+              <button type="submit" disabled={create.isPending}>
+                {create.isPending ? "Creating…" : "Create token"}
+              </button>
+            </div>
+          </form>
+          {created ? (
+            <div className="notice" role="status">
+              <strong>Copy these now: they are not shown again.</strong>
+              <SecretValue label="API token" value={created.token} />
+              {created.webhookSecret ? <SecretValue label="Webhook signing secret" value={created.webhookSecret} /> : null}
+            </div>
+          ) : null}
+        </section>
+        <section className="panel" aria-labelledby="api-h">
+          <h2 id="api-h">Using the API</h2>
+          <pre className="mono" style={{ whiteSpace: "pre-wrap", background: "#f5f6fa", padding: 12, borderRadius: 8 }}>
+            {`curl -X POST ${origin}/api/v1/renders \\
+  -H "Authorization: Bearer $REELFARM_TOKEN" \\
+  -H "content-type: application/json" \\
+  -d '{"campaignId":"<id>","preset":"final"}'
+
+curl ${origin}/api/v1/renders/<renderId> \\
+  -H "Authorization: Bearer $REELFARM_TOKEN"`}
+          </pre>
+          <p className="muted">
+            Webhooks: POST with <code>X-Reelfarm-Signature: sha256=HMAC(secret, timestamp + &quot;.&quot; + body)</code> and <code>X-Reelfarm-Timestamp</code>; retried up to 5 times.
+          </p>
+        </section>
+      </div>
+      <section className="panel" aria-labelledby="tokens-h">
+        <h2 id="tokens-h">Your tokens</h2>
+        {tokens.isLoading ? <Loading label="Loading tokens" /> : null}
+        <ErrorBox error={tokens.error} retry={() => void tokens.refetch()} />
+        {tokens.data?.length === 0 ? <Empty title="No API tokens">Create one to queue renders from scripts or CI.</Empty> : null}
+        <ul className="list">
+          {tokens.data?.map((t) => (
+            <li key={t.id} className="card" data-testid="api-token">
+              <div className="card-head">
+                <div>
+                  <strong>{t.name}</strong> <span className="mono">{t.prefix}…</span>
+                  <div className="muted">
+                    Created {formatDateTime(t.createdAt)} · last used {timeAgo(t.lastUsedAt)}
+                  </div>
+                  <div className="muted">{t.webhookUrl ? `Webhook: ${t.webhookUrl}` : "No webhook"}</div>
+                </div>
+                <ConfirmButton title={`Revoke ${t.name}`} body="Anything using this token stops working at once." confirmLabel="Revoke token" onConfirm={() => revoke.mutate({ tokenId: t.id })}>
+                  Revoke
+                </ConfirmButton>
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

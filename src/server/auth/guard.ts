@@ -1,0 +1,46 @@
+/**
+ * Authorisation for route handlers (media, uploads), the counterpart of tRPC's
+ * protectedProcedure: 401 without a session, 403 for the wrong role, another team's thing, or a
+ * state-changing request from another origin (CSRF).
+ */
+import { type SessionUser, getSessionUser } from "./session";
+import { ForbiddenError } from "./access";
+import { isSameOrigin, SAFE_METHODS } from "./csrf";
+import { db } from "~/server/db";
+import { authenticateBearer } from "~/server/services/api-tokens";
+import { NotFoundError } from "~/server/services/renders";
+
+export type Guarded = { user: SessionUser; response?: undefined } | { user?: undefined; response: Response };
+
+export const jsonError = (status: number, message: string, headers: Record<string, string> = {}) =>
+  Response.json({ error: message }, { status, headers: { "cache-control": "no-store", ...headers } });
+
+export async function requireUser(req: Request, opts: { admin?: boolean } = {}): Promise<Guarded> {
+  if (!SAFE_METHODS.has(req.method) && !isSameOrigin(req.headers, req.url)) return { response: jsonError(403, "Cross-origin request refused") };
+  const user = await getSessionUser(req.headers);
+  if (!user) return { response: jsonError(401, "Sign in first") };
+  if (opts.admin && user.role !== "admin") return { response: jsonError(403, "Admins only") };
+  return { user };
+}
+
+/**
+ * An API client: `Authorization: Bearer <token>` (no cookie, so no CSRF check applies).
+ * 401 without a valid token.
+ */
+export async function requireBearer(req: Request): Promise<Guarded> {
+  const a = await authenticateBearer(db(), req.headers.get("authorization"));
+  if (!a) return { response: jsonError(401, "A valid API token is required (Authorization: Bearer rf_...)", { "www-authenticate": 'Bearer realm="reelfarm"' }) };
+  return { user: a.user };
+}
+
+/** A bearer token when one is sent, else the session (media links work for both). */
+export function requireUserOrBearer(req: Request): Promise<Guarded> {
+  return req.headers.has("authorization") ? requireBearer(req) : requireUser(req);
+}
+
+/** Maps access errors thrown by services to HTTP answers; anything else is rethrown. */
+export function accessErrorResponse(e: unknown): Response {
+  if (e instanceof ForbiddenError) return jsonError(403, e.message);
+  if (e instanceof NotFoundError) return jsonError(404, e.message);
+  throw e;
+}
