@@ -79,7 +79,8 @@ describe("Google providers in the pipeline", () => {
     // opened (start = recorded end - duration); nothing admitted after it reached Veo.
     const veoAttempts = videos.flatMap((a) => attemptsOf(a).filter((x) => x.providerId === "google-veo" && x.outcome === "failed"));
     expect(veoAttempts.length).toBe(veo.length);
-    for (const x of veoAttempts) expect(Date.parse(x.at) - (x as { ms?: number }).ms!).toBeLessThanOrEqual(breaker.openedAt!.getTime());
+    // (a call admitted while the opening write was in flight may trail openedAt by a few ms)
+    for (const x of veoAttempts) expect(Date.parse((x as { admittedAt?: string }).admittedAt!)).toBeLessThanOrEqual(breaker.openedAt!.getTime() + 500);
     // Every other scene skipped Veo without calling it: the breaker said no.
     expect(videos.filter((a) => attemptsOf(a).some((x) => x.code === "breaker_open")).length).toBe(videos.length - veo.length);
     // No per-day retry ever: each scene tried Veo at most once.

@@ -68,7 +68,8 @@ async function call(route: string, method: string, who: "anonymous" | "a" | "b")
     headers.set("content-length", String(body.byteLength));
   }
   const req = new Request(url, { method, headers, ...(body ? { body } : {}) });
-  const res = await mod[method]!(req, { params: Promise.resolve(id ? { id } : {}) });
+  const params: Record<string, string> = id ? { id } : {};
+  const res = await mod[method]!(req, { params: Promise.resolve(params) });
   return { status: res.status, body: method === "HEAD" ? "" : await res.text() };
 }
 

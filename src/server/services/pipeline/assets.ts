@@ -39,6 +39,8 @@ interface AttemptRecord {
   ms?: number;
   /** The worker host that made the call. */
   host?: string;
+  /** When the breaker was asked (ISO): the call's admission. */
+  admittedAt?: string;
 }
 
 export interface AssetJobContext {
@@ -153,6 +155,7 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
     for (const p of chain) {
       if (givenUp.has(p.id)) continue;
       if (ctx.signal.aborted) throw new Error("aborted");
+      const admittedAt = new Date().toISOString();
       const admission = await breaker.admit(db, p.id, p.model, ctx.caller);
       if (!admission.allowed) {
         const why = `breaker ${admission.state} until ${admission.resetAt?.toISOString() ?? "?"}${admission.reason ? ` (${admission.reason})` : ""}`;
@@ -185,7 +188,7 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         const result = res && "status" in res ? res.result : res;
         await breaker.recordSuccess(db, p.id, p.model);
         await breaker.countStat(db, p.id, p.model, "successes", result.costUsd);
-        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "succeeded", at: new Date().toISOString(), host: ctx.caller, ms: Date.now() - t0 });
+        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "succeeded", at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
         await storeResult(db, l.asset, p, result as never, fallbackReason);
         const settled = await db.renderAsset.findUniqueOrThrow({ where: { id: assetId } });
         if (settled.kind === "script") await db.renderAsset.update({ where: { id: assetId }, data: { data: applyVariant(settled.data as unknown as Script, l.settings) as object } });
@@ -199,14 +202,14 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         await breaker.countStat(db, p.id, p.model, err.code === "quota" || err.code === "rate_limited" ? "quotaErrors" : "errors");
         ctx.logger.warn(`${p.id} failed for asset ${assetId}: ${err.code} -> ${d.action}`, { message: err.message });
         if (d.action === "retry") {
-          await record(db, assetId, { providerId: p.id, model: p.model, outcome: "retry", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), host: ctx.caller, ms: Date.now() - t0 });
+          await record(db, assetId, { providerId: p.id, model: p.model, outcome: "retry", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
           await db.renderAsset.update({ where: { id: assetId }, data: { retries: { increment: 1 }, status: "pending" } });
           await enqueue("asset:generate", { renderId, assetId }, { jobKey: `asset:${assetId}`, maxAttempts: ASSET_ATTEMPTS, runAt: new Date(Date.now() + d.delayMs) });
           return `retry ${p.id} in ${d.delayMs} ms (${d.why})`;
         }
         if (d.action !== "open-breaker") await breaker.releaseTrial(db, p.id, p.model, ctx.caller, err);
         await breaker.countStat(db, p.id, p.model, "fallbacks");
-        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "failed", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), host: ctx.caller, ms: Date.now() - t0 });
+        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "failed", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
         await db.renderAsset.update({ where: { id: assetId }, data: { retries: 0 } });
         fallbackReason = `${p.id}: ${d.why}`;
       }
