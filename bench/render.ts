@@ -27,6 +27,15 @@ const argv = process.argv.slice(2);
 const keep = argv.includes("--keep");
 const runs = Number(argv[argv.indexOf("--runs") + 1] ?? 1) || 1;
 
+/** CPU seconds (user+sys) of this process plus its waited-for children (ffmpeg), from /proc/self/stat. */
+async function cpuSeconds(): Promise<number> {
+  const s = await readFile("/proc/self/stat", "utf8");
+  const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+  // Fields 14-17 of stat (utime, stime, cutime, cstime) are at 11..14 after the command name.
+  const ticks = [11, 12, 13, 14].reduce((a, i) => a + Number(f[i]), 0);
+  return ticks / 100;
+}
+
 /** Peak of the summed RSS of this process and all its descendants. */
 function rssSampler() {
   let peak = 0;
@@ -80,19 +89,22 @@ async function timedRender(plan: RenderPlanInput, dir: string, cacheDir: string,
   const clipCache = createClipCache({ root: cacheDir, index, capBytes: 20e9 });
   const outPath = join(dir, `${name}.mp4`);
   const rss = rssSampler();
+  const c0 = await cpuSeconds();
   const t0 = performance.now();
   const result = await renderVideo(plan, { workDir: dir, outPath, clipCache });
   const wall = (performance.now() - t0) / 1000;
+  const cpu = (await cpuSeconds()) - c0;
   const peak = await rss.stop();
-  return { wall, peak, result, outPath };
+  return { wall, cpu, peak, result, outPath };
 }
 
 let cacheIndex = new InMemoryClipCacheIndex();
 
-async function encodeFloor(outPath: string, dir: string): Promise<number> {
+async function encodeFloor(outPath: string, dir: string): Promise<{ wall: number; cpu: number }> {
   const raw = join(dir, "floor.yuv");
   await ff(["-i", outPath, "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "yuv420p", raw]);
   const enc = encoderSettings("libx264", "final");
+  const c0 = await cpuSeconds();
   const t0 = performance.now();
   await new Promise<void>((resolve, reject) => {
     const c = spawn(findFfmpeg().ffmpeg, [
@@ -103,8 +115,9 @@ async function encodeFloor(outPath: string, dir: string): Promise<number> {
     c.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`floor encode failed: ${code}`))));
   });
   const wall = (performance.now() - t0) / 1000;
+  const cpu = (await cpuSeconds()) - c0;
   await rm(raw, { force: true });
-  return wall;
+  return { wall, cpu };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -118,6 +131,7 @@ async function main() {
     const colds: number[] = [];
     const warms: number[] = [];
     const floors: number[] = [];
+    const cpu = { cold: [] as number[], warm: [] as number[], floor: [] as number[] };
     let peak = 0;
     let frames = 0;
     let last: Awaited<ReturnType<typeof timedRender>> | null = null;
@@ -130,17 +144,20 @@ async function main() {
       const floor = await encodeFloor(cold.outPath, dir);
       colds.push(cold.wall);
       warms.push(warm.wall);
-      floors.push(floor);
+      floors.push(floor.wall);
+      cpu.cold.push(cold.cpu);
+      cpu.warm.push(warm.cpu);
+      cpu.floor.push(floor.cpu);
       peak = Math.max(peak, cold.peak, warm.peak);
       frames = cold.result.frames;
       last = warm;
       console.log(
-        `run ${r + 1}: cold ${cold.wall.toFixed(2)} s (${JSON.stringify(cold.result.timingsMs)}, misses ${cold.result.cacheMisses})`,
+        `run ${r + 1}: cold ${cold.wall.toFixed(2)} s, cpu ${cold.cpu.toFixed(1)} s (${JSON.stringify(cold.result.timingsMs)}, misses ${cold.result.cacheMisses})`,
       );
       console.log(
-        `        warm ${warm.wall.toFixed(2)} s (${JSON.stringify(warm.result.timingsMs)}, hits ${warm.result.cacheHits})`,
+        `        warm ${warm.wall.toFixed(2)} s, cpu ${warm.cpu.toFixed(1)} s (${JSON.stringify(warm.result.timingsMs)}, hits ${warm.result.cacheHits})`,
       );
-      console.log(`        floor ${floor.toFixed(2)} s`);
+      console.log(`        floor ${floor.wall.toFixed(2)} s, cpu ${floor.cpu.toFixed(1)} s   (load average ${(await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ")})`);
     }
     const cold = median(colds);
     const warm = median(warms);
@@ -151,6 +168,12 @@ async function main() {
     console.log(`cold  ${cold.toFixed(2)} s  = ${(cold / floor).toFixed(2)}x floor (target <= 1.5x)  ${(frames / cold).toFixed(1)} fps`);
     console.log(`warm  ${warm.toFixed(2)} s  = ${(warm / floor).toFixed(2)}x floor (target <= 1.25x) ${(frames / warm).toFixed(1)} fps`);
     console.log(`floor ${floor.toFixed(2)} s  (${(frames / floor).toFixed(1)} fps); old pipeline ~1 fps`);
+    const cpuCold = median(cpu.cold);
+    const cpuWarm = median(cpu.warm);
+    const cpuFloor = median(cpu.floor);
+    console.log(
+      `cpu (user+sys, incl. ffmpeg): cold ${cpuCold.toFixed(1)} s = ${(cpuCold / cpuFloor).toFixed(2)}x, warm ${cpuWarm.toFixed(1)} s = ${(cpuWarm / cpuFloor).toFixed(2)}x, floor ${cpuFloor.toFixed(1)} s (load-independent view; walls on a busy shared host are noisy)`,
+    );
     console.log(`peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (node + ffmpeg children; target < 1024)`);
     console.log(
       JSON.stringify({
@@ -162,6 +185,9 @@ async function main() {
         peak_rss_mb: Math.round(peak / 2 ** 20),
         fps_cold: +(frames / cold).toFixed(1),
         fps_warm: +(frames / warm).toFixed(1),
+        cold_cpu_s: +cpuCold.toFixed(2),
+        warm_cpu_s: +cpuWarm.toFixed(2),
+        floor_cpu_s: +cpuFloor.toFixed(2),
         frames,
         runs,
       }),

@@ -2,9 +2,10 @@
  * The soundtrack: narration clips at their start times, music under them (ducked while someone speaks), fades at
  * both ends, then loudness-normalised for social platforms with a two-pass `loudnorm`.
  *
- * Steps (each a pure args builder + a runner):
- * 1. mix    -> mix.wav (float, 48 kHz stereo), measuring loudness in the same run;
- * 2. master -> a linear gain (loudnorm linear mode with the measured values) to `targetLufs`, true peak <= ceiling.
+ * Steps:
+ * 1. mix    -> mix.wav (float, 48 kHz stereo), measuring loudness in the same run (`mixSoundtrack`);
+ * 2. master -> inside the assembly run, a gain to `targetLufs` keeping the true peak under the ceiling
+ *    (`masteringFilter`): no extra pass over the audio.
  */
 import { type RenderAudio } from "./plan";
 import { runFfmpeg } from "./ffmpeg";
@@ -75,23 +76,51 @@ export function parseLoudnormJson(stderr: string): LoudnessMeasurement | null {
   }
 }
 
-export interface MixResult {
-  /** Normalised soundtrack (WAV). */
+export interface SoundtrackMix {
+  /** The mix before mastering (WAV, float). */
   path: string;
   measured: LoudnessMeasurement | null;
-  /** True when the mix is (near) silent, so no gain was applied. */
+  /** True when the mix is (near) silent, so no gain is applied. */
   silent: boolean;
+  /** Filter chain that masters `path` (gain to the target, true-peak safe), for the assembly's audio input. */
+  masterFilter: string;
+}
+
+/** Headroom kept below the true-peak ceiling for the AAC encoder's overshoot. */
+const AAC_MARGIN_DB = 0.5;
+
+/**
+ * The mastering chain for a measured mix: a plain gain when it keeps the true peak under the ceiling (what
+ * loudnorm's linear mode would do, without its 192 kHz pass), else loudnorm with the measurements (it then limits).
+ */
+export function masteringFilter(audio: RenderAudio, measured: LoudnessMeasurement | null): string {
+  const inputI = measured ? Number(measured.input_i) : NaN;
+  if (!measured || !Number.isFinite(inputI) || inputI < -60) return `${FMT}`;
+  const gain = audio.targetLufs - inputI;
+  const peak = Number(measured.input_tp);
+  if (Number.isFinite(peak) && peak + gain <= audio.truePeakDb - AAC_MARGIN_DB) {
+    return `volume=${gain.toFixed(2)}dB,${FMT}`;
+  }
+  return (
+    [
+      `loudnorm=I=${audio.targetLufs}:TP=${audio.truePeakDb - AAC_MARGIN_DB}:LRA=11`,
+      `measured_I=${measured.input_i}:measured_TP=${measured.input_tp}`,
+      `measured_LRA=${measured.input_lra}:measured_thresh=${measured.input_thresh}`,
+      `offset=${measured.target_offset}:linear=true:print_format=none`,
+    ].join(":") + `,${FMT}`
+  );
 }
 
 /**
- * Mix and master the plan's audio into `outPath` (a .wav in the render's temp dir). `mixPath` is an intermediate.
+ * Mix the plan's audio into `mixPath` and measure its loudness in the same run (first loudnorm pass).
+ * The assembly applies `masterFilter` to the mix (second pass) while it encodes the AAC track.
  */
-export async function renderSoundtrack(
+export async function mixSoundtrack(
   audio: RenderAudio,
   durationSec: number,
-  paths: { mixPath: string; outPath: string },
+  mixPath: string,
   opts: { signal?: AbortSignal } = {},
-): Promise<MixResult> {
+): Promise<SoundtrackMix> {
   const { inputs, graph } = buildMixGraph(audio, durationSec);
   const loudnorm = `loudnorm=I=${audio.targetLufs}:TP=${audio.truePeakDb}:LRA=11:print_format=json`;
   graph.push("[mix]asplit=2[keep][meas]");
@@ -100,25 +129,17 @@ export async function renderSoundtrack(
     [
       ...inputs,
       "-filter_complex", graph.join(";"),
-      "-map", "[keep]", "-c:a", "pcm_f32le", "-f", "wav", paths.mixPath,
+      "-map", "[keep]", "-c:a", "pcm_f32le", "-f", "wav", mixPath,
       "-map", "[measured]", "-f", "null", "-",
     ],
     { signal: opts.signal, durationSec },
   );
   const measured = parseLoudnormJson(pass1.stderr);
   const inputI = measured ? Number(measured.input_i) : NaN;
-  const silent = !measured || !Number.isFinite(inputI) || inputI < -60;
-  const filter = silent
-    ? "anull"
-    : [
-        `loudnorm=I=${audio.targetLufs}:TP=${audio.truePeakDb}:LRA=11`,
-        `measured_I=${measured.input_i}:measured_TP=${measured.input_tp}`,
-        `measured_LRA=${measured.input_lra}:measured_thresh=${measured.input_thresh}`,
-        `offset=${measured.target_offset}:linear=true:print_format=none`,
-      ].join(":") + `,${FMT}`;
-  await runFfmpeg(
-    ["-i", paths.mixPath, "-af", filter, "-c:a", "pcm_s16le", "-f", "wav", paths.outPath],
-    { signal: opts.signal, durationSec },
-  );
-  return { path: paths.outPath, measured, silent };
+  return {
+    path: mixPath,
+    measured,
+    silent: !measured || !Number.isFinite(inputI) || inputI < -60,
+    masterFilter: masteringFilter(audio, measured),
+  };
 }

@@ -25,8 +25,8 @@ export type ResolvedVisual =
 
 export interface ResolvedInputs {
   scenes: ResolvedVisual[];
-  /** Mixed, loudness-normalised audio covering the whole video (see audio.ts); null = silent track. */
-  audioPath: string | null;
+  /** The soundtrack mix and the filter mastering it (see audio.ts); null = a silent track. */
+  audio: { path: string; filter: string } | null;
   /** .ass captions; null = none. */
   assPath: string | null;
   /** Extra fonts for libass (a repo folder); fontconfig's system fonts are always available. */
@@ -246,14 +246,19 @@ export function buildFfmpegArgs(plan: RenderPlan, r: ResolvedInputs): string[] {
   const inputs = [...g.inputs];
   const audioIndex = countInputs(inputs);
   const duration = g.timeline.durationSec.toFixed(6);
-  if (r.audioPath) inputs.push("-i", r.audioPath);
-  else inputs.push("-f", "lavfi", "-t", duration, "-i", "anullsrc=r=48000:cl=stereo");
+  let graph = g.filterComplex;
+  if (r.audio) {
+    inputs.push("-i", r.audio.path);
+    graph += `;\n[${audioIndex}:a:0]${r.audio.filter}[aout]`;
+  } else {
+    graph += `;\nanullsrc=r=48000:cl=stereo,atrim=end=${duration}[aout]`;
+  }
   return [
     ...r.encoder.globalArgs,
     ...inputs,
-    "-filter_complex", g.filterComplex,
+    "-filter_complex", graph,
     "-map", `[${g.videoLabel}]`,
-    "-map", `${audioIndex}:a:0`,
+    "-map", "[aout]",
     ...r.encoder.videoArgs,
     "-r", String(plan.output.fps),
     "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",

@@ -1,14 +1,15 @@
 /**
  * The render engine's entry point: `renderVideo(plan, options)`.
  *
- * Flow: parse plan -> check inputs -> (in the render's temp dir) captions .ass, soundtrack, Ken Burns clips
- * (cached) -> one assembly ffmpeg run -> rename the finished file onto `outPath`.
+ * Flow: parse plan -> in parallel, in the render's temp dir: captions .ass, soundtrack mix (+ loudness measurement),
+ * scene checks and Ken Burns clips (cache hits skip both the probe and the render) -> one assembly ffmpeg run
+ * (scenes, transitions, captions, mastering, encode) -> rename the finished file onto `outPath`.
  * The temp dir is removed on success, failure and abort alike; `outPath` only ever appears complete.
  */
 import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { writeAssFile } from "./ass";
-import { renderSoundtrack } from "./audio";
+import { mixSoundtrack } from "./audio";
 import { detectEncoders, encoderSettings } from "./encoders";
 import { abortError } from "./errors";
 import { runFfmpeg } from "./ffmpeg";
@@ -16,7 +17,7 @@ import { type ClipCache, clipKey, hashFile } from "./clip-cache";
 import { type ResolvedVisual, buildFfmpegArgs, buildKenBurnsClipArgs, clipCodecArgs, stillRecipe } from "./graph";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
-import { checkPlanInputs } from "./validate";
+import { checkAudioInputs, checkImage, checkReadable, checkVideo } from "./validate";
 
 export * from "./errors";
 export { type RenderPlan, type RenderPlanInput, RenderPlanSchema, parseRenderPlan } from "./plan";
@@ -41,26 +42,6 @@ export interface RenderOptions {
 /** Bump when the Ken Burns rendering changes, so old cached clips stop matching. */
 const KEN_BURNS_VERSION = 1;
 
-/** Run `tasks` with at most `n` in flight; rejects on the first failure (others still settle). */
-async function pool<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  let failed: unknown = null;
-  const worker = async () => {
-    while (next < tasks.length && failed === null) {
-      const i = next++;
-      try {
-        results[i] = await tasks[i]!();
-      } catch (e) {
-        failed ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, tasks.length)) }, worker));
-  if (failed !== null) throw failed;
-  return results;
-}
-
 export interface RenderResult {
   encoder: string;
   durationSec: number;
@@ -72,11 +53,33 @@ export interface RenderResult {
   kenBurnsBuilds: number;
 }
 
+/** Folds the progress of the steps into one 0..1 value, reported at most every `intervalMs`. */
+function progressReporter(onProgress: ((f: number) => void) | undefined, intervalMs = 2000) {
+  let last = 0;
+  let lastValue = -1;
+  return (fraction: number, force = false) => {
+    if (!onProgress) return;
+    const now = Date.now();
+    const f = Math.min(1, Math.max(0, fraction));
+    if (f <= lastValue && !force) return;
+    if (!force && now - last < intervalMs) return;
+    last = now;
+    lastValue = f;
+    onProgress(f);
+  };
+}
+
 /** Render `plan` to an H.264/AAC MP4 at `outPath`. */
 export async function renderVideo(planInput: RenderPlanInput, opts: RenderOptions): Promise<RenderResult> {
   const plan = parseRenderPlan(planInput);
-  const { signal } = opts;
-  if (signal?.aborted) throw abortError(signal);
+  const outer = opts.signal;
+  if (outer?.aborted) throw abortError(outer);
+  // One internal signal: the caller's abort, or our own first failure, stops every ffmpeg still running.
+  const ac = new AbortController();
+  const onOuterAbort = () => ac.abort(outer?.reason);
+  outer?.addEventListener("abort", onOuterAbort, { once: true });
+  const signal = ac.signal;
+
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -87,116 +90,155 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     }
   };
   const t0 = performance.now();
-
-  const checked = await timed("validate", () => checkPlanInputs(plan, signal));
   const timeline = buildTimeline(plan);
   const size = outputSize(plan.output);
-  const encoderId = plan.output.encoder ?? (await timed("encoders", () => detectEncoders({ signal }))).best;
-  const encoder = encoderSettings(encoderId, plan.output.preset);
-
+  const report = progressReporter(opts.onProgress);
+  const cache = opts.clipCache;
   let cacheHits = 0;
   let cacheMisses = 0;
   let kenBurnsBuilds = 0;
+
   const tmp = await mkdtemp(join(opts.workDir, "render-"));
   const tmpOut = join(dirname(opts.outPath), `.${basename(opts.outPath)}.${process.pid}.${Date.now()}.part`);
+  const running: Promise<unknown>[] = [];
+  /** Start a step now; its failure aborts the others. */
+  const start = <T>(p: Promise<T>): Promise<T> => {
+    const guarded = p.catch((e: unknown) => {
+      if (!signal.aborted) ac.abort(e);
+      throw e;
+    });
+    running.push(guarded.catch(() => undefined));
+    return guarded;
+  };
   try {
+    const encoderP = start(
+      plan.output.encoder ? Promise.resolve(plan.output.encoder) : timed("encoders", () => detectEncoders({ signal }).then((d) => d.best)),
+    );
     const hasCaptions = plan.captions.cues.length > 0;
     const assPath = join(tmp, "captions.ass");
-    if (hasCaptions) await writeAssFile(assPath, plan.captions, size);
-
-    const audio = await timed("audio", () =>
-      renderSoundtrack(plan.audio, timeline.durationSec, { mixPath: join(tmp, "mix.wav"), outPath: join(tmp, "audio.wav") }, { signal }),
+    const assP = start(hasCaptions ? writeAssFile(assPath, plan.captions, size) : Promise.resolve());
+    const audioP = start(
+      timed("audio", async () => {
+        await checkAudioInputs(plan, signal);
+        return mixSoundtrack(plan.audio, timeline.durationSec, join(tmp, "mix.wav"), { signal });
+      }),
     );
 
-    let scenes: ResolvedVisual[] = plan.scenes.map((s, i) => {
-      const v = s.visual;
-      const c = checked.scenes[i];
-      switch (v.kind) {
-        case "image":
-          return {
-            kind: "image",
-            path: v.path,
+    // Scenes: videos are checked; stills are looked up in the cache by content (a hit needs no probe at all),
+    // and on a miss checked, then rendered to a clip (at most `concurrency` at once).
+    const slots = Math.max(1, opts.concurrency ?? 2);
+    let free = slots;
+    const waiters: (() => void)[] = [];
+    const acquire = () =>
+      free > 0 ? (free--, Promise.resolve()) : new Promise<void>((res) => waiters.push(res));
+    const release = () => {
+      const next = waiters.shift();
+      if (next) next();
+      else free++;
+    };
+    const builds = plan.scenes.filter((s) => s.visual.kind === "image").length;
+    let built = 0;
+    const usedKeys = new Set<string>();
+    const kb0 = performance.now();
+    const scenesP = start(
+      Promise.all(
+        plan.scenes.map(async (s, i): Promise<ResolvedVisual> => {
+          const where = `scenes[${i}].visual`;
+          const v = s.visual;
+          if (v.kind === "color") return { kind: "color", color: v.color };
+          if (v.kind === "video") {
+            const c = await checkVideo(where, v.path, signal);
+            return { kind: "video", path: v.path, durationSec: c.durationSec };
+          }
+          const frames = timeline.scenes[i]!.clipFrames;
+          const id = `kb${i}`;
+          if (!cache) {
+            // Animated inside the assembly run (no intermediate clip); pans still need their command files.
+            const c = await checkImage(where, v.path, signal);
+            const still = { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha };
+            const recipe = stillRecipe(still, frames, size, timeline.fps, id);
+            const commandsPath = recipe.commands ? join(tmp, `${id}.cmd`) : null;
+            if (commandsPath) await writeFile(commandsPath, recipe.commands!);
+            return { kind: "image", ...still, commandsPath };
+          }
+          await checkReadable(where, v.path);
+          const params = {
+            v: KEN_BURNS_VERSION,
+            frames,
+            fps: timeline.fps,
             motion: v.motion,
-            hasAlpha: !!c && "hasAlpha" in c && c.hasAlpha,
-            commandsPath: null,
+            width: size.width,
+            height: size.height,
+            codec: clipCodecArgs.join(" "),
           };
-        case "video":
-          return { kind: "video", path: v.path, durationSec: c && "durationSec" in c ? c.durationSec : 0 };
-        case "color":
-          return { kind: "color", color: v.color };
-      }
-    });
-    const cache = opts.clipCache;
-    if (cache) {
-      const usedKeys = new Set<string>();
-      scenes = await timed("kenBurns", () =>
-        pool(
-          opts.concurrency ?? 2,
-          scenes.map((v, i) => async (): Promise<ResolvedVisual> => {
-            if (v.kind !== "image") return v;
-            const frames = timeline.scenes[i]!.clipFrames;
-            const params = {
-              v: KEN_BURNS_VERSION,
-              frames,
-              fps: timeline.fps,
-              motion: v.motion,
-              width: size.width,
-              height: size.height,
-              codec: clipCodecArgs.join(" "),
-            };
-            const key = clipKey(await hashFile(v.path), params);
-            usedKeys.add(key);
-            const clip = await cache.getOrBuild(key, params, async (tmpPath) => {
+          const key = clipKey(await hashFile(v.path), params);
+          usedKeys.add(key);
+          const clip = await cache.getOrBuild(key, params, async (tmpPath) => {
+            const c = await checkImage(where, v.path, signal);
+            await acquire();
+            try {
               kenBurnsBuilds++;
-              const recipe = stillRecipe(v, frames, size, timeline.fps);
-              const commandsPath = recipe.commands ? join(tmp, `kb${i}.cmd`) : null;
+              const still = { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha };
+              const recipe = stillRecipe(still, frames, size, timeline.fps);
+              const commandsPath = recipe.commands ? join(tmp, `${id}.cmd`) : null;
               if (commandsPath) await writeFile(commandsPath, recipe.commands!);
-              await runFfmpeg(buildKenBurnsClipArgs(v, recipe, frames, tmpPath, commandsPath), { signal });
-            });
-            if (clip.hit) cacheHits++;
-            else cacheMisses++;
-            return { kind: "clip", path: clip.path };
-          }),
-        ),
-      );
-      await cache.evict(usedKeys);
-    } else {
-      // Animated inside the assembly: pans still need their command files.
-      scenes = await Promise.all(
-        scenes.map(async (v, i) => {
-          if (v.kind !== "image") return v;
-          const recipe = stillRecipe(v, timeline.scenes[i]!.clipFrames, size, timeline.fps, `kb${i}`);
-          if (!recipe.commands) return v;
-          const commandsPath = join(tmp, `kb${i}.cmd`);
-          await writeFile(commandsPath, recipe.commands);
-          return { ...v, commandsPath };
+              await runFfmpeg(buildKenBurnsClipArgs(still, recipe, frames, tmpPath, commandsPath), { signal });
+            } finally {
+              release();
+            }
+          });
+          if (clip.hit) cacheHits++;
+          else cacheMisses++;
+          built++;
+          report((0.4 * built) / Math.max(1, builds));
+          return { kind: "clip", path: clip.path };
         }),
-      );
-    }
+      ),
+    );
+    const scenes = await scenesP;
+    if (cache) timings.kenBurns = Math.round(performance.now() - kb0);
+    const [encoderId, audio] = await Promise.all([encoderP, audioP, assP]);
+    const encoder = encoderSettings(encoderId, plan.output.preset);
+    const kbShare = cacheMisses > 0 ? 0.4 : 0;
     const args = buildFfmpegArgs(plan, {
       scenes,
-      audioPath: audio.path,
+      audio: { path: audio.path, filter: audio.masterFilter },
       assPath: hasCaptions ? assPath : null,
       encoder,
       outPath: tmpOut,
       format: "mp4",
     });
     await timed("assemble", () =>
-      runFfmpeg(args, { signal, durationSec: timeline.durationSec, onProgress: opts.onProgress, cwd: tmp }),
+      runFfmpeg(args, {
+        signal,
+        durationSec: timeline.durationSec,
+        onProgress: (f) => report(kbShare + (1 - kbShare) * f),
+        progressIntervalMs: 500,
+        cwd: tmp,
+      }),
     );
     await rename(tmpOut, opts.outPath);
+    if (cache) await cache.evict(usedKeys);
+    report(1, true);
+    timings.total = Math.round(performance.now() - t0);
+    return {
+      encoder: encoderId,
+      durationSec: timeline.durationSec,
+      frames: timeline.totalFrames,
+      timingsMs: timings,
+      cacheHits,
+      cacheMisses,
+      kenBurnsBuilds,
+    };
+  } catch (e) {
+    if (outer?.aborted) throw abortError(outer);
+    throw e;
   } finally {
+    if (!signal.aborted) ac.abort(new Error("render finished"));
+    // Every child must be gone before its files are removed.
+    await Promise.all(running);
+    outer?.removeEventListener("abort", onOuterAbort);
     await rm(tmp, { recursive: true, force: true });
     await rm(tmpOut, { force: true });
   }
-  timings.total = Math.round(performance.now() - t0);
-  return {
-    encoder: encoderId,
-    durationSec: timeline.durationSec,
-    frames: timeline.totalFrames,
-    timingsMs: timings,
-    cacheHits,
-    cacheMisses,
-    kenBurnsBuilds,
-  };
 }

@@ -5,7 +5,7 @@
 import { access, constants, stat } from "node:fs/promises";
 import { isAbsolute } from "node:path";
 import { RenderInputError } from "./errors";
-import { type ProbeResult, probe, runFfmpeg } from "./ffmpeg";
+import { type ProbeResult, type ProbeStream, probe, runFfmpeg } from "./ffmpeg";
 import { type RenderPlan } from "./plan";
 
 /** Smallest and largest still we accept (per side / total pixels). */
@@ -23,7 +23,8 @@ export interface CheckedVideo {
   durationSec: number;
 }
 
-async function readable(planPath: string, path: string): Promise<void> {
+/** The file exists, is a regular non-empty file and is readable; paths must be absolute. */
+export async function checkReadable(planPath: string, path: string): Promise<void> {
   if (!isAbsolute(path)) throw new RenderInputError(planPath, path, "asset paths must be absolute");
   try {
     await access(path, constants.R_OK);
@@ -36,37 +37,46 @@ async function readable(planPath: string, path: string): Promise<void> {
   }
 }
 
-async function probeOrFail(planPath: string, path: string, what: string, signal?: AbortSignal): Promise<ProbeResult> {
+const alphaFormats = /^(rgba|bgra|argb|abgr|ya8|ya16|gbrap|yuva|pal8|rgba64|bgra64)/;
+
+interface ProbedFirstFrame {
+  stream: ProbeStream | undefined;
+  durationSec: number | null;
+}
+
+/**
+ * One ffprobe run: the first video stream, the container duration, and a decode of the first frame with errors
+ * collected, so a truncated or corrupt file fails here even when its header reads fine.
+ */
+async function probeFirstFrame(planPath: string, path: string, what: string, signal?: AbortSignal): Promise<ProbedFirstFrame> {
+  let out: { stdout: string; stderr: string };
   try {
-    return await probe(path, { signal });
+    out = await runFfmpeg(
+      [
+        "-v", "error", "-print_format", "json",
+        "-show_entries", "stream=index,codec_type,codec_name,width,height,pix_fmt,duration,r_frame_rate:format=duration,format_name:frame=width",
+        "-select_streams", "v:0", "-show_frames", "-read_intervals", "%+#1",
+        path,
+      ],
+      { binary: "ffprobe", signal },
+    );
   } catch (e) {
     if (signal?.aborted) throw e;
     throw new RenderInputError(planPath, path, `not a readable ${what} (ffprobe could not open it)`, { cause: e });
   }
-}
-
-const alphaFormats = /^(rgba|bgra|argb|abgr|ya8|ya16|gbrap|yuva|pal8|rgba64|bgra64)/;
-
-/** Decode the first frame with errors fatal: catches truncated and corrupt files that ffprobe still opens. */
-async function decodesCleanly(planPath: string, path: string, what: string, signal?: AbortSignal): Promise<void> {
-  try {
-    const r = await runFfmpeg(
-      ["-v", "error", "-xerror", "-i", path, "-frames:v", "1", "-f", "null", "-"],
-      { signal, raw: true },
-    );
-    const errors = r.stderr.trim();
-    if (errors) throw new Error(errors);
-  } catch (e) {
-    if (signal?.aborted) throw e;
-    const detail = e instanceof Error ? e.message.split("\n").slice(-3).join(" ") : "";
-    throw new RenderInputError(planPath, path, `${what} is corrupt or truncated (${detail.slice(0, 300)})`, { cause: e });
+  const j = JSON.parse(out.stdout) as { streams?: ProbeStream[]; frames?: unknown[]; format?: { duration?: string } };
+  const stream = j.streams?.find((x) => x.codec_type === "video");
+  if (stream && (out.stderr.trim() !== "" || !j.frames?.length)) {
+    const detail = out.stderr.trim().split("\n").slice(-2).join(" ").slice(0, 300);
+    throw new RenderInputError(planPath, path, `${what} is corrupt or truncated (${detail || "no frame could be decoded"})`);
   }
+  const d = Number(j.format?.duration);
+  return { stream, durationSec: Number.isFinite(d) ? d : null };
 }
 
 export async function checkImage(planPath: string, path: string, signal?: AbortSignal): Promise<CheckedImage> {
-  await readable(planPath, path);
-  const p = await probeOrFail(planPath, path, "image", signal);
-  const v = p.streams.find((s) => s.codec_type === "video");
+  await checkReadable(planPath, path);
+  const { stream: v } = await probeFirstFrame(planPath, path, "image", signal);
   if (!v || !v.width || !v.height) throw new RenderInputError(planPath, path, "not an image (no picture in it)");
   if (v.width < MIN_IMAGE_SIDE || v.height < MIN_IMAGE_SIDE) {
     throw new RenderInputError(planPath, path, `image is ${v.width}x${v.height}; at least ${MIN_IMAGE_SIDE}x${MIN_IMAGE_SIDE} is needed`);
@@ -74,47 +84,37 @@ export async function checkImage(planPath: string, path: string, signal?: AbortS
   if (v.width * v.height > MAX_IMAGE_PIXELS) {
     throw new RenderInputError(planPath, path, `image is ${v.width}x${v.height}, over the ${MAX_IMAGE_PIXELS / 1e6} MP limit`);
   }
-  await decodesCleanly(planPath, path, "image", signal);
   return { width: v.width, height: v.height, hasAlpha: alphaFormats.test(v.pix_fmt ?? "") };
 }
 
 export async function checkVideo(planPath: string, path: string, signal?: AbortSignal): Promise<CheckedVideo> {
-  await readable(planPath, path);
-  const p = await probeOrFail(planPath, path, "video", signal);
-  const v = p.streams.find((s) => s.codec_type === "video");
+  await checkReadable(planPath, path);
+  const { stream: v, durationSec: container } = await probeFirstFrame(planPath, path, "clip", signal);
   if (!v || !v.width || !v.height) throw new RenderInputError(planPath, path, "no video stream in the clip");
-  const durationSec = Number(v.duration ?? p.durationSec);
+  const durationSec = Number(v.duration ?? container);
   if (!Number.isFinite(durationSec) || durationSec <= 0) {
     throw new RenderInputError(planPath, path, "the clip has no duration (a still image or a broken file?)");
   }
-  await decodesCleanly(planPath, path, "clip", signal);
   return { width: v.width, height: v.height, durationSec };
 }
 
 export async function checkAudio(planPath: string, path: string, signal?: AbortSignal): Promise<{ durationSec: number }> {
-  await readable(planPath, path);
-  const p = await probeOrFail(planPath, path, "audio file", signal);
+  await checkReadable(planPath, path);
+  let p: ProbeResult;
+  try {
+    p = await probe(path, { signal });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw new RenderInputError(planPath, path, "not a readable audio file (ffprobe could not open it)", { cause: e });
+  }
   if (!p.streams.some((s) => s.codec_type === "audio")) throw new RenderInputError(planPath, path, "no audio stream in it");
   return { durationSec: p.durationSec ?? 0 };
 }
 
-export interface CheckedPlan {
-  scenes: (CheckedImage | CheckedVideo | null)[];
-}
-
-/** Check every asset of the plan (in parallel); throws the first RenderInputError. */
-export async function checkPlanInputs(plan: RenderPlan, signal?: AbortSignal): Promise<CheckedPlan> {
-  const scenes = await Promise.all(
-    plan.scenes.map((s, i) => {
-      const where = `scenes[${i}].visual`;
-      if (s.visual.kind === "image") return checkImage(where, s.visual.path, signal);
-      if (s.visual.kind === "video") return checkVideo(where, s.visual.path, signal);
-      return Promise.resolve(null);
-    }),
-  );
+/** Check the plan's audio files (in parallel); throws the first RenderInputError. */
+export async function checkAudioInputs(plan: RenderPlan, signal?: AbortSignal): Promise<void> {
   await Promise.all([
     ...plan.audio.voice.map((v, i) => checkAudio(`audio.voice[${i}]`, v.path, signal)),
     ...(plan.audio.music ? [checkAudio("audio.music", plan.audio.music.path, signal)] : []),
   ]);
-  return { scenes };
 }
