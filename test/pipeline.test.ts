@@ -3,6 +3,10 @@
  * (offline voice, template script, procedural music, brand cards) and ffmpeg.
  */
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { runFfmpeg } from "~/render/ffmpeg";
+import { addCampaignImages } from "~/server/services/uploads";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCampaign } from "~/server/services/campaigns";
 import { queueRender, retryRender } from "~/server/services/renders";
@@ -72,6 +76,28 @@ describe("render pipeline", () => {
     expect(done.error).toBeNull();
     expect(done.status).toBe("succeeded");
     expect(fs.existsSync(await (await storage()).localPath(done.outputFile!))).toBe(true);
+  });
+
+  it("a second render of the same campaign reuses the cached Ken Burns clips", async () => {
+    const db = testDb();
+    const c = await createCampaign(db, { ...brief, targetSeconds: 6, musicMood: "none" });
+    const img = path.join(os.tmpdir(), `kb-${process.pid}.png`);
+    await runFfmpeg(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=800x1200", "-frames:v", "1", img], { raw: true });
+    await addCampaignImages(db, c.id, [{ name: "product.png", bytes: fs.readFileSync(img) }]);
+    const [first, second] = await withWorker(async () => {
+      const a = await finished((await queueRender(db, { campaignId: c.id, preset: "preview" })).id);
+      const b = await finished((await queueRender(db, { campaignId: c.id, preset: "preview" })).id);
+      return [a, b];
+    });
+    expect(first.status).toBe("succeeded");
+    expect(second.status).toBe("succeeded");
+    expect(first.cacheMisses).toBeGreaterThan(0);
+    expect(second.cacheHits).toBe(first.cacheMisses + first.cacheHits);
+    expect(second.cacheMisses).toBe(0);
+    const entries = await db.cacheEntry.findMany();
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => !path.isAbsolute(e.file))).toBe(true);
+    expect(entries.reduce((a, e) => a + e.hits, 0)).toBeGreaterThanOrEqual(second.cacheHits);
   });
 
   it("retrying a failed render reuses its generated assets (no provider called again)", async () => {
