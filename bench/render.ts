@@ -36,43 +36,41 @@ async function cpuSeconds(): Promise<number> {
   return ticks / 100;
 }
 
-/** Peak of the summed RSS of this process and all its descendants. */
+/** Peak of the summed RSS of this process and all its descendants (walked via /proc/<pid>/task/<tid>/children). */
 function rssSampler() {
   let peak = 0;
+  const rssOf = async (pid: number): Promise<number> => {
+    try {
+      const st = await readFile(`/proc/${pid}/statm`, "utf8");
+      return Number(st.split(" ")[1]) * 4096;
+    } catch {
+      return 0;
+    }
+  };
+  const childrenOf = async (pid: number): Promise<number[]> => {
+    try {
+      const tids = await readdir(`/proc/${pid}/task`);
+      const kids = await Promise.all(tids.map((t) => readFile(`/proc/${pid}/task/${t}/children`, "utf8").catch(() => "")));
+      return kids.join(" ").split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
   const read = async () => {
-    const stats = new Map<number, { ppid: number; rss: number }>();
-    for (const d of await readdir("/proc")) {
-      if (!/^\d+$/.test(d)) continue;
-      try {
-        const s = await readFile(`/proc/${d}/stat`, "utf8");
-        const rest = s.slice(s.lastIndexOf(")") + 2).split(" ");
-        const ppid = Number(rest[1]);
-        const rssPages = Number(rest[21]);
-        stats.set(Number(d), { ppid, rss: rssPages * 4096 });
-      } catch {
-        /* process ended */
-      }
-    }
-    const tree = new Set([process.pid]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const [pid, s] of stats) {
-        if (!tree.has(pid) && tree.has(s.ppid)) {
-          tree.add(pid);
-          grew = true;
-        }
-      }
-    }
     let sum = 0;
-    for (const pid of tree) sum += stats.get(pid)?.rss ?? 0;
+    const stack = [process.pid];
+    while (stack.length) {
+      const pid = stack.pop()!;
+      sum += await rssOf(pid);
+      stack.push(...(await childrenOf(pid)));
+    }
     peak = Math.max(peak, sum);
   };
   let stop = false;
   const loop = (async () => {
     while (!stop) {
       await read();
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
     }
   })();
   return {

@@ -96,8 +96,12 @@ export function stillRecipe(
   };
 }
 
-/** Encoder options of cached Ken Burns clips: near-lossless, cheap to encode and decode. Part of the cache key. */
-export const clipCodecArgs = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "14", "-pix_fmt", "yuv420p"] as const;
+/**
+ * Encoder options of cached Ken Burns clips (part of the cache key). Measured on 540 frames of 1080x1920 KB content
+ * (CPU s encode / decode, MB, PSNR): x264 ultrafast crf14 6.7 / 2.6, 98, 49.8 dB; x264 ultrafast crf18 5.0 / 2.2,
+ * 71, 46.7 dB; MPEG-2 q2 4.2 / 1.4, 81, 48.3 dB. MPEG-2 intra-quality is the cheapest both ways at that quality.
+ */
+export const clipCodecArgs = ["-c:v", "mpeg2video", "-q:v", "2", "-g", "30", "-bf", "0", "-pix_fmt", "yuv420p"] as const;
 
 /**
  * ffmpeg args rendering one still's Ken Burns clip (`frames` frames) to `outPath` (Matroska).

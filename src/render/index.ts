@@ -6,6 +6,7 @@
  * (scenes, transitions, captions, mastering, encode) -> rename the finished file onto `outPath`.
  * The temp dir is removed on success, failure and abort alike; `outPath` only ever appears complete.
  */
+import { setMaxListeners } from "node:events";
 import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { writeAssFile } from "./ass";
@@ -79,6 +80,8 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
   const onOuterAbort = () => ac.abort(outer?.reason);
   outer?.addEventListener("abort", onOuterAbort, { once: true });
   const signal = ac.signal;
+  // Every ffmpeg child listens for it; scenes are many.
+  setMaxListeners(0, signal);
 
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
