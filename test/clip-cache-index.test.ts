@@ -6,7 +6,8 @@ import { testDb } from "./helpers/db";
 const index = new PrismaClipCacheIndex(testDb());
 afterAll(() => testDb().$disconnect());
 beforeEach(async () => {
-  await testDb().cacheEntry.deleteMany({ where: { key: { startsWith: "t-" } } });
+  // Eviction works on the whole table: start from an empty one.
+  await testDb().cacheEntry.deleteMany({});
 });
 
 describe("PrismaClipCacheIndex", () => {

@@ -13,7 +13,9 @@ import { testDb, waitFor } from "./helpers/db";
 import { withWorker } from "./helpers/worker";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-ffmpeg-"));
-const tmpEntries = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("reelfarm-assemble-") || f.startsWith("reelfarm-asset-"));
+// This process's temp files go to a private TMPDIR, so other processes' files can't blur the check.
+const privateTmp = fs.mkdtempSync(path.join(os.tmpdir(), "ffmpeg-failure-tmp-"));
+const tmpEntries = () => fs.readdirSync(privateTmp);
 
 beforeAll(() => {
   const real = "/usr/bin/ffmpeg";
@@ -29,16 +31,19 @@ exec ${real} "$@"
   );
   fs.symlinkSync("/usr/bin/ffprobe", path.join(dir, "ffprobe"));
   vi.stubEnv("FFMPEG_PATH", path.join(dir, "ffmpeg"));
+  vi.stubEnv("TMPDIR", privateTmp);
 });
 
 afterAll(async () => {
   vi.unstubAllEnvs();
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(privateTmp, { recursive: true, force: true });
   await testDb().$disconnect();
 });
 
 describe("ffmpeg failure", () => {
   it("fails the render with ffmpeg's stderr tail and removes its temp files", async () => {
+    expect(os.tmpdir()).toBe(privateTmp);
     const before = new Set(tmpEntries());
     const db = testDb();
     const c = await createCampaign(db, { name: "Doomed", product: "Boots", audience: "Hikers", message: "Waterproof.", targetSeconds: 6, musicMood: "none" });
