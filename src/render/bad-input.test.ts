@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RenderInputError } from "./errors";
 import { probe } from "./ffmpeg";
 import { type RenderPlanInput, renderVideo } from "./index";
-import { ff, makeImage, makeVideo, mean, readGrayFrames } from "./testing";
+import { findFfmpeg } from "./ffmpeg";
+import { ff, makeCmykJpeg, makeImage, makeVideo, mean, readGrayFrames } from "./testing";
+import { execFileSync } from "node:child_process";
+
+/** RGB of one output pixel of frame 0. */
+function rgbAt(path: string, x: number, y: number): number[] {
+  const out = execFileSync(findFfmpeg().ffmpeg, [
+    "-v", "error", "-i", path, "-vf", `format=rgb24,crop=1:1:${x}:${y}`, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+  ]);
+  return [...out];
+}
 
 let dir: string;
 let work: string;
@@ -89,6 +99,31 @@ describe("bad inputs fail with an error naming the asset, or render correctly", 
     // Transparent left half is flattened onto black.
     const [f] = await readGrayFrames(out, { from: 0, count: 1, width: 540, height: 960, crop: { x: 20, y: 300, w: 150, h: 300 } });
     expect(mean(f!)).toBeLessThan(30);
+  });
+
+  it("CMYK JPEG renders with its real colours", async () => {
+    const cmyk = await makeCmykJpeg(join(dir, "cmyk.jpg"), 256, 256, (x, y) =>
+      x < 128 ? (y < 128 ? [255, 0, 0, 0] : [0, 255, 0, 0]) : y < 128 ? [0, 0, 255, 0] : [0, 0, 0, 0],
+    );
+    const out = join(dir, "cmyk.mp4");
+    await renderVideo(
+      { output: { fps: 24, preset: "preview" }, scenes: [{ durationSec: 0.5, visual: { kind: "image", path: cmyk, motion: { type: "none" } } }] },
+      { workDir: work, outPath: out },
+    );
+    const [r, g, b] = rgbAt(out, 100, 200); // cyan quadrant
+    expect(r).toBeLessThan(60);
+    expect(g).toBeGreaterThan(190);
+    expect(b).toBeGreaterThan(190);
+    expect(Math.min(...rgbAt(out, 440, 800))).toBeGreaterThan(220); // no ink: white
+  });
+
+  it("a 12000x12000 image renders (scaled once to cover)", async () => {
+    const big = join(dir, "big.jpg");
+    await ff(["-f", "lavfi", "-i", "color=c=0x40a0ff:s=12000x12000", "-frames:v", "1", "-q:v", "5", big]);
+    const out = join(dir, "big.mp4");
+    await renderVideo(quick([still(big)]), { workDir: work, outPath: out });
+    const v = (await probe(out)).streams.find((s) => s.codec_type === "video")!;
+    expect([v.width, v.height]).toEqual([540, 960]);
   });
 
   it("a clip shorter than its scene loops; a long one is trimmed", async () => {

@@ -106,3 +106,73 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
   return s / a.length;
 }
+
+/**
+ * A baseline CMYK JPEG (4 components, Adobe APP14 marker, inverted samples as Photoshop writes them), built by hand
+ * since no tool here writes one. Every 8x8 block is flat, so only DC coefficients are coded.
+ * `ink(x, y)` returns C, M, Y, K ink in 0..255 for the block at pixel (x, y).
+ */
+export async function makeCmykJpeg(
+  path: string,
+  width: number,
+  height: number,
+  ink: (x: number, y: number) => [number, number, number, number],
+): Promise<string> {
+  const bytes: number[] = [];
+  const u16 = (n: number) => bytes.push((n >> 8) & 255, n & 255);
+  const marker = (m: number, body: number[]) => {
+    bytes.push(0xff, m);
+    u16(body.length + 2);
+    bytes.push(...body);
+  };
+  bytes.push(0xff, 0xd8);
+  marker(0xee, [..."Adobe"].map((c) => c.charCodeAt(0)).concat([0, 100, 0, 0, 0, 0, 0])); // transform 0: CMYK
+  marker(0xdb, [0, ...new Array<number>(64).fill(1)]); // quant table 0: all ones
+  marker(0xc0, [8, height >> 8, height & 255, width >> 8, width & 255, 4, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 4, 0x11, 0]);
+  const dcBits = [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
+  const dcVals = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  marker(0xc4, [0x00, ...dcBits, ...dcVals]);
+  marker(0xc4, [0x10, 1, ...new Array<number>(15).fill(0), 0x00]); // AC table: only EOB, code "0"
+  marker(0xda, [4, 1, 0x00, 2, 0x00, 3, 0x00, 4, 0x00, 0, 63, 0]);
+  // Canonical DC codes.
+  const dcCode: { code: number; len: number }[] = [];
+  let code = 0;
+  let k = 0;
+  for (let len = 1; len <= 16; len++) {
+    for (let i = 0; i < dcBits[len - 1]!; i++) dcCode[dcVals[k++]!] = { code: code++, len };
+    code <<= 1;
+  }
+  let acc = 0;
+  let nbits = 0;
+  const put = (value: number, len: number) => {
+    for (let i = len - 1; i >= 0; i--) {
+      acc = (acc << 1) | ((value >> i) & 1);
+      if (++nbits === 8) {
+        bytes.push(acc);
+        if (acc === 0xff) bytes.push(0);
+        acc = 0;
+        nbits = 0;
+      }
+    }
+  };
+  const prev = [0, 0, 0, 0];
+  for (let by = 0; by < height; by += 8) {
+    for (let bx = 0; bx < width; bx += 8) {
+      const inks = ink(bx, by);
+      for (let c = 0; c < 4; c++) {
+        const stored = 255 - inks[c]!; // Adobe CMYK JPEGs store inverted ink
+        const dc = 8 * (stored - 128);
+        const diff = dc - prev[c]!;
+        prev[c] = dc;
+        const cat = diff === 0 ? 0 : Math.floor(Math.log2(Math.abs(diff))) + 1;
+        put(dcCode[cat]!.code, dcCode[cat]!.len);
+        if (cat > 0) put(diff >= 0 ? diff : diff + (1 << cat) - 1, cat);
+        put(0, 1); // EOB
+      }
+    }
+  }
+  if (nbits > 0) put(0x7f, 8 - nbits); // pad with ones
+  bytes.push(0xff, 0xd9);
+  await writeFile(path, Buffer.from(bytes));
+  return path;
+}

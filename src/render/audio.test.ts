@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildMixGraph, masteringFilter, mixSoundtrack, parseLoudnormJson } from "./audio";
+import { runFfmpeg } from "./ffmpeg";
+import { AudioSchema } from "./plan";
+import { ff } from "./testing";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "rf-audio-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** RMS (dB) of the low band (< 500 Hz: the music tone) between `from` and `to` seconds. */
+async function lowBandRms(path: string, from: number, to: number): Promise<number> {
+  const r = await runFfmpeg(
+    ["-hide_banner", "-nostdin", "-i", path, "-af", `atrim=start=${from}:end=${to},lowpass=f=500,lowpass=f=500,astats=metadata=0:measure_perchannel=none`, "-f", "null", "-"],
+    { raw: true },
+  );
+  return Number(/RMS level dB:\s*(-?[\d.]+|-inf)/.exec(r.stderr.slice(r.stderr.lastIndexOf("Overall")))?.[1]);
+}
+
+describe("soundtrack", () => {
+  it("places the voice at its start time and ducks the music under it", async () => {
+    const voice = join(dir, "voice.wav");
+    const music = join(dir, "music.wav");
+    await ff(["-f", "lavfi", "-i", "sine=frequency=2500:duration=1", "-af", "volume=0.6", "-ar", "48000", voice]);
+    await ff(["-f", "lavfi", "-i", "sine=frequency=200:duration=4", "-ar", "48000", music]);
+    const audio = AudioSchema.parse({ voice: [{ path: voice, startSec: 1.5 }], music: { path: music, gainDb: -6 }, fadeSec: 0.2 });
+    const mix = await mixSoundtrack(audio, 4, join(dir, "mix.wav"));
+    const before = await lowBandRms(mix.path, 0.5, 1.4);
+    const during = await lowBandRms(mix.path, 1.9, 2.4);
+    const after = await lowBandRms(mix.path, 3.3, 3.7);
+    expect(before - during).toBeGreaterThan(6);
+    expect(after - during).toBeGreaterThan(6);
+    expect(mix.silent).toBe(false);
+    expect(mix.masterFilter).toMatch(/volume=|loudnorm=/);
+  });
+
+  it("silence (no voice, no music) stays silent and unnormalised", async () => {
+    const audio = AudioSchema.parse({});
+    const mix = await mixSoundtrack(audio, 1, join(dir, "silent.wav"));
+    expect(mix.silent).toBe(true);
+    expect(mix.masterFilter).not.toMatch(/volume|loudnorm/);
+  });
+
+  it("masters by plain gain when the true peak allows, else with loudnorm's limiter", () => {
+    const audio = AudioSchema.parse({ targetLufs: -14, truePeakDb: -1 });
+    const m = { input_i: "-24.0", input_tp: "-12.0", input_lra: "5", input_thresh: "-34", target_offset: "0" };
+    expect(masteringFilter(audio, m)).toMatch(/^volume=10\.00dB,/);
+    expect(masteringFilter(audio, { ...m, input_tp: "-3.0" })).toMatch(/^loudnorm=I=-14:TP=-1.5:.*linear=true/);
+    expect(masteringFilter(audio, null)).not.toMatch(/volume/);
+  });
+
+  it("parses loudnorm's JSON block from ffmpeg's log", () => {
+    const log = `[Parsed_loudnorm_0 @ 0x1] \n{\n\t"input_i" : "-27.61",\n\t"input_tp" : "-4.47",\n\t"input_lra" : "18.06",\n\t"input_thresh" : "-39.20",\n\t"target_offset" : "0.58"\n}\n`;
+    expect(parseLoudnormJson(log)?.input_i).toBe("-27.61");
+    expect(parseLoudnormJson("no json here")).toBeNull();
+  });
+
+  it("never puts file paths into the filter graph (inputs are -i arguments)", () => {
+    const audio = AudioSchema.parse({ voice: [{ path: "/x/it's [a];b,c.wav", startSec: 0 }] });
+    const { inputs, graph } = buildMixGraph(audio, 2);
+    expect(inputs).toContain("/x/it's [a];b,c.wav");
+    expect(graph.join(";")).not.toContain("it's");
+  });
+});
