@@ -1,23 +1,20 @@
 import { expect, test } from "@playwright/test";
+import { createCampaign, E2E, shot, signIn, waitForRender } from "./helpers";
 
 test("create a campaign, queue a render, watch it succeed, play the video", async ({ page }) => {
-  await page.goto("/");
+  await signIn(page, E2E.adminEmail, E2E.adminPassword);
   const name = `E2E launch ${Date.now()}`;
-  await page.getByLabel("Campaign name").fill(name);
-  await page.getByLabel("Product").fill("Trailblazer hiking boots");
-  await page.getByLabel("Audience").fill("weekend hikers");
-  await page.getByLabel("Message").fill("Waterproof all day. Light as a sneaker. Grip on wet rock.");
-  await page.getByLabel("Length (s)").fill("8");
-  await page.getByRole("button", { name: "Create campaign" }).click();
+  await createCampaign(page, { name, product: "Trailblazer hiking boots", audience: "weekend hikers", message: "Waterproof all day. Light as a sneaker. Grip on wet rock.", seconds: 8 });
 
-  await page.getByRole("button", { name: `Queue render of ${name}` }).click();
-  const render = page.getByTestId("render").filter({ hasText: name }).first();
-  await expect(render).toHaveAttribute("data-status", /queued|running|succeeded/);
-  await expect(render).toHaveAttribute("data-status", "running", { timeout: 30_000 });
-  await expect(render).toHaveAttribute("data-status", "succeeded", { timeout: 150_000 });
-  await page.screenshot({ path: "test-results/first-render.png", fullPage: true });
+  await page.getByRole("button", { name: `Queue preview render of ${name}` }).click();
+  await expect(page).toHaveURL(/\/renders\//);
+  const view = page.getByTestId("render-view");
+  await expect(view).toHaveAttribute("data-status", /queued|running|succeeded/);
+  await expect(view).toHaveAttribute("data-status", /running|succeeded/, { timeout: 30_000 });
+  expect(await waitForRender(page)).toBe("succeeded");
+  await shot(page, "first-render");
 
-  const video = render.locator("video");
+  const video = page.locator("video");
   await expect(video).toBeVisible();
   await video.evaluate((v: HTMLVideoElement) => {
     v.muted = true;

@@ -31,7 +31,7 @@ export function AssetTable({ assets, renderStartedAt }: { assets: Asset[]; rende
             <th scope="col">Provider</th>
             <th scope="col">Attempts</th>
             <th scope="col">Fallback reason</th>
-            <th scope="col" style={{ width: 160 }}>
+            <th scope="col" style={{ width: 120 }}>
               Timeline
             </th>
             <th scope="col">Cost</th>
@@ -54,7 +54,7 @@ export function AssetTable({ assets, renderStartedAt }: { assets: Asset[]; rende
                     <span className="muted">—</span>
                   ) : (
                     a.attempts.map((t, i) => (
-                      <div key={i} className="muted" title={t.message}>
+                      <div key={i} className="muted nowrap" title={t.message}>
                         {t.providerId}: {t.outcome}
                         {t.code ? ` (${t.code})` : ""}
                         {t.ms ? ` · ${formatMs(t.ms)}` : ""}
@@ -62,8 +62,10 @@ export function AssetTable({ assets, renderStartedAt }: { assets: Asset[]; rende
                     ))
                   )}
                 </td>
-                <td className="muted" style={{ maxWidth: 260 }}>
-                  {a.fallbackReason ?? (a.error ? <span style={{ color: "var(--bad)" }}>{a.error}</span> : "—")}
+                <td className="muted">
+                  <div className="clamp" title={a.fallbackReason ?? a.error ?? undefined}>
+                    {a.fallbackReason ?? (a.error ? <span style={{ color: "var(--bad)" }}>{a.error}</span> : "—")}
+                  </div>
                 </td>
                 <td>
                   {start && end ? (

@@ -13,9 +13,9 @@ type Status = (typeof STATUSES)[number];
 const day = (s: string) => (s ? new Date(`${s}T00:00:00`) : null);
 
 /** Every render the user may see; filters and keyset pages ("Older" / "Newer"). */
-export function HistoryTable({ initialCampaignId }: { initialCampaignId?: string }) {
+export function HistoryTable({ initialCampaignId, initialStatus }: { initialCampaignId?: string; initialStatus?: string }) {
   const trpc = useTRPC();
-  const [status, setStatus] = useState<Status | "">("");
+  const [status, setStatus] = useState<Status | "">(STATUSES.find((s) => s === initialStatus) ?? "");
   const [campaignId, setCampaignId] = useState(initialCampaignId ?? "");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");

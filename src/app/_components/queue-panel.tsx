@@ -85,7 +85,7 @@ export function QueuePanel({ campaignId, campaignName, defaultVoice }: { campaig
             </div>
             <div>
               <button type="submit" disabled={batch.isPending || variants < 2 || variants > 24} style={{ width: "100%", justifyContent: "center" }}>
-                {batch.isPending ? "Queueing…" : `Queue ${variants} variants`}
+                {batch.isPending ? "Queueing…" : variants < 2 ? "Add hooks or voices" : `Queue ${variants} variants`}
               </button>
             </div>
           </div>

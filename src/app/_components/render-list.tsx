@@ -8,16 +8,16 @@ import { Empty, ErrorBox, Loading, StatusBadge } from "./ui";
 const inFlight = (s: string) => s === "queued" || s === "running";
 
 /** A campaign's latest renders, updating every second while any is queued or running. */
-export function RenderList({ campaignId }: { campaignId?: string }) {
+export function RenderList({ campaignId, limit = 30, title = "Renders" }: { campaignId?: string; limit?: number; title?: string }) {
   const trpc = useTRPC();
   const renders = useQuery({
-    ...trpc.render.list.queryOptions({ campaignId, limit: 30 }),
+    ...trpc.render.list.queryOptions({ campaignId, limit }),
     refetchInterval: (q) => (q.state.data?.some((r) => inFlight(r.status)) ? 1000 : 10_000),
   });
   return (
     <section className="panel" aria-labelledby="renders-h">
       <div className="panel-head">
-        <h2 id="renders-h">Renders</h2>
+        <h2 id="renders-h">{title}</h2>
         <Link href={campaignId ? `/history?campaignId=${campaignId}` : "/history"} className="muted">
           Full history →
         </Link>
@@ -31,6 +31,7 @@ export function RenderList({ campaignId }: { campaignId?: string }) {
             <div className="card-head">
               <div style={{ minWidth: 0 }}>
                 <Link className="title" href={`/renders/${r.id}`} aria-label={`Render ${r.preset} of ${r.campaign.name}, ${r.status}`}>
+                  {campaignId ? "" : `${r.campaign.name} · `}
                   {r.preset === "preview" ? "Preview" : "Final"} · {timeAgo(r.createdAt)}
                 </Link>
                 <div className="muted">

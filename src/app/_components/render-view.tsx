@@ -69,7 +69,7 @@ export function RenderView({ id }: { id: string }) {
           <section className="panel" aria-label="Video">
             <video className="player" src={`/api/renders/${r.id}/video`} controls preload="metadata" playsInline aria-label={`Video of ${r.campaign.name}`} />
             <p className="muted">
-              {r.durationSec?.toFixed(1)} s · {r.outputBytes ? formatBytes(r.outputBytes) : ""} · 1080x1920
+              {r.durationSec?.toFixed(1)} s · {r.outputBytes ? formatBytes(r.outputBytes) : ""} · {r.preset === "preview" ? "540x960 preview" : "1080x1920"}
             </p>
           </section>
         ) : null}
@@ -119,12 +119,12 @@ export function RenderView({ id }: { id: string }) {
             <h3 style={{ marginTop: 16 }}>Time per stage</h3>
             <TimingBar timings={r.stageTimings} showLegend />
           </section>
-          <section className="panel" aria-labelledby="assets-h">
-            <h2 id="assets-h">Assets</h2>
-            {r.assets.length === 0 ? <p className="muted">Assets appear once the script is written.</p> : <AssetTable assets={r.assets} renderStartedAt={r.startedAt} />}
-          </section>
         </div>
       </div>
+      <section style={{ marginTop: 20 }} className="panel" aria-labelledby="assets-h">
+        <h2 id="assets-h">Assets</h2>
+        {r.assets.length === 0 ? <p className="muted">Assets appear once the script is written.</p> : <AssetTable assets={r.assets} renderStartedAt={r.startedAt} />}
+      </section>
     </div>
   );
 }

@@ -21,8 +21,12 @@ const LABELS: Record<string, string> = {
   "assemble.assemble": "encode",
 };
 
+/** The assembly's steps in the order they run. */
+const SUB_ORDER = ["assemble.validate", "assemble.encoders", "assemble.audio", "assemble.kenBurns", "assemble.assemble"];
+
 export function timingSegments(t: Record<string, number>): { key: string; label: string; ms: number; color: string }[] {
-  const subs = Object.keys(t).filter((k) => k.startsWith("assemble.") && k !== "assemble.total");
+  const known = SUB_ORDER.filter((k) => k in t);
+  const subs = [...known, ...Object.keys(t).filter((k) => k.startsWith("assemble.") && k !== "assemble.total" && !known.includes(k))];
   const segs: { key: string; ms: number }[] = [];
   if (t.script) segs.push({ key: "script", ms: t.script });
   if (t.assets) segs.push({ key: "assets", ms: t.assets });

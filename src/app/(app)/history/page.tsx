@@ -13,7 +13,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           <p className="muted">Every render, with where its time went, what it cost and what it reused.</p>
         </div>
       </div>
-      <HistoryTable initialCampaignId={campaignId} />
+      <HistoryTable initialCampaignId={campaignId} initialStatus={typeof sp.status === "string" ? sp.status : undefined} />
     </>
   );
 }

@@ -16,7 +16,7 @@ interface Day {
 function DailyChart({ daily, label }: { daily: Day[]; label: string }) {
   const data = daily.map((d) => ({ ...d, day: d.day.slice(5) }));
   return (
-    <div className="chart" role="img" aria-label={`${label}: calls, quota errors, fallbacks and cost per day, last 14 days`}>
+    <div className="chart" style={{ height: 190 }} role="img" aria-label={`${label}: calls, quota errors, fallbacks and cost per day, last 14 days`}>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e5ef" />
@@ -52,7 +52,7 @@ export function ProvidersAdmin() {
         </div>
       ) : null}
       <ErrorBox error={reset.error} />
-      <ul className="list">
+      <ul className="list provider-grid">
         {providers.data?.map((p) => {
           const label = `${p.providerId} / ${p.model}`;
           return (
