@@ -11,7 +11,8 @@
  */
 import os from "node:os";
 import { randomUUID } from "node:crypto";
-import { Logger, run, type Runner } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import { env } from "~/env";
 import { db } from "~/server/db";
 import { prepareDatabase } from "~/server/db/bootstrap";
@@ -57,6 +58,23 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
 
   const workerIds: string[] = [];
   const running = new Map<string, string>(); // graphile job id -> "task renderId"
+  // Listeners go on before run(): the pool creates its workers (and emits worker:create) inside it.
+  const events: WorkerEvents = new EventEmitter() as WorkerEvents;
+  // graphile-worker 0.18 locks jobs in the pool's name (locked_by = pool id); older paths use
+  // each worker's id. Both are recorded, and both are released if this host goes silent.
+  events.on("pool:create", ({ workerPool }) => {
+    workerIds.push(workerPool.id);
+  });
+  events.on("worker:create", ({ worker }) => {
+    workerIds.push(worker.workerId);
+    void db().workerHost.update({ where: { id: hostId }, data: { workerIds } }).catch(() => {});
+  });
+  events.on("job:start", ({ job }) => {
+    running.set(job.id, `${job.task_identifier} ${(job.payload as { renderId?: string })?.renderId ?? ""}`.trim());
+  });
+  events.on("job:complete", ({ job }) => {
+    running.delete(job.id);
+  });
   const runner = await run({
     connectionString: url,
     concurrency: opts.concurrency ?? e.WORKER_CONCURRENCY,
@@ -65,17 +83,9 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
     pollInterval: 1_000,
     gracefulShutdownAbortTimeout: 20_000,
     logger: jobLogger(e.LOG_LEVEL),
+    events,
   });
-  runner.events.on("worker:create", ({ worker }) => {
-    workerIds.push(worker.workerId);
-    void db().workerHost.update({ where: { id: hostId }, data: { workerIds } }).catch(() => {});
-  });
-  runner.events.on("job:start", ({ job }) => {
-    running.set(job.id, `${job.task_identifier} ${(job.payload as { renderId?: string })?.renderId ?? ""}`.trim());
-  });
-  runner.events.on("job:complete", ({ job }) => {
-    running.delete(job.id);
-  });
+  await db().workerHost.update({ where: { id: hostId }, data: { workerIds } });
 
   const beat = async () => {
     await db().workerHost.update({

@@ -1,0 +1,105 @@
+/**
+ * A worker host killed with SIGKILL mid-render: it stops heartbeating, another host's sweep marks
+ * it offline and releases the jobs it had locked, and the other host finishes the render — with
+ * exactly one output. Bound: done within KILL_TO_DONE_MS of the kill (offline after 6 s + one
+ * 5 s heartbeat period for the sweep + the assembly run again).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createCampaign } from "~/server/services/campaigns";
+import { queueRender } from "~/server/services/renders";
+import { storage } from "~/server/storage";
+import { testDb, waitFor } from "../helpers/db";
+import { describeVideo } from "../helpers/media";
+
+const KILL_TO_DONE_MS = 60_000;
+const root = path.resolve(import.meta.dirname, "../..");
+const children: ChildProcess[] = [];
+
+/** A worker host as its own OS process (node itself, so SIGKILL hits the worker, not a wrapper). */
+function spawnWorker(name: string) {
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL!, WORKER_OFFLINE_AFTER_SECONDS: "6", LOG_LEVEL: "warn" };
+  delete env.GEMINI_API_KEY; // local providers only
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "worker/index.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+  child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+  children.push(child);
+  return Object.assign(child, { name, output: () => out });
+}
+
+const hostOf = (pid: number) => testDb().workerHost.findFirst({ where: { pid }, orderBy: { startedAt: "desc" } });
+
+afterAll(async () => {
+  for (const c of children) {
+    if (c.exitCode === null && c.signalCode === null) {
+      await new Promise<void>((r) => {
+        c.once("exit", () => r());
+        c.kill("SIGTERM");
+        setTimeout(() => c.kill("SIGKILL"), 25_000).unref();
+      });
+    }
+  }
+});
+
+describe("a worker host killed mid-render", () => {
+  it("is marked offline, its jobs are released, and another host finishes the render once", async () => {
+    const db = testDb();
+    const c = await createCampaign(db, { name: "Kill test", product: "Trailblazer boots", audience: "hikers", message: "Waterproof all day. Light as a sneaker. Grip on wet rock.", targetSeconds: 12, musicMood: "calm" });
+    const r = await queueRender(db, { campaignId: c.id, preset: "final" });
+
+    const a = spawnWorker("A");
+    // Kill A once the assembly (ffmpeg) is under way on it: the only host running.
+    await waitFor(
+      async () => {
+        const row = await db.render.findUniqueOrThrow({ where: { id: r.id } });
+        if (row.status !== "queued" && row.status !== "running") throw new Error(`render ended early: ${row.status} ${row.error}\n${a.output()}`);
+        return row.stage === "assemble" && row.progress > 52;
+      },
+      150_000,
+      "the assembly to run on worker A",
+    );
+    const hostA = await hostOf(a.pid!);
+    expect(hostA?.stoppedAt).toBeNull();
+    a.kill("SIGKILL");
+    const killedAt = Date.now();
+    await new Promise((res) => a.once("exit", res));
+
+    const b = spawnWorker("B");
+    const done = await waitFor(
+      async () => {
+        const row = await db.render.findUniqueOrThrow({ where: { id: r.id } });
+        return row.status === "succeeded" || row.status === "failed" ? row : null;
+      },
+      KILL_TO_DONE_MS + 30_000,
+      `worker B to finish the render\n${b.output()}`,
+    );
+    const tookMs = Date.now() - killedAt;
+    console.log(`[worker-kill] killed A at the assembly; B finished the render ${(tookMs / 1000).toFixed(1)} s later`);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe("succeeded");
+    expect(tookMs).toBeLessThan(KILL_TO_DONE_MS);
+
+    // A was marked offline by B's sweep; B did the render.
+    const [afterA, hostB] = [await db.workerHost.findUniqueOrThrow({ where: { id: hostA!.id } }), await hostOf(b.pid!)];
+    expect(afterA.stoppedAt).not.toBeNull();
+    expect(afterA.rendersDone).toBe(0);
+    expect(hostB?.rendersDone).toBe(1);
+
+    // Exactly one output: one MP4 under the render's key, no temp files, a playable video.
+    const store = await storage();
+    const dir = path.dirname(await store.localPath(`renders/${r.id}/output.mp4`));
+    const files = fs.readdirSync(dir).filter((f) => f !== "assets");
+    expect(files).toEqual(["output.mp4"]);
+    expect(done.outputFile).toBe(`renders/${r.id}/output.mp4`);
+    const v = await describeVideo(await store.localPath(done.outputFile!));
+    expect(v).toMatchObject({ width: 1080, height: 1920, videoCodec: "h264" });
+    expect(v.durationSec).toBeGreaterThan(5);
+    // The render went through once: no second attempt, each asset made once.
+    expect(done.attempt).toBe(1);
+    const assets = await db.renderAsset.findMany({ where: { renderId: r.id } });
+    expect(new Set(assets.map((x) => `${x.kind}:${x.sceneIndex}`)).size).toBe(assets.length);
+  });
+});
