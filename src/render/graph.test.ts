@@ -45,8 +45,10 @@ describe("assembly arguments", () => {
     expect(Array.isArray(args)).toBe(true);
     expect(args.join(" ")).not.toContain("rm -rf");
     const graph = args[args.indexOf("-filter_complex") + 1]!;
-    // 0.4 s at 24 fps -> 10 overlapping frames, centred: scene 0 runs 24 + 5 frames, the fade starts at frame 19.
-    expect(graph).toContain("xfade=transition=fade:duration=0.416667:offset=0.791667");
+    // 0.4 s at 24 fps -> 10 overlapping frames, centred: scene 0 runs 24 + 5 frames, its last 10 are blended.
+    expect(graph).toContain("[t0x]trim=start_frame=19,setpts=PTS-STARTPTS[t0]");
+    expect(graph).toContain("[t0][h1]xfade=transition=fade:duration=0.416667:offset=0[x1]");
+    expect(graph).toContain("[b0][x1][b1][x2][b2]concat=n=5");
     expect(graph).toContain("xfade=transition=fadewhite");
     expect(graph).toContain("subtitles=filename=/tmp/x/captions.ass");
     expect(args.slice(-3)).toEqual(["-f", "mp4", "/tmp/x/out.mp4"]);

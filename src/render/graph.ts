@@ -203,27 +203,36 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
     chains.push(`${sceneChain(v, idx, span, size, fps)}[s${i}]`);
   });
 
-  // Join scenes left to right: xfade for overlapping transitions, concat for cuts and flashes.
-  let cur = "s0";
-  let curFrames = timeline.scenes[0]!.clipFrames;
-  for (let i = 1; i < timeline.scenes.length; i++) {
-    const prev = timeline.scenes[i - 1]!;
-    const span = timeline.scenes[i]!;
-    const out = `j${i}`;
-    const tr = prev.outgoing;
-    if (tr && tr.overlapFrames > 0) {
-      const k = tr.overlapFrames;
-      const offset = ((curFrames - k) / fps).toFixed(6);
-      const duration = (k / fps).toFixed(6);
-      const transition = xfadeTransition[tr.kind];
-      chains.push(`[${cur}][s${i}]xfade=transition=${transition}:duration=${duration}:offset=${offset}[${out}]`);
-      curFrames += span.clipFrames - k;
-    } else {
-      chains.push(`[${cur}][s${i}]concat=n=2:v=1:a=0,settb=1/${fps}[${out}]`);
-      curFrames += span.clipFrames;
+  // Join scenes: every clip is cut into head (blended with the previous clip), body and tail (blended with the
+  // next); bodies pass straight to one concat, and xfade only ever sees the few overlapping frames. (Chaining
+  // xfade over whole clips made ffmpeg 5.1 spend ~3 ms per frame even outside the transitions.)
+  const pieces: string[] = [];
+  timeline.scenes.forEach((span, i) => {
+    const kin = i > 0 ? (timeline.scenes[i - 1]!.outgoing?.overlapFrames ?? 0) : 0;
+    const kout = span.outgoing?.overlapFrames ?? 0;
+    const len = span.clipFrames;
+    const parts = [kin > 0 ? "h" : null, "b", kout > 0 ? "t" : null].filter((x): x is string => x !== null);
+    const label = (p: string) => `${p}${i}`;
+    if (parts.length > 1) {
+      chains.push(`[s${i}]split=${parts.length}${parts.map((p) => `[${label(p)}x]`).join("")}`);
+      if (kin > 0) chains.push(`[${label("h")}x]trim=end_frame=${kin},setpts=PTS-STARTPTS[${label("h")}]`);
+      chains.push(`[${label("b")}x]trim=start_frame=${kin}:end_frame=${len - kout},setpts=PTS-STARTPTS[${label("b")}]`);
+      if (kout > 0) chains.push(`[${label("t")}x]trim=start_frame=${len - kout},setpts=PTS-STARTPTS[${label("t")}]`);
     }
-    cur = out;
-  }
+    if (kin > 0) {
+      const tr = timeline.scenes[i - 1]!.outgoing!;
+      const duration = (kin / fps).toFixed(6);
+      chains.push(`[t${i - 1}][h${i}]xfade=transition=${xfadeTransition[tr.kind]}:duration=${duration}:offset=0[x${i}]`);
+      pieces.push(`[x${i}]`);
+    }
+    pieces.push(parts.length === 1 ? `[s${i}]` : `[b${i}]`);
+  });
+  const cur = "joined";
+  chains.push(
+    pieces.length > 1
+      ? `${pieces.join("")}concat=n=${pieces.length}:v=1:a=0,settb=1/${fps}[${cur}]`
+      : `${pieces[0]}null[${cur}]`,
+  );
 
   const post: string[] = [];
   if (r.assPath) {
