@@ -30,7 +30,7 @@ describe("breaker shared by two worker hosts", () => {
         throw new Error(`${(e as Error).message}\n${child.output()}`);
       });
       const renders = await withWorker(async () => {
-        const ids = [];
+        const ids: string[] = [];
         for (let i = 0; i < 3; i++) {
           const c = await createCampaign(db, { name: `Batch ${i}`, product: "Boots", audience: "Hikers", message: "Waterproof. Light.", targetSeconds: 6, musicMood: "none" });
           ids.push((await queueRender(db, { campaignId: c.id, preset: "preview" })).id);

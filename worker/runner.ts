@@ -80,7 +80,8 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
     concurrency: opts.concurrency ?? e.WORKER_CONCURRENCY,
     taskList,
     noHandleSignals: true,
-    pollInterval: 1_000,
+    // New jobs arrive by LISTEN/NOTIFY at once; this bounds the delay of scheduled ones (Veo polls, retries).
+    pollInterval: 500,
     gracefulShutdownAbortTimeout: 20_000,
     logger: jobLogger(e.LOG_LEVEL),
     events,

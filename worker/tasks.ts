@@ -2,6 +2,7 @@
  * The task list: each task parses its payload with the job's zod schema, then calls a service.
  * Tasks stay thin; the logic lives in src/server/services so the web app and tests share it.
  */
+import { setMaxListeners } from "node:events";
 import { type JobHelpers, type Task, type TaskList } from "graphile-worker";
 import { db } from "~/server/db";
 import { payloadSchemas, type TaskName } from "~/server/jobs";
@@ -16,6 +17,8 @@ export const taskHost = { id: `pid-${process.pid}` };
 
 function task<T extends TaskName>(name: T, run: (payload: ReturnType<(typeof payloadSchemas)[T]["parse"]>, helpers: JobHelpers) => Promise<string | void>): Task {
   return async (raw, helpers) => {
+    // Every job of a pool shares one abort signal; each running job adds a listener or two.
+    setMaxListeners(1000, helpers.abortSignal);
     const parsed = payloadSchemas[name].safeParse(raw);
     if (!parsed.success) {
       // A malformed payload can never succeed: log it and drop the job instead of retrying it.

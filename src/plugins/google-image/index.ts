@@ -31,7 +31,8 @@ export const googleImageProvider: ImageProvider<GoogleImageOptions> = {
   displayName: "Gemini image",
   optionsSchema: googleImageOptionsSchema,
   costModel: { estimateUsd: () => USD_PER_IMAGE, notes: `$${USD_PER_IMAGE} per image (list price, 2026-11).` },
-  maxConcurrency: 4,
+  // Gemini limits requests per minute, not calls in flight: let a whole render's scenes go at once.
+  maxConcurrency: 8,
   local: false,
   requiredSecrets: [GEMINI_API_KEY],
 

@@ -48,7 +48,8 @@ export const googleTtsProvider: VoiceoverProvider<GoogleTtsOptions> = {
     estimateUsd: (input) => usd(input.text.length, input.text.split(/\s+/).length / WORDS_PER_SECOND),
     notes: "$0.50/M input tokens, $10/M audio tokens (25 tokens/s), list price 2026-11.",
   },
-  maxConcurrency: 4,
+  // Gemini limits requests per minute, not calls in flight: let a whole render's scenes go at once.
+  maxConcurrency: 8,
   local: false,
   requiredSecrets: [GEMINI_API_KEY],
   voices: GEMINI_TTS_VOICES,

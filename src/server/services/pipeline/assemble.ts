@@ -67,6 +67,9 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     const key = `renders/${renderId}/output.mp4`;
     const stored = await store.putFile(key, outPath, { move: true });
     const costUsd = render.assets.reduce((a, x) => a + x.costUsd, 0);
+    // Timings first: whoever sees "succeeded" must see the whole breakdown.
+    for (const [k, ms] of Object.entries(result.timingsMs)) await addStageTiming(db, renderId, `assemble.${k}`, ms);
+    await addStageTiming(db, renderId, "assemble", Date.now() - t0);
     const done = await db.render.updateMany({
       where: { id: renderId, status: "running" },
       data: {
@@ -83,8 +86,6 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
         finishedAt: new Date(),
       },
     });
-    for (const [k, ms] of Object.entries(result.timingsMs)) await addStageTiming(db, renderId, `assemble.${k}`, ms);
-    await addStageTiming(db, renderId, "assemble", Date.now() - t0);
     if (opts.hostId) await db.workerHost.update({ where: { id: opts.hostId }, data: { rendersDone: { increment: 1 } } }).catch(() => {});
     if (done.count === 1) await notify(db, renderId, "render.succeeded");
     return `succeeded (${result.encoder}, ${result.durationSec.toFixed(1)} s)`;

@@ -12,7 +12,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createHash } from "node:crypto";
-import { ProviderError, type Provider, type ProviderLogger } from "~/plugins/spec";
+import { ProviderError, type AssetResult, type Provider, type ProviderLogger, type VideoStatus } from "~/plugins/spec";
 import { type Script } from "~/plugins/spec/schemas";
 import { type Db } from "~/server/db";
 import { enqueue } from "~/server/jobs";
@@ -69,26 +69,44 @@ function chainFor({ asset, settings }: Loaded): Provider[] {
   return providerChain(asset.kind);
 }
 
-async function call(db: Db, p: Provider, l: Loaded, outputDir: string, ctx: AssetJobContext) {
+/** What a `do…` call resolves to (script and voiceover results extend AssetResult). */
+type ProviderResult = AssetResult | VideoStatus;
+
+/**
+ * Everything a call needs is read and built first; the returned thunk only makes the request,
+ * so the breaker's admission (taken right before it runs) is as close to the request as it can be.
+ */
+async function prepare(db: Db, p: Provider, l: Loaded, outputDir: string, ctx: AssetJobContext, resume: boolean): Promise<() => Promise<ProviderResult>> {
   const pctx = providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger });
   const s = l.settings;
   const scene = l.asset.sceneIndex;
   switch (p.kind) {
-    case "script":
-      return p.doGenerateScript(scriptInput(s), pctx);
-    case "voiceover":
-      return p.doSynthesize(voiceoverInput(p, s, l.script!, scene), pctx);
-    case "music":
-      return p.doGenerateMusic(musicInput(s, l.script!), pctx);
+    case "script": {
+      const input = scriptInput(s);
+      return () => p.doGenerateScript(input, pctx);
+    }
+    case "voiceover": {
+      const input = voiceoverInput(p, s, l.script!, scene);
+      return () => p.doSynthesize(input, pctx);
+    }
+    case "music": {
+      const input = musicInput(s, l.script!);
+      return () => p.doGenerateMusic(input, pctx);
+    }
     case "image": {
       const up = s.images.length ? s.images[scene % s.images.length]! : undefined;
       const ref = up ? { file: await (await storage()).localPath(up.file), mimeType: up.mimeType } : undefined;
-      return p.doGenerateImage(imageInput(s, l.script!, scene, ref), pctx);
+      const input = imageInput(s, l.script!, scene, ref);
+      return () => p.doGenerateImage(input, pctx);
     }
     case "video": {
+      // A poll checks the operation of the provider that started it; a fallback starts afresh.
+      const handle = (l.asset.data as { handle?: { providerId?: string } } | null)?.handle;
+      if (resume && handle?.providerId === p.id) return () => p.doCheckVideo(handle as never, pctx);
       const still = await db.renderAsset.findFirst({ where: { renderId: l.asset.renderId, kind: "image", sceneIndex: scene, status: "succeeded" } });
       const image = still?.file ? { file: await (await storage()).localPath(still.file), mimeType: still.mimeType ?? "image/png" } : undefined;
-      return p.doStartVideo(videoInput(l.script!, scene, image), pctx);
+      const input = videoInput(l.script!, scene, image);
+      return () => p.doStartVideo(input, pctx);
     }
   }
 }
@@ -155,27 +173,29 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
     for (const p of chain) {
       if (givenUp.has(p.id)) continue;
       if (ctx.signal.aborted) throw new Error("aborted");
-      const admittedAt = new Date().toISOString();
-      const admission = await breaker.admit(db, p.id, p.model, ctx.caller);
-      if (!admission.allowed) {
-        const why = `breaker ${admission.state} until ${admission.resetAt?.toISOString() ?? "?"}${admission.reason ? ` (${admission.reason})` : ""}`;
-        await record(db, assetId, { providerId: p.id, model: p.model, outcome: "skipped", code: "breaker_open", message: why, at: new Date().toISOString(), host: ctx.caller });
-        await breaker.countStat(db, p.id, p.model, "fallbacks");
-        fallbackReason = `${p.id}: ${why}`;
-        continue;
-      }
-      const t0 = Date.now();
+      const request = await prepare(db, p, l, outputDir, ctx, Boolean(resume));
+      let admittedAt = "";
+      let t0 = 0;
       try {
+        // Inside the provider's concurrency slot: ask the breaker, then call at once.
+        type Outcome = { refused: Extract<breaker.Admission, { allowed: false }> } | { res: ProviderResult };
+        const outcome = await providerSlots(p.id, p.maxConcurrency).run(async (): Promise<Outcome> => {
+          admittedAt = new Date().toISOString();
+          const admission = await breaker.admit(db, p.id, p.model, ctx.caller);
+          if (!admission.allowed) return { refused: admission };
+          t0 = Date.now();
+          return { res: await request() };
+        }, ctx.signal);
+        if ("refused" in outcome) {
+          const a = outcome.refused;
+          const why = `breaker ${a.state} until ${a.resetAt?.toISOString() ?? "?"}${a.reason ? ` (${a.reason})` : ""}`;
+          await record(db, assetId, { providerId: p.id, model: p.model, outcome: "skipped", code: "breaker_open", message: why, at: new Date().toISOString(), host: ctx.caller, admittedAt });
+          await breaker.countStat(db, p.id, p.model, "fallbacks");
+          fallbackReason = `${p.id}: ${why}`;
+          continue;
+        }
         await breaker.countStat(db, p.id, p.model, "calls");
-        // A poll checks the operation of the provider that started it; a fallback starts afresh.
-        const handle = (l.asset.data as { handle?: { providerId?: string } } | null)?.handle;
-        const res = await providerSlots(p.id, p.maxConcurrency).run(
-          () =>
-            resume && p.kind === "video" && handle?.providerId === p.id
-              ? p.doCheckVideo(handle as never, providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger }))
-              : call(db, p, l, outputDir, ctx),
-          ctx.signal,
-        );
+        const res = outcome.res;
         if (res && "status" in res && res.status === "pending") {
           await db.renderAsset.update({ where: { id: assetId }, data: { providerId: p.id, data: { handle: res.handle } as object } });
           await enqueue(
@@ -195,6 +215,8 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         await onAssetSettled(db, settled);
         return `succeeded on ${p.id}`;
       } catch (e) {
+        if (!t0) throw e; // failed before reaching the provider (aborted, database): the job retries
+        await breaker.countStat(db, p.id, p.model, "calls");
         const err = ProviderError.wrap(e, p.id);
         const d = decide(err, l.asset.retries);
         // Open first, before any bookkeeping: every host must stop calling as soon as possible.
