@@ -20,7 +20,7 @@ const children: ChildProcess[] = [];
 
 /** A worker host as its own OS process (node itself, so SIGKILL hits the worker, not a wrapper). */
 function spawnWorker(name: string) {
-  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL!, WORKER_OFFLINE_AFTER_SECONDS: "6", LOG_LEVEL: "warn" };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL!, WORKER_OFFLINE_AFTER_SECONDS: "6", LOG_LEVEL: "warn" };
   delete env.GEMINI_API_KEY; // local providers only
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "worker/index.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
@@ -74,8 +74,13 @@ describe("a worker host killed mid-render", () => {
         return row.status === "succeeded" || row.status === "failed" ? row : null;
       },
       KILL_TO_DONE_MS + 30_000,
-      `worker B to finish the render\n${b.output()}`,
-    );
+      "worker B to finish the render",
+    ).catch(async (e: Error) => {
+      const hosts = await db.workerHost.findMany({ where: { pid: { in: [a.pid!, b.pid!] } } });
+      const jobs = await db.$queryRawUnsafe(`select task_identifier, attempts, max_attempts, locked_by, locked_at, run_at, last_error from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where payload->>'renderId' = $1`, r.id);
+      const row = await db.render.findUnique({ where: { id: r.id } });
+      throw new Error(`${e.message}\nrender: ${JSON.stringify(row)}\nhosts: ${JSON.stringify(hosts)}\njobs: ${JSON.stringify(jobs)}\nA: ${a.output()}\nB: ${b.output()}`);
+    });
     const tookMs = Date.now() - killedAt;
     console.log(`[worker-kill] killed A at the assembly; B finished the render ${(tookMs / 1000).toFixed(1)} s later`);
     expect(done.error).toBeNull();
