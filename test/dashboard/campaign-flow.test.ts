@@ -1,0 +1,78 @@
+/** Script preview (generate, edit, save: used by renders) and batches of variants; cache purge. */
+import fs from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SessionUser } from "~/server/auth/session";
+import { purgeCache, PURGE_KEEP_RECENT_MS } from "~/server/services/admin-cache";
+import { CACHE_PREFIX } from "~/server/services/clip-cache";
+import { queueBatch } from "~/server/services/dashboard";
+import { generateScriptPreview, saveScriptOverride } from "~/server/services/dashboard-script";
+import { queueRender, renderSettingsSchema } from "~/server/services/renders";
+import { workerUtils } from "~/server/jobs";
+import { storage } from "~/server/storage";
+import { testDb } from "../helpers/db";
+import { makeWorld, type World } from "../auth/fixtures";
+
+let w: World;
+let user: SessionUser;
+
+beforeAll(async () => {
+  w = await makeWorld();
+  user = { ...w.marketerA, role: "marketer" };
+});
+
+afterAll(async () => {
+  const ids = (await testDb().render.findMany({ where: { campaignId: w.campaignA.id }, select: { id: true } })).map((r) => r.id);
+  const u = await workerUtils();
+  const jobs = await u.withPgClient((c) => c.query<{ id: string }>(`select id from graphile_worker._private_jobs where payload->>'renderId' = any($1::text[])`, [ids]));
+  if (jobs.rows.length) await u.completeJobs(jobs.rows.map((j) => j.id));
+  await testDb().render.updateMany({ where: { id: { in: ids }, status: "queued" }, data: { status: "cancelled" } });
+});
+
+describe("script preview", () => {
+  it("generates a script from the brief; an edited, saved one is what renders use", async () => {
+    const script = await generateScriptPreview(testDb(), w.campaignA.id);
+    expect(script.scenes.length).toBeGreaterThanOrEqual(3);
+    expect(JSON.stringify(script)).toContain("Trailblazer");
+    const edited = { ...script, scenes: script.scenes.map((s, i) => (i === 1 ? { ...s, narration: "Edited by hand." } : s)) };
+    await saveScriptOverride(testDb(), w.campaignA.id, edited);
+    const r = await queueRender(testDb(), { campaignId: w.campaignA.id, preset: "preview", queuedById: user.id });
+    expect(renderSettingsSchema.parse(r.settings).script?.scenes[1]?.narration).toBe("Edited by hand.");
+    await expect(saveScriptOverride(testDb(), w.campaignA.id, { ...edited, scenes: [] })).rejects.toThrow();
+    await saveScriptOverride(testDb(), w.campaignA.id, null);
+    expect((await testDb().campaign.findUniqueOrThrow({ where: { id: w.campaignA.id } })).scriptOverride).toBeNull();
+  });
+});
+
+describe("batches of variants", () => {
+  it("queue every hook x voice combination under one batch id", async () => {
+    const b = await queueBatch(testDb(), user, { campaignId: w.campaignA.id, preset: "preview", hooks: ["One", "Two", "Three"], voices: ["slt", "kal"] });
+    expect(b.renderIds).toHaveLength(6);
+    const rows = await testDb().render.findMany({ where: { id: { in: b.renderIds } } });
+    expect(new Set(rows.map((r) => r.batchId))).toEqual(new Set([b.batchId]));
+    const variants = rows.map((r) => renderSettingsSchema.parse(r.settings).variant).map((v) => `${v.hook}/${v.voice}`);
+    expect(new Set(variants).size).toBe(6);
+    expect(rows.every((r) => r.queuedById === user.id && r.preset === "preview")).toBe(true);
+    await expect(queueBatch(testDb(), user, { campaignId: w.campaignA.id, hooks: ["Only one"] })).rejects.toThrow(/at least two variants/);
+  });
+});
+
+describe("cache purge", () => {
+  it("deletes rows and files not used recently, keeps what a render may be reading", async () => {
+    const store = await storage();
+    const old = new Date(Date.now() - PURGE_KEEP_RECENT_MS - 60_000);
+    const mk = async (key: string, lastUsedAt: Date) => {
+      const file = `kb/${key.slice(0, 2)}/${key}.mkv`;
+      await store.putBuffer(`${CACHE_PREFIX}/${file}`, Buffer.alloc(1000));
+      await testDb().cacheEntry.create({ data: { key, file, bytes: BigInt(1000), params: {}, lastUsedAt } });
+      return file;
+    };
+    const stale = await mk("aa".repeat(32), old);
+    const fresh = await mk("bb".repeat(32), new Date());
+    const r = await purgeCache(testDb());
+    expect(r.entries).toBeGreaterThanOrEqual(1);
+    expect(await testDb().cacheEntry.findUnique({ where: { key: "aa".repeat(32) } })).toBeNull();
+    expect(await store.stat(`${CACHE_PREFIX}/${stale}`)).toBeNull();
+    expect(await testDb().cacheEntry.findUnique({ where: { key: "bb".repeat(32) } })).not.toBeNull();
+    expect(await fs.stat(await store.localPath(`${CACHE_PREFIX}/${fresh}`))).toBeTruthy();
+  });
+});
