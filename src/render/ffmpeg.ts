@@ -83,10 +83,19 @@ export interface RunOptions {
   binary?: "ffmpeg" | "ffprobe";
   /** Pass `args` unchanged (no -progress etc.) and collect stdout. Implied for ffprobe. */
   raw?: boolean;
+  /** With `raw`: keep stdout as bytes (`RunResult.stdoutBytes`) instead of text. */
+  binaryStdout?: boolean;
+  /**
+   * Feed the child's stdin (e.g. raw frames). Resolve when done; stdin is then closed. If ffmpeg exits early the
+   * stream errors and `write` callbacks receive the error; the run still rejects with ffmpeg's own error.
+   */
+  stdin?: (stream: NodeJS.WritableStream) => Promise<void>;
 }
 
 export interface RunResult {
   stdout: string;
+  /** Only with `binaryStdout`. */
+  stdoutBytes?: Buffer;
   stderrTail: string;
   /** Full stderr, only kept up to 1 MB (enough for loudnorm/ebur128 summaries). */
   stderr: string;
@@ -112,10 +121,24 @@ export function runFfmpeg(args: readonly string[], opts: RunOptions = {}): Promi
   return new Promise<RunResult>((resolve, reject) => {
     const child = spawn(isProbe ? bins.ffprobe : bins.ffmpeg, full, {
       cwd: opts.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"],
     });
     let stderr = "";
     let stdout = "";
+    const chunks: Buffer[] = [];
+    let feedError: unknown = null;
+    if (opts.stdin && child.stdin) {
+      const stdin = child.stdin;
+      // EPIPE when ffmpeg exits first: the exit code tells the story.
+      stdin.on("error", () => undefined);
+      opts
+        .stdin(stdin)
+        .then(() => stdin.end())
+        .catch((e: unknown) => {
+          feedError = e;
+          child.kill("SIGKILL");
+        });
+    }
     let progressBuf = "";
     let lastReport = 0;
     let settled = false;
@@ -133,13 +156,19 @@ export function runFfmpeg(args: readonly string[], opts: RunOptions = {}): Promi
       opts.onProgress(Math.min(1, Math.max(0, fraction)));
     };
 
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      if (raw) {
-        stdout += chunk;
+    const childOut = child.stdout!;
+    const childErr = child.stderr!;
+    if (!opts.binaryStdout) childOut.setEncoding("utf8");
+    childOut.on("data", (chunk: string | Buffer) => {
+      if (opts.binaryStdout) {
+        chunks.push(chunk as Buffer);
         return;
       }
-      progressBuf += chunk;
+      if (raw) {
+        stdout += chunk as string;
+        return;
+      }
+      progressBuf += chunk as string;
       let nl: number;
       let outTimeUs: number | null = null;
       let frame: number | null = null;
@@ -162,8 +191,8 @@ export function runFfmpeg(args: readonly string[], opts: RunOptions = {}): Promi
       if (outTimeUs !== null && opts.durationSec) report(outTimeUs / 1e6 / opts.durationSec);
       else if (frame !== null && opts.totalFrames) report(frame / opts.totalFrames);
     });
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
+    childErr.setEncoding("utf8");
+    childErr.on("data", (chunk: string) => {
       if (stderr.length < MAX_KEPT) stderr += chunk;
       else stderr = stderr.slice(-MAX_KEPT / 2) + chunk;
     });
@@ -186,9 +215,17 @@ export function runFfmpeg(args: readonly string[], opts: RunOptions = {}): Promi
       settled = true;
       signal?.removeEventListener("abort", onAbort);
       if (signal?.aborted) return reject(abortError(signal));
+      if (feedError && code !== 0) {
+        return reject(feedError instanceof Error ? feedError : new Error(String(feedError)));
+      }
       if (code === 0) {
         report(1, true);
-        return resolve({ stdout, stderr, stderrTail: tail() });
+        return resolve({
+          stdout,
+          stderr,
+          stderrTail: tail(),
+          ...(opts.binaryStdout ? { stdoutBytes: Buffer.concat(chunks) } : {}),
+        });
       }
       reject(new FfmpegError(`${isProbe ? "ffprobe" : "ffmpeg"} failed (${killSignal ? `killed by ${killSignal}` : `exit code ${code}`})`, {
         exitCode: code,

@@ -15,7 +15,8 @@ import { detectEncoders, encoderSettings } from "./encoders";
 import { abortError } from "./errors";
 import { runFfmpeg } from "./ffmpeg";
 import { type ClipCache, clipKey, hashFile } from "./clip-cache";
-import { type ResolvedVisual, buildFfmpegArgs, buildKenBurnsClipArgs, clipCodecArgs, stillRecipe } from "./graph";
+import { type ResolvedVisual, buildFfmpegArgs, clipCodecArgs, stillRecipe } from "./graph";
+import { renderKenBurnsClip } from "./kenburns-clip";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
 import { checkAudioInputs, checkImage, checkReadable, checkVideo } from "./validate";
@@ -34,14 +35,17 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** 0..1, at most every 2 s (plus a final 1). */
   onProgress?: (fraction: number) => void;
-  /** Ken Burns clip cache; without one, stills are animated inside the assembly run. */
+  /**
+   * Ken Burns clip cache. With one, each still's move is rendered once by the SIMD resampler into a cached clip;
+   * without one, stills are animated inside the assembly run by ffmpeg filters (perspective / crop+convolution).
+   */
   clipCache?: ClipCache;
   /** Clips built at once. Default 2 (this machine's cores). */
   concurrency?: number;
 }
 
 /** Bump when the Ken Burns rendering changes, so old cached clips stop matching. */
-const KEN_BURNS_VERSION = 1;
+const KEN_BURNS_VERSION = 2;
 
 export interface RenderResult {
   encoder: string;
@@ -181,11 +185,15 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             await acquire();
             try {
               kenBurnsBuilds++;
-              const still = { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha };
-              const recipe = stillRecipe(still, frames, size, timeline.fps);
-              const commandsPath = recipe.commands ? join(tmp, `${id}.cmd`) : null;
-              if (commandsPath) await writeFile(commandsPath, recipe.commands!);
-              await runFfmpeg(buildKenBurnsClipArgs(still, recipe, frames, tmpPath, commandsPath), { signal });
+              await renderKenBurnsClip({
+                still: { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha },
+                frames,
+                size,
+                fps: timeline.fps,
+                outPath: tmpPath,
+                codecArgs: clipCodecArgs,
+                signal,
+              });
             } finally {
               release();
             }

@@ -1,0 +1,92 @@
+/**
+ * A still's Ken Burns clip, rendered frame by frame by the SIMD resampler and encoded by ffmpeg.
+ *
+ * Pipeline: ffmpeg decodes the still once and scales it once (lanczos) to cover the output at the move's largest
+ * zoom, so no frame is ever upscaled; each output frame is a sub-pixel window of that cover (resample.ts, ~1 ms);
+ * raw frames go to a second ffmpeg over stdin, which encodes the clip. Both children die with the AbortSignal.
+ */
+import { RenderInputError } from "./errors";
+import { runFfmpeg } from "./ffmpeg";
+import { windowAtFrame, maxZoom } from "./kenburns";
+import { type KenBurns } from "./plan";
+import { FrameResampler } from "./resample";
+
+const even = (n: number) => 2 * Math.ceil(n / 2 - 1e-9);
+
+export interface KenBurnsClipInput {
+  path: string;
+  motion: KenBurns;
+  hasAlpha: boolean;
+}
+
+/** Size of the still's cover for a move: the output size times the largest zoom, rounded up to even. */
+export function coverSize(motion: KenBurns, size: { width: number; height: number }) {
+  const z = motion.type === "none" ? 1 : maxZoom(motion);
+  return { width: even(size.width * z), height: even(size.height * z) };
+}
+
+/** Decode frame 0 of a still, flatten alpha, scale once to cover `cover`, as yuv420p bytes. */
+export async function decodeCover(
+  still: KenBurnsClipInput,
+  cover: { width: number; height: number },
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const chain = [
+    "trim=end_frame=1",
+    ...(still.hasAlpha ? ["format=gbrap", "premultiply=inplace=1"] : []),
+    `scale=${cover.width}:${cover.height}:force_original_aspect_ratio=increase:flags=lanczos`,
+    `crop=${cover.width}:${cover.height}`,
+    "setsar=1",
+    "format=yuv420p",
+  ].join(",");
+  const r = await runFfmpeg(
+    ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", still.path, "-filter_complex", `[0:v]${chain}[v]`,
+      "-map", "[v]", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"],
+    { raw: true, binaryStdout: true, signal },
+  );
+  const bytes = r.stdoutBytes!;
+  const expected = cover.width * cover.height * 1.5;
+  if (bytes.length !== expected) {
+    throw new RenderInputError("image", still.path, `decoding gave ${bytes.length} bytes, expected ${expected}`);
+  }
+  return bytes;
+}
+
+/**
+ * Render `frames` frames of the still's move at `size` and `fps` into `outPath`, encoded with `codecArgs`
+ * (container from `format`, default Matroska).
+ */
+export async function renderKenBurnsClip(opts: {
+  still: KenBurnsClipInput;
+  frames: number;
+  size: { width: number; height: number };
+  fps: number;
+  outPath: string;
+  codecArgs: readonly string[];
+  format?: string;
+  signal?: AbortSignal;
+}): Promise<void> {
+  const { still, frames, size, fps, signal } = opts;
+  const cover = coverSize(still.motion, size);
+  const source = await decodeCover(still, cover, signal);
+  const resampler = new FrameResampler(source, cover, size);
+  const feed = async (stdin: NodeJS.WritableStream) => {
+    for (let n = 0; n < frames; n++) {
+      if (signal?.aborted) throw signal.reason;
+      const w = windowAtFrame(still.motion, n, frames);
+      const frame = resampler.frame({ x: w.x * cover.width, y: w.y * cover.height, w: w.w * cover.width, h: w.h * cover.height });
+      // The frame is a view of the resampler's memory: wait until it is handed to the kernel before reusing it.
+      await new Promise<void>((resolve, reject) => stdin.write(frame, (e) => (e ? reject(e) : resolve())));
+    }
+  };
+  await runFfmpeg(
+    [
+      "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-r", String(fps), "-i", "pipe:0",
+      ...opts.codecArgs,
+      "-frames:v", String(frames),
+      "-f", opts.format ?? "matroska",
+      opts.outPath,
+    ],
+    { signal, stdin: feed, totalFrames: frames },
+  );
+}
