@@ -79,7 +79,7 @@ curl ${origin}/api/v1/renders/<renderId> \\
                   <div className="muted">
                     Created {formatDateTime(t.createdAt)} · last used {timeAgo(t.lastUsedAt)}
                   </div>
-                  <div className="muted">{t.webhookUrl ? `Webhook: ${t.webhookUrl}` : "No webhook"}</div>
+                  <TokenWebhook tokenId={t.id} name={t.name} url={t.webhookUrl} onSaved={() => void refresh()} />
                 </div>
                 <ConfirmButton title={`Revoke ${t.name}`} body="Anything using this token stops working at once." confirmLabel="Revoke token" onConfirm={() => revoke.mutate({ tokenId: t.id })}>
                   Revoke
@@ -90,5 +90,46 @@ curl ${origin}/api/v1/renders/<renderId> \\
         </ul>
       </section>
     </div>
+  );
+}
+
+/** A token's webhook: shown, changed (a new signing secret, shown once) or removed. */
+function TokenWebhook({ tokenId, name, url, onSaved }: { tokenId: string; name: string; url: string | null; onSaved: () => void }) {
+  const trpc = useTRPC();
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(url ?? "");
+  const save = useMutation(trpc.tokens.setWebhook.mutationOptions({ onSuccess: () => (setEditing(false), onSaved()) }));
+  if (!editing) {
+    return (
+      <div className="muted">
+        {url ? `Webhook: ${url}` : "No webhook"}{" "}
+        <button type="button" className="ghost small" onClick={() => setEditing(true)} aria-label={`Edit webhook of ${name}`}>
+          {url ? "Change" : "Add webhook"}
+        </button>
+        {save.data?.webhookSecret ? <SecretValue label="New webhook signing secret (shown once)" value={save.data.webhookSecret} /> : null}
+      </div>
+    );
+  }
+  return (
+    <form
+      className="actions"
+      style={{ marginTop: 6 }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate({ tokenId, webhookUrl: value.trim() || null });
+      }}
+    >
+      <label className="visually-hidden" htmlFor={`hook-${tokenId}`}>
+        Webhook URL of {name}
+      </label>
+      <input id={`hook-${tokenId}`} type="url" value={value} onChange={(e) => setValue(e.target.value)} placeholder="https://… (empty removes it)" style={{ width: 280 }} />
+      <button type="submit" className="small" disabled={save.isPending}>
+        Save
+      </button>
+      <button type="button" className="small secondary" onClick={() => setEditing(false)}>
+        Cancel
+      </button>
+      <ErrorBox error={save.error} />
+    </form>
   );
 }

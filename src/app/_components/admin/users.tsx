@@ -41,8 +41,8 @@ export function UsersAdmin() {
   const err = (k: string) => (errors[k] ? <div className="field-error">{errors[k]}</div> : null);
 
   return (
-    <div className="grid">
-      <section className="panel" aria-labelledby="new-user-h">
+    <div className="stack">
+      <section className="panel" aria-labelledby="new-user-h" style={{ maxWidth: 720 }}>
         <h2 id="new-user-h">Create a user</h2>
         <form onSubmit={submit} aria-label="Create a user">
           <label htmlFor="email">Email</label>
