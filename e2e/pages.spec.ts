@@ -2,7 +2,7 @@
  * Every page at laptop sizes: no horizontal scrolling of the page itself (wide tables scroll in
  * their own box), a heading, and a screenshot. Also the API token page's create flow.
  */
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { E2E, shot, signIn } from "./helpers";
 
 const PAGES = ["/campaigns", "/campaigns/new", "/history", "/settings", "/admin", "/admin/users", "/admin/providers", "/admin/cache", "/admin/workers"];
@@ -48,12 +48,12 @@ test("a user creates an API token and sees it once", async ({ page }) => {
   expect(await page.content()).not.toContain(token);
 });
 
-async function firstCampaignUrl(page: import("@playwright/test").Page) {
+async function firstCampaignUrl(page: Page) {
   await page.goto("/campaigns");
   return (await page.getByTestId("campaign").first().getByRole("link").first().getAttribute("href")) ?? "/campaigns";
 }
 
-async function firstRenderUrl(page: import("@playwright/test").Page) {
+async function firstRenderUrl(page: Page) {
   await page.goto("/history");
   return (await page.getByTestId("history-row").first().getByRole("link").first().getAttribute("href")) ?? "/history";
 }
