@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "~/env";
-import { auth, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP } from "~/server/auth";
+import { auth, createAuth, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP } from "~/server/auth";
 import { getSessionUser } from "~/server/auth/session";
 import { createUser } from "~/server/services/users";
 import { testDb } from "../helpers/db";
@@ -56,6 +56,22 @@ describe("sign-in", () => {
     await auth().handler(new Request(`${origin()}/api/auth/sign-out`, { method: "POST", headers: browserHeaders(cookie.split(";")[0], { "content-type": "application/json" }), body: "{}" }));
     expect(await testDb().session.findUnique({ where: { token } })).toBeNull();
     expect(await getSessionUser(browserHeaders(cookie.split(";")[0]))).toBeNull();
+  });
+
+  it("marks the cookie Secure (and __Secure- prefixed) when served over https", async () => {
+    const httpsAuth = createAuth({ publicUrl: "https://reelfarm.example" });
+    const res = await httpsAuth.handler(
+      new Request("https://reelfarm.example/api/auth/sign-in/email", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "https://reelfarm.example", host: "reelfarm.example", "x-forwarded-for": "10.1.1.9" },
+        body: JSON.stringify({ email, password: PASSWORD }),
+      }),
+    );
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie().find((c) => c.includes("session_token"))!;
+    expect(cookie).toMatch(/^__Secure-reelfarm\.session_token=/);
+    expect(cookie).toMatch(/;\s*Secure/i);
+    expect(cookie).toMatch(/HttpOnly/i);
   });
 
   it("refuses a wrong password and a forged cookie", async () => {

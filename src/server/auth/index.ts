@@ -32,12 +32,14 @@ const SESSION_SECONDS = 7 * 86_400;
 
 const emailKey = (email: unknown) => `sign-in:email:${String(email ?? "").trim().toLowerCase()}`;
 
-function createAuth() {
+/** A better-auth instance; `publicUrl` (default PUBLIC_URL) decides the cookies' Secure flag. */
+export function createAuth(opts: { publicUrl?: string } = {}) {
   const e = env();
-  const publicOrigin = new URL(e.PUBLIC_URL).origin;
+  const publicUrl = opts.publicUrl ?? e.PUBLIC_URL;
+  const publicOrigin = new URL(publicUrl).origin;
   return betterAuth({
     appName: "Reelfarm",
-    baseURL: e.PUBLIC_URL,
+    baseURL: publicUrl,
     basePath: "/api/auth",
     secret: authSecret(),
     database: prismaAdapter(db(), { provider: "postgresql" }),
@@ -60,7 +62,7 @@ function createAuth() {
     },
     advanced: {
       cookiePrefix: "reelfarm",
-      useSecureCookies: e.PUBLIC_URL.startsWith("https://"),
+      useSecureCookies: publicUrl.startsWith("https://"),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax", path: "/" },
     },
     hooks: {

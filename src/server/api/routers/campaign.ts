@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { campaignInputSchema } from "~/shared/campaign";
-import { assertCampaignAccess } from "~/server/auth/access";
+import { assertCampaignAccess, ForbiddenError } from "~/server/auth/access";
 import { archiveCampaign, createCampaign, duplicateCampaign, updateCampaign } from "~/server/services/campaigns";
 import { campaignDetail, listCampaigns } from "~/server/services/dashboard";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
@@ -15,7 +15,11 @@ export const campaignRouter = createTRPCRouter({
     await assertCampaignAccess(ctx.db, ctx.user, input.id);
     return campaignDetail(ctx.db, input.id);
   }),
-  create: protectedProcedure.input(campaignInputSchema).mutation(({ ctx, input }) => createCampaign(ctx.db, input, { userId: ctx.user.id, teamId: ctx.user.teamId })),
+  create: protectedProcedure.input(campaignInputSchema).mutation(({ ctx, input }) => {
+    // A campaign belongs to a team; a marketer without one could not see what they made.
+    if (ctx.user.role !== "admin" && !ctx.user.teamId) throw new ForbiddenError("You are not in a team yet: ask an admin to add you to one");
+    return createCampaign(ctx.db, input, { userId: ctx.user.id, teamId: ctx.user.teamId });
+  }),
   update: protectedProcedure.input(z.object({ id: z.string().min(1), data: campaignInputSchema })).mutation(async ({ ctx, input }) => {
     await assertCampaignAccess(ctx.db, ctx.user, input.id);
     return updateCampaign(ctx.db, input.id, input.data);
