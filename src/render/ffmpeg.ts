@@ -90,6 +90,11 @@ export interface RunOptions {
    * stream errors and `write` callbacks receive the error; the run still rejects with ffmpeg's own error.
    */
   stdin?: (stream: NodeJS.WritableStream) => Promise<void>;
+  /**
+   * More input pipes: feeder i writes to file descriptor 3 + i of the child (ffmpeg reads it as `pipe:<3+i>`).
+   * Same contract as `stdin`.
+   */
+  pipes?: ((stream: NodeJS.WritableStream) => Promise<void>)[];
 }
 
 export interface RunResult {
@@ -119,23 +124,27 @@ export function runFfmpeg(args: readonly string[], opts: RunOptions = {}): Promi
   const interval = opts.progressIntervalMs ?? 2000;
 
   return new Promise<RunResult>((resolve, reject) => {
+    const pipes = opts.pipes ?? [];
     const child = spawn(isProbe ? bins.ffprobe : bins.ffmpeg, full, {
       cwd: opts.cwd,
-      stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+      stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe", ...pipes.map(() => "pipe" as const)],
     });
     let stderr = "";
     let stdout = "";
     const chunks: Buffer[] = [];
     let feedError: unknown = null;
-    if (opts.stdin && child.stdin) {
-      const stdin = child.stdin;
+    const feeders: [NodeJS.WritableStream | null, (s: NodeJS.WritableStream) => Promise<void>][] = [
+      ...(opts.stdin ? [[child.stdin, opts.stdin] as [NodeJS.WritableStream | null, typeof opts.stdin]] : []),
+      ...pipes.map((f, i) => [child.stdio[3 + i] as NodeJS.WritableStream | null, f] as [NodeJS.WritableStream | null, typeof f]),
+    ];
+    for (const [stream, feed] of feeders) {
+      if (!stream) continue;
       // EPIPE when ffmpeg exits first: the exit code tells the story.
-      stdin.on("error", () => undefined);
-      opts
-        .stdin(stdin)
-        .then(() => stdin.end())
+      stream.on("error", () => undefined);
+      feed(stream)
+        .then(() => stream.end())
         .catch((e: unknown) => {
-          feedError = e;
+          feedError ??= e;
           child.kill("SIGKILL");
         });
     }

@@ -17,6 +17,8 @@ import { type SceneSpan, type Timeline, buildTimeline } from "./timeline";
 export type ResolvedVisual =
   /** A prerendered clip (e.g. a cached Ken Burns clip) at output size and fps with exactly clipFrames frames. */
   | { kind: "clip"; path: string }
+  /** Raw yuv420p frames at output size and fps, written by the caller to pipe `fd` (3, 4, ...) of the run. */
+  | { kind: "stream"; fd: number }
   /** A still: decoded once, scaled to cover, Ken Burns applied in this graph (pans read `commandsPath`). */
   | { kind: "image"; path: string; motion: KenBurns; hasAlpha: boolean; commandsPath: string | null }
   /** A video clip, trimmed or looped to the scene. */
@@ -138,6 +140,7 @@ function sceneChain(
   let chain: string;
   switch (v.kind) {
     case "clip":
+    case "stream":
       chain = `[${inputIndex}:v]${["format=yuv420p", `trim=end_frame=${n}`, ...norm].join(",")}`;
       break;
     case "image":
@@ -194,6 +197,14 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
     } else if (v.kind === "clip") {
       idx = countInputs(inputs);
       inputs.push("-i", v.path);
+    } else if (v.kind === "stream") {
+      idx = countInputs(inputs);
+      inputs.push(
+        "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-framerate", String(fps),
+        // A frame is one packet; a short queue bounds the memory held per stream (8 frames = 25 MB at 1080x1920).
+        "-thread_queue_size", "8",
+        "-i", `pipe:${v.fd}`,
+      );
     } else if (v.kind === "video") {
       idx = countInputs(inputs);
       // Loop when the clip is shorter than the scene; -t bounds reading either way.

@@ -16,7 +16,8 @@ import { abortError } from "./errors";
 import { runFfmpeg } from "./ffmpeg";
 import { type ClipCache, clipKey, hashFile } from "./clip-cache";
 import { type ResolvedVisual, buildFfmpegArgs, clipCodecArgs, stillRecipe } from "./graph";
-import { renderKenBurnsClip } from "./kenburns-clip";
+import { KenBurnsFrames } from "./kenburns-clip";
+import { simdAvailable } from "./resample";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
 import { checkAudioInputs, checkImage, checkReadable, checkVideo } from "./validate";
@@ -40,7 +41,7 @@ export interface RenderOptions {
    * without one, stills are animated inside the assembly run by ffmpeg filters (perspective / crop+convolution).
    */
   clipCache?: ClipCache;
-  /** Clips built at once. Default 2 (this machine's cores). */
+  /** Stills decoded and scaled at once. Default 2 (this machine's cores). */
   concurrency?: number;
 }
 
@@ -54,8 +55,29 @@ export interface RenderResult {
   timingsMs: Record<string, number>;
   cacheHits: number;
   cacheMisses: number;
-  /** Ken Burns clips rendered by this call (0 when every clip came from the cache). */
+  /** Ken Burns clips encoded into the cache by this call (0 when every clip came from the cache). */
   kenBurnsBuilds: number;
+  /** Cache writes that failed (the video is still complete; those clips are simply rebuilt next time). */
+  cacheWriteErrors: number;
+}
+
+/** At most `n` tasks at once. */
+function semaphore(n: number) {
+  let free = n;
+  const waiters: (() => void)[] = [];
+  return {
+    async run<T>(task: () => Promise<T>): Promise<T> {
+      if (free > 0) free--;
+      else await new Promise<void>((resolve) => waiters.push(resolve));
+      try {
+        return await task();
+      } finally {
+        const next = waiters.shift();
+        if (next) next();
+        else free++;
+      }
+    },
+  };
 }
 
 /** Folds the progress of the steps into one 0..1 value, reported at most every `intervalMs`. */
@@ -131,20 +153,16 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       }),
     );
 
-    // Scenes: videos are checked; stills are looked up in the cache by content (a hit needs no probe at all),
-    // and on a miss checked, then rendered to a clip (at most `concurrency` at once).
-    const slots = Math.max(1, opts.concurrency ?? 2);
-    let free = slots;
-    const waiters: (() => void)[] = [];
-    const acquire = () =>
-      free > 0 ? (free--, Promise.resolve()) : new Promise<void>((res) => waiters.push(res));
-    const release = () => {
-      const next = waiters.shift();
-      if (next) next();
-      else free++;
-    };
-    const builds = plan.scenes.filter((s) => s.visual.kind === "image").length;
-    let built = 0;
+    // Scenes: videos are checked; stills are looked up in the cache by content (a hit needs no probe at all).
+    // A still that misses is checked, decoded and scaled once, and its frames are streamed from the SIMD
+    // resampler straight into the assembly run (a pipe per scene); meanwhile the same frames are encoded into the
+    // cache by a separate ffmpeg (one at a time, so the assembly keeps most of the CPU).
+    const decodeSlots = semaphore(Math.max(1, opts.concurrency ?? 2));
+    const encodeSlots = semaphore(1);
+    const streaming = simdAvailable();
+    const feeders: ((s: NodeJS.WritableStream) => Promise<void>)[] = [];
+    const cacheWrites: Promise<void>[] = [];
+    let cacheWriteErrors = 0;
     const usedKeys = new Set<string>();
     const kb0 = performance.now();
     const scenesP = start(
@@ -158,17 +176,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             return { kind: "video", path: v.path, durationSec: c.durationSec };
           }
           const frames = timeline.scenes[i]!.clipFrames;
-          const id = `kb${i}`;
-          if (!cache) {
-            // Animated inside the assembly run (no intermediate clip); pans still need their command files.
-            const c = await checkImage(where, v.path, signal);
-            const still = { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha };
-            const recipe = stillRecipe(still, frames, size, timeline.fps, id);
-            const commandsPath = recipe.commands ? join(tmp, `${id}.cmd`) : null;
-            if (commandsPath) await writeFile(commandsPath, recipe.commands!);
-            return { kind: "image", ...still, commandsPath };
-          }
-          await checkReadable(where, v.path);
+          let key: string | null = null;
           const params = {
             v: KEN_BURNS_VERSION,
             frames,
@@ -178,39 +186,57 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             height: size.height,
             codec: clipCodecArgs.join(" "),
           };
-          const key = clipKey(await hashFile(v.path), params);
-          usedKeys.add(key);
-          const clip = await cache.getOrBuild(key, params, async (tmpPath) => {
-            const c = await checkImage(where, v.path, signal);
-            await acquire();
-            try {
-              kenBurnsBuilds++;
-              await renderKenBurnsClip({
-                still: { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha },
-                frames,
-                size,
-                fps: timeline.fps,
-                outPath: tmpPath,
-                codecArgs: clipCodecArgs,
-                signal,
-              });
-            } finally {
-              release();
+          if (cache) {
+            await checkReadable(where, v.path);
+            key = clipKey(await hashFile(v.path), params);
+            usedKeys.add(key);
+            const hit = await cache.lookup(key);
+            if (hit) {
+              cacheHits++;
+              return { kind: "clip", path: hit };
             }
-          });
-          if (clip.hit) cacheHits++;
-          else cacheMisses++;
-          built++;
-          report((0.4 * built) / Math.max(1, builds));
-          return { kind: "clip", path: clip.path };
+            cacheMisses++;
+          }
+          const c = await checkImage(where, v.path, signal);
+          const still = { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha };
+          if (!streaming) {
+            // No WebAssembly SIMD: animate inside the assembly run with ffmpeg filters.
+            const id = `kb${i}`;
+            const recipe = stillRecipe(still, frames, size, timeline.fps, id);
+            const commandsPath = recipe.commands ? join(tmp, `${id}.cmd`) : null;
+            if (commandsPath) await writeFile(commandsPath, recipe.commands!);
+            return { kind: "image", ...still, commandsPath };
+          }
+          const kb = await decodeSlots.run(() => KenBurnsFrames.open(still, frames, size, signal));
+          const slot = feeders.length;
+          feeders.push((stream) => kb.writeTo(stream, signal));
+          if (cache && key) {
+            cacheWrites.push(
+              cache
+                .getOrBuild(key, params, (tmpPath) =>
+                  encodeSlots.run(async () => {
+                    kenBurnsBuilds++;
+                    await kb.encode(tmpPath, clipCodecArgs, timeline.fps, { signal });
+                  }),
+                )
+                .then(
+                  () => undefined,
+                  (e: unknown) => {
+                    // The video does not depend on the cache: a failed write (full disk...) only costs a rebuild.
+                    if (signal.aborted) throw e;
+                    cacheWriteErrors++;
+                  },
+                ),
+            );
+          }
+          return { kind: "stream", fd: 3 + slot };
         }),
       ),
     );
     const scenes = await scenesP;
-    if (cache) timings.kenBurns = Math.round(performance.now() - kb0);
+    timings.kenBurns = Math.round(performance.now() - kb0);
     const [encoderId, audio] = await Promise.all([encoderP, audioP, assP]);
     const encoder = encoderSettings(encoderId, plan.output.preset);
-    const kbShare = cacheMisses > 0 ? 0.4 : 0;
     const args = buildFfmpegArgs(plan, {
       scenes,
       audio: { path: audio.path, filter: audio.masterFilter },
@@ -219,15 +245,18 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       outPath: tmpOut,
       format: "mp4",
     });
+    const cacheWritesDone = start(Promise.all(cacheWrites));
     await timed("assemble", () =>
       runFfmpeg(args, {
         signal,
         durationSec: timeline.durationSec,
-        onProgress: (f) => report(kbShare + (1 - kbShare) * f),
+        onProgress: (f) => report(0.97 * f),
         progressIntervalMs: 500,
         cwd: tmp,
+        pipes: feeders,
       }),
     );
+    await timed("cacheWrite", () => cacheWritesDone);
     await rename(tmpOut, opts.outPath);
     if (cache) await cache.evict(usedKeys);
     report(1, true);
@@ -240,6 +269,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       cacheHits,
       cacheMisses,
       kenBurnsBuilds,
+      cacheWriteErrors,
     };
   } catch (e) {
     if (outer?.aborted) throw abortError(outer);

@@ -53,6 +53,58 @@ export async function decodeCover(
 }
 
 /**
+ * The frames of one still's move: the cover is decoded once, each consumer (`writeTo`) gets its own resampler,
+ * so a clip can be encoded for the cache while the same frames stream into the assembly.
+ */
+export class KenBurnsFrames {
+  private constructor(
+    readonly still: KenBurnsClipInput,
+    readonly frames: number,
+    readonly size: { width: number; height: number },
+    private readonly cover: { width: number; height: number },
+    private readonly source: Uint8Array,
+  ) {}
+
+  static async open(
+    still: KenBurnsClipInput,
+    frames: number,
+    size: { width: number; height: number },
+    signal?: AbortSignal,
+  ): Promise<KenBurnsFrames> {
+    const cover = coverSize(still.motion, size);
+    return new KenBurnsFrames(still, frames, size, cover, await decodeCover(still, cover, signal));
+  }
+
+  /** Write every frame (raw yuv420p) to `stream`, respecting backpressure. */
+  async writeTo(stream: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
+    const { cover, still, frames } = this;
+    const resampler = new FrameResampler(this.source, cover, this.size);
+    for (let n = 0; n < frames; n++) {
+      if (signal?.aborted) throw signal.reason;
+      const w = windowAtFrame(still.motion, n, frames);
+      const frame = resampler.frame({ x: w.x * cover.width, y: w.y * cover.height, w: w.w * cover.width, h: w.h * cover.height });
+      // The frame is a view of the resampler's memory: wait until it is handed to the kernel before reusing it.
+      await new Promise<void>((resolve, reject) => stream.write(frame, (e) => (e ? reject(e) : resolve())));
+    }
+  }
+
+  /** Encode the frames into `outPath` with `codecArgs` (container from `format`, default Matroska). */
+  async encode(outPath: string, codecArgs: readonly string[], fps: number, opts: { format?: string; signal?: AbortSignal } = {}) {
+    const { size, frames } = this;
+    await runFfmpeg(
+      [
+        "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-r", String(fps), "-i", "pipe:0",
+        ...codecArgs,
+        "-frames:v", String(frames),
+        "-f", opts.format ?? "matroska",
+        outPath,
+      ],
+      { signal: opts.signal, stdin: (s) => this.writeTo(s, opts.signal), totalFrames: frames },
+    );
+  }
+}
+
+/**
  * Render `frames` frames of the still's move at `size` and `fps` into `outPath`, encoded with `codecArgs`
  * (container from `format`, default Matroska).
  */
@@ -66,27 +118,6 @@ export async function renderKenBurnsClip(opts: {
   format?: string;
   signal?: AbortSignal;
 }): Promise<void> {
-  const { still, frames, size, fps, signal } = opts;
-  const cover = coverSize(still.motion, size);
-  const source = await decodeCover(still, cover, signal);
-  const resampler = new FrameResampler(source, cover, size);
-  const feed = async (stdin: NodeJS.WritableStream) => {
-    for (let n = 0; n < frames; n++) {
-      if (signal?.aborted) throw signal.reason;
-      const w = windowAtFrame(still.motion, n, frames);
-      const frame = resampler.frame({ x: w.x * cover.width, y: w.y * cover.height, w: w.w * cover.width, h: w.h * cover.height });
-      // The frame is a view of the resampler's memory: wait until it is handed to the kernel before reusing it.
-      await new Promise<void>((resolve, reject) => stdin.write(frame, (e) => (e ? reject(e) : resolve())));
-    }
-  };
-  await runFfmpeg(
-    [
-      "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-r", String(fps), "-i", "pipe:0",
-      ...opts.codecArgs,
-      "-frames:v", String(frames),
-      "-f", opts.format ?? "matroska",
-      opts.outPath,
-    ],
-    { signal, stdin: feed, totalFrames: frames },
-  );
+  const kb = await KenBurnsFrames.open(opts.still, opts.frames, opts.size, opts.signal);
+  await kb.encode(opts.outPath, opts.codecArgs, opts.fps, { format: opts.format, signal: opts.signal });
 }
