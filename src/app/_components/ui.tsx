@@ -1,5 +1,5 @@
 "use client";
-import { useRef, type ReactNode } from "react";
+import { useId, useRef, type ReactNode } from "react";
 
 /** Small building blocks for consistent empty, loading and error states. */
 export function Empty({ title, children }: { title: string; children?: ReactNode }) {
@@ -60,13 +60,14 @@ export function ConfirmButton({
   className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const headingId = useId();
   return (
     <>
       <button type="button" className={className} disabled={disabled} onClick={() => ref.current?.showModal()}>
         {children}
       </button>
-      <dialog ref={ref} aria-labelledby={`${title}-h`}>
-        <h2 id={`${title}-h`}>{title}</h2>
+      <dialog ref={ref} aria-labelledby={headingId}>
+        <h2 id={headingId}>{title}</h2>
         <div className="muted">{body}</div>
         <div className="actions" style={{ marginTop: 16, justifyContent: "flex-end" }}>
           <button type="button" className="secondary" onClick={() => ref.current?.close()}>
