@@ -156,3 +156,13 @@ describe("bad inputs fail with an error naming the asset, or render correctly", 
     expect((await readFile(out)).length).toBeGreaterThan(0);
   });
 });
+
+describe("bad audio", () => {
+  it("a voice file that is not audio is named", async () => {
+    const img = await makeImage(join(dir, "a.jpg"), { width: 320, height: 320 });
+    await writeFile(join(dir, "voice.wav"), "RIFF-but-not-really");
+    const e = await renderError({ ...quick([still(img)]), audio: { voice: [{ path: join(dir, "voice.wav"), startSec: 0 }] } });
+    expect(e.planPath).toBe("audio.voice[0]");
+    expect(e.assetPath).toBe(join(dir, "voice.wav"));
+  });
+});

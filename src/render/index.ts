@@ -20,7 +20,7 @@ import { KenBurnsFrames } from "./kenburns-clip";
 import { simdAvailable } from "./resample";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
-import { checkAudioInputs, checkImage, checkReadable, checkVideo } from "./validate";
+import { checkImage, checkReadable, checkVideo, withAudioInputs } from "./validate";
 
 export * from "./errors";
 export { type RenderPlan, type RenderPlanInput, RenderPlanSchema, parseRenderPlan } from "./plan";
@@ -148,8 +148,11 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     const assP = start(hasCaptions ? writeAssFile(assPath, plan.captions, size) : Promise.resolve());
     const audioP = start(
       timed("audio", async () => {
-        await checkAudioInputs(plan, signal);
-        return mixSoundtrack(plan.audio, timeline.durationSec, join(tmp, "mix.wav"), { signal });
+        return withAudioInputs(
+          plan,
+          () => mixSoundtrack(plan.audio, timeline.durationSec, join(tmp, "mix.wav"), { signal }),
+          signal,
+        );
       }),
     );
 

@@ -111,10 +111,29 @@ export async function checkAudio(planPath: string, path: string, signal?: AbortS
   return { durationSec: p.durationSec ?? 0 };
 }
 
-/** Check the plan's audio files (in parallel); throws the first RenderInputError. */
+function audioInputs(plan: RenderPlan): [string, string][] {
+  return [
+    ...plan.audio.voice.map((v, i): [string, string] => [`audio.voice[${i}]`, v.path]),
+    ...(plan.audio.music ? [["audio.music", plan.audio.music.path] as [string, string]] : []),
+  ];
+}
+
+/** Check the plan's audio files fully (ffprobe each, in parallel); throws the first RenderInputError. */
 export async function checkAudioInputs(plan: RenderPlan, signal?: AbortSignal): Promise<void> {
-  await Promise.all([
-    ...plan.audio.voice.map((v, i) => checkAudio(`audio.voice[${i}]`, v.path, signal)),
-    ...(plan.audio.music ? [checkAudio("audio.music", plan.audio.music.path, signal)] : []),
-  ]);
+  await Promise.all(audioInputs(plan).map(([where, path]) => checkAudio(where, path, signal)));
+}
+
+/**
+ * Cheap up-front check (exists, readable, non-empty) and a full one only when `step` fails, to name the file at
+ * fault; saves an ffprobe per narration clip on every render.
+ */
+export async function withAudioInputs<T>(plan: RenderPlan, step: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  await Promise.all(audioInputs(plan).map(([where, path]) => checkReadable(where, path)));
+  try {
+    return await step();
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    await checkAudioInputs(plan, signal);
+    throw e;
+  }
 }
