@@ -35,6 +35,10 @@ export const envSchema = z.object({
   PUBLIC_URL: optionalUrl,
   /** Secret for session signing. Unset: generated once and kept in DATA_DIR/auth-secret. */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** First admin's email on an empty database. Default admin@reelfarm.local. */
+  REELFARM_ADMIN_EMAIL: z.preprocess((v) => (v === "" ? undefined : v), z.email().optional()),
+  /** First admin's password (10-128 characters). Unset: a random one, printed once. */
+  REELFARM_ADMIN_PASSWORD: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(10).max(128).optional()),
   /** Google Gemini API key. Unset: only local providers are used. */
   GEMINI_API_KEY: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(10).optional()),
   /** Base URL of the Gemini API (e.g. a fake one on 127.0.0.1 for tests and demos). */

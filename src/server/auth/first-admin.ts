@@ -6,15 +6,11 @@
  * REELFARM_ADMIN_EMAIL / REELFARM_ADMIN_PASSWORD preset them (automated set-ups, e2e tests);
  * unset, the email is admin@reelfarm.local and the password is random.
  */
-import { z } from "zod";
-import { env } from "~/env";
+import { env, envSchema } from "~/env";
 import { db as defaultDb, type Db } from "~/server/db";
 import { createUser } from "~/server/services/users";
 
-const presetSchema = z.object({
-  REELFARM_ADMIN_EMAIL: z.preprocess((v) => (v === "" ? undefined : v), z.email().optional()),
-  REELFARM_ADMIN_PASSWORD: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(10).max(128).optional()),
-});
+const presetSchema = envSchema.pick({ REELFARM_ADMIN_EMAIL: true, REELFARM_ADMIN_PASSWORD: true });
 
 export interface FirstAdmin {
   email: string;
