@@ -10,7 +10,7 @@
  * Peak RSS covers this process and every ffmpeg child (sampled from /proc every 50 ms).
  * The last line of output is one JSON object with the figures.
  *
- * Options: --keep (keep the temp dir), --runs N (median of N warm/cold pairs; default 1).
+ * Options: --keep (keep the temp dir), --runs N (medians of N cold/warm/floor rounds; default 3).
  */
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
@@ -25,7 +25,7 @@ import { FPS, H, W, buildPlan, makeAssets } from "./campaign";
 
 const argv = process.argv.slice(2);
 const keep = argv.includes("--keep");
-const runs = Number(argv[argv.indexOf("--runs") + 1] ?? 1) || 1;
+const runs = argv.includes("--runs") ? Number(argv[argv.indexOf("--runs") + 1]) || 1 : 3;
 
 /** CPU seconds (user+sys) of this process plus its waited-for children (ffmpeg), from /proc/self/stat. */
 async function cpuSeconds(): Promise<number> {

@@ -9,6 +9,7 @@
  */
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
+import { setPriority } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { FfmpegError, FfmpegNotFoundError, abortError } from "./errors";
 
@@ -95,6 +96,11 @@ export interface RunOptions {
    * Same contract as `stdin`.
    */
   pipes?: ((stream: NodeJS.WritableStream) => Promise<void>)[];
+  /**
+   * Run at a lower CPU priority (nice value, e.g. 19) so work off the critical path only takes CPU time the
+   * critical path leaves idle. Set right after spawn, before ffmpeg starts its codec threads (they inherit it).
+   */
+  niceness?: number;
 }
 
 export interface RunResult {
@@ -129,6 +135,13 @@ export function runFfmpeg(args: readonly string[], opts: RunOptions = {}): Promi
       cwd: opts.cwd,
       stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe", ...pipes.map(() => "pipe" as const)],
     });
+    if (opts.niceness && child.pid) {
+      try {
+        setPriority(child.pid, opts.niceness);
+      } catch {
+        // Not permitted here: run at normal priority.
+      }
+    }
     let stderr = "";
     let stdout = "";
     const chunks: Buffer[] = [];

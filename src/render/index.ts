@@ -159,9 +159,9 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     // Scenes: videos are checked; stills are looked up in the cache by content (a hit needs no probe at all).
     // A still that misses is checked, decoded and scaled once, and its frames are streamed from the SIMD
     // resampler straight into the assembly run (a pipe per scene); meanwhile the same frames are encoded into the
-    // cache by a separate ffmpeg (one at a time, so the assembly keeps most of the CPU).
+    // cache by separate ffmpeg runs at the lowest CPU priority, so the assembly keeps the CPU it can use.
     const decodeSlots = semaphore(Math.max(1, opts.concurrency ?? 2));
-    const encodeSlots = semaphore(1);
+    const encodeSlots = semaphore(2);
     const streaming = simdAvailable();
     const feeders: ((s: NodeJS.WritableStream) => Promise<void>)[] = [];
     const cacheWrites: Promise<void>[] = [];
@@ -219,7 +219,8 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
                 .getOrBuild(key, params, (tmpPath) =>
                   encodeSlots.run(async () => {
                     kenBurnsBuilds++;
-                    await kb.encode(tmpPath, clipCodecArgs, timeline.fps, { signal });
+                    // Low priority: the encode soaks up the CPU the assembly's x264 leaves idle.
+                    await kb.encode(tmpPath, clipCodecArgs, timeline.fps, { signal, niceness: 19 });
                   }),
                 )
                 .then(

@@ -89,7 +89,12 @@ export class KenBurnsFrames {
   }
 
   /** Encode the frames into `outPath` with `codecArgs` (container from `format`, default Matroska). */
-  async encode(outPath: string, codecArgs: readonly string[], fps: number, opts: { format?: string; signal?: AbortSignal } = {}) {
+  async encode(
+    outPath: string,
+    codecArgs: readonly string[],
+    fps: number,
+    opts: { format?: string; signal?: AbortSignal; niceness?: number } = {},
+  ) {
     const { size, frames } = this;
     await runFfmpeg(
       [
@@ -99,7 +104,7 @@ export class KenBurnsFrames {
         "-f", opts.format ?? "matroska",
         outPath,
       ],
-      { signal: opts.signal, stdin: (s) => this.writeTo(s, opts.signal), totalFrames: frames },
+      { signal: opts.signal, stdin: (s) => this.writeTo(s, opts.signal), totalFrames: frames, niceness: opts.niceness },
     );
   }
 }
