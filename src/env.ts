@@ -70,6 +70,8 @@ export const envSchema = z.object({
   CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(5 * 1024 ** 3),
   /** A worker host without a heartbeat for this long is offline and its jobs are released. Default 30 s. */
   WORKER_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(5).default(30),
+  /** Let webhooks reach private and loopback addresses (tests, on-premises receivers). Default off. */
+  WEBHOOK_ALLOW_PRIVATE: z.preprocess((v) => (v === "" ? undefined : v), bool.optional()).transform((v) => v ?? false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   CI: z.preprocess((v) => (v === "" ? undefined : v), bool.optional()),
 });

@@ -54,6 +54,7 @@ export default async function setup() {
   process.env.DATA_DIR = dataDir;
   process.env.WORKER_OFFLINE_AFTER_SECONDS ??= "6";
   process.env.LOG_LEVEL ??= "warn";
+  process.env.WEBHOOK_ALLOW_PRIVATE ??= "1"; // webhook tests use a receiver on 127.0.0.1
 
   return async () => {
     if (handle) {

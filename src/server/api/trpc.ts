@@ -19,6 +19,7 @@ import { NotFoundError } from "~/server/services/renders";
 import { UploadError } from "~/server/services/uploads";
 import { UserExistsError } from "~/server/services/users";
 import { TokenLimitError } from "~/server/services/api-tokens";
+import { WebhookTargetError } from "~/server/services/webhook-target";
 
 // 1. Context
 export async function createTRPCContext(opts: { headers: Headers; url?: string }) {
@@ -53,7 +54,7 @@ const mapErrors = t.middleware(async ({ next }) => {
   const as = (code: TRPCError["code"]) => ({ ...result, error: new TRPCError({ code, message: (cause as Error).message, cause }) });
   if (cause instanceof NotFoundError || (cause as { code?: string } | undefined)?.code === "P2025") return as("NOT_FOUND");
   if (cause instanceof ForbiddenError) return as("FORBIDDEN");
-  if (cause instanceof UploadError || cause instanceof TokenLimitError) return as("BAD_REQUEST");
+  if (cause instanceof UploadError || cause instanceof TokenLimitError || cause instanceof WebhookTargetError) return as("BAD_REQUEST");
   if (cause instanceof ZodError) return { ...result, error: new TRPCError({ code: "BAD_REQUEST", message: cause.issues[0]?.message ?? "invalid input", cause }) };
   if (cause instanceof UserExistsError) return as("CONFLICT");
   return result;

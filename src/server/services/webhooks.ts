@@ -8,6 +8,7 @@
 import { createHmac } from "node:crypto";
 import { env } from "~/env";
 import { type Db } from "~/server/db";
+import { assertWebhookTarget } from "./webhook-target";
 
 export function signWebhook(secret: string, timestamp: string, body: string) {
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
@@ -33,6 +34,7 @@ export async function deliverWebhook(db: Db, p: { renderId: string; url: string;
       videoUrl: r.status === "succeeded" ? `${env().PUBLIC_URL}/api/renders/${r.id}/video` : null,
     },
   });
+  await assertWebhookTarget(p.url, env().WEBHOOK_ALLOW_PRIVATE);
   const timestamp = String(Math.floor(Date.now() / 1000));
   const res = await fetch(p.url, {
     method: "POST",
