@@ -10,13 +10,17 @@
  * Peak RSS covers this process and every ffmpeg child (sampled from /proc every 50 ms).
  * The last line of output is one JSON object with the figures.
  *
- * Options: --keep (keep the temp dir), --runs N (medians of N cold/warm/floor rounds; default 3).
+ * Options: --keep (keep the temp dir), --runs N (rounds; default 3), --clip-format mpeg2|raw (default mpeg2).
+ *
+ * The host is shared and its load swings, so each round times cold, then the floor, then warm, then the floor again,
+ * and each ratio uses the floor timed next to it; the figures are medians over the rounds. CPU seconds
+ * (user+sys of node and every ffmpeg) are printed too: they do not depend on what else runs.
  */
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InMemoryClipCacheIndex, createClipCache } from "~/render/clip-cache";
+import { type ClipFormat, InMemoryClipCacheIndex, createClipCache } from "~/render/clip-cache";
 import { encoderSettings } from "~/render/encoders";
 import { findFfmpeg, probe } from "~/render/ffmpeg";
 import { type RenderPlanInput, renderVideo } from "~/render/index";
@@ -26,6 +30,7 @@ import { FPS, H, W, buildPlan, makeAssets } from "./campaign";
 const argv = process.argv.slice(2);
 const keep = argv.includes("--keep");
 const runs = argv.includes("--runs") ? Number(argv[argv.indexOf("--runs") + 1]) || 1 : 3;
+const clipFormat: ClipFormat = argv.includes("--clip-format") && argv[argv.indexOf("--clip-format") + 1] === "raw" ? "raw" : "mpeg2";
 
 /** CPU seconds (user+sys) of this process plus its waited-for children (ffmpeg), from /proc/self/stat. */
 async function cpuSeconds(): Promise<number> {
@@ -39,12 +44,16 @@ async function cpuSeconds(): Promise<number> {
 /** Peak of the summed RSS of this process and all its descendants (walked via /proc/<pid>/task/<tid>/children). */
 function rssSampler() {
   let peak = 0;
-  const rssOf = async (pid: number): Promise<number> => {
+  let peakPss = 0;
+  const rssOf = async (pid: number): Promise<[number, number]> => {
     try {
       const st = await readFile(`/proc/${pid}/statm`, "utf8");
-      return Number(st.split(" ")[1]) * 4096;
+      const rss = Number(st.split(" ")[1]) * 4096;
+      const roll = await readFile(`/proc/${pid}/smaps_rollup`, "utf8").catch(() => "");
+      const pss = Number(/^Pss:\s+(\d+) kB/m.exec(roll)?.[1] ?? NaN) * 1024;
+      return [rss, Number.isFinite(pss) ? pss : rss];
     } catch {
-      return 0;
+      return [0, 0];
     }
   };
   const childrenOf = async (pid: number): Promise<number[]> => {
@@ -58,13 +67,17 @@ function rssSampler() {
   };
   const read = async () => {
     let sum = 0;
+    let sumPss = 0;
     const stack = [process.pid];
     while (stack.length) {
       const pid = stack.pop()!;
-      sum += await rssOf(pid);
+      const [rss, pss] = await rssOf(pid);
+      sum += rss;
+      sumPss += pss;
       stack.push(...(await childrenOf(pid)));
     }
     peak = Math.max(peak, sum);
+    peakPss = Math.max(peakPss, sumPss);
   };
   let stop = false;
   const loop = (async () => {
@@ -77,14 +90,14 @@ function rssSampler() {
     async stop() {
       stop = true;
       await loop;
-      return peak;
+      return { rss: peak, pss: peakPss };
     },
   };
 }
 
 async function timedRender(plan: RenderPlanInput, dir: string, cacheDir: string, name: string) {
   const index = cacheIndex;
-  const clipCache = createClipCache({ root: cacheDir, index, capBytes: 20e9 });
+  const clipCache = createClipCache({ root: cacheDir, index, capBytes: 20e9, format: clipFormat });
   const outPath = join(dir, `${name}.mp4`);
   const rss = rssSampler();
   const c0 = await cpuSeconds();
@@ -98,9 +111,15 @@ async function timedRender(plan: RenderPlanInput, dir: string, cacheDir: string,
 
 let cacheIndex = new InMemoryClipCacheIndex();
 
-async function encodeFloor(outPath: string, dir: string): Promise<{ wall: number; cpu: number }> {
+/** The output's own frames decoded once to raw video (untimed). */
+async function decodeForFloor(outPath: string, dir: string): Promise<string> {
   const raw = join(dir, "floor.yuv");
   await ff(["-i", outPath, "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "yuv420p", raw]);
+  return raw;
+}
+
+/** Encode the raw frames with the render's encoder and settings (timed). */
+async function encodeFloor(raw: string, dir: string): Promise<{ wall: number; cpu: number }> {
   const enc = encoderSettings("libx264", "final");
   const c0 = await cpuSeconds();
   const t0 = performance.now();
@@ -114,7 +133,6 @@ async function encodeFloor(outPath: string, dir: string): Promise<{ wall: number
   });
   const wall = (performance.now() - t0) / 1000;
   const cpu = (await cpuSeconds()) - c0;
-  await rm(raw, { force: true });
   return { wall, cpu };
 }
 
@@ -126,61 +144,67 @@ async function main() {
     console.log(`bench dir ${dir}`);
     const assets = await makeAssets(join(dir, "assets"));
     const plan = await buildPlan(assets);
-    const colds: number[] = [];
-    const warms: number[] = [];
-    const floors: number[] = [];
-    const cpu = { cold: [] as number[], warm: [] as number[], floor: [] as number[] };
-    let peak = 0;
+    const rounds: { cold: number; warm: number; floorC: number; floorW: number; cpuCold: number; cpuWarm: number; cpuFloor: number }[] = [];
+    let peak = { rss: 0, pss: 0 };
     let frames = 0;
+    let raw: string | null = null;
     let last: Awaited<ReturnType<typeof timedRender>> | null = null;
+    const load = async () => (await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ");
     for (let r = 0; r < runs; r++) {
       const cacheDir = join(dir, `cache${r}`);
       await mkdir(cacheDir, { recursive: true });
       cacheIndex = new InMemoryClipCacheIndex();
       const cold = await timedRender(plan, dir, cacheDir, `cold${r}`);
+      raw ??= await decodeForFloor(cold.outPath, dir);
+      const floorC = await encodeFloor(raw, dir);
       const warm = await timedRender(plan, dir, cacheDir, `warm${r}`);
-      const floor = await encodeFloor(cold.outPath, dir);
-      colds.push(cold.wall);
-      warms.push(warm.wall);
-      floors.push(floor.wall);
-      cpu.cold.push(cold.cpu);
-      cpu.warm.push(warm.cpu);
-      cpu.floor.push(floor.cpu);
-      peak = Math.max(peak, cold.peak, warm.peak);
+      const floorW = await encodeFloor(raw, dir);
+      rounds.push({
+        cold: cold.wall,
+        warm: warm.wall,
+        floorC: floorC.wall,
+        floorW: floorW.wall,
+        cpuCold: cold.cpu,
+        cpuWarm: warm.cpu,
+        cpuFloor: (floorC.cpu + floorW.cpu) / 2,
+      });
+      peak = { rss: Math.max(peak.rss, cold.peak.rss, warm.peak.rss), pss: Math.max(peak.pss, cold.peak.pss, warm.peak.pss) };
       frames = cold.result.frames;
       last = warm;
-      console.log(
-        `run ${r + 1}: cold ${cold.wall.toFixed(2)} s, cpu ${cold.cpu.toFixed(1)} s (${JSON.stringify(cold.result.timingsMs)}, misses ${cold.result.cacheMisses})`,
-      );
-      console.log(
-        `        warm ${warm.wall.toFixed(2)} s, cpu ${warm.cpu.toFixed(1)} s (${JSON.stringify(warm.result.timingsMs)}, hits ${warm.result.cacheHits})`,
-      );
-      console.log(`        floor ${floor.wall.toFixed(2)} s, cpu ${floor.cpu.toFixed(1)} s   (load average ${(await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ")})`);
+      console.log(`round ${r + 1} (load average ${await load()})`);
+      console.log(`  cold  ${cold.wall.toFixed(2)} s (cpu ${cold.cpu.toFixed(1)} s) ${JSON.stringify(cold.result.timingsMs)} misses ${cold.result.cacheMisses}`);
+      console.log(`  floor ${floorC.wall.toFixed(2)} s (cpu ${floorC.cpu.toFixed(1)} s)  -> cold ${(cold.wall / floorC.wall).toFixed(2)}x`);
+      console.log(`  warm  ${warm.wall.toFixed(2)} s (cpu ${warm.cpu.toFixed(1)} s) ${JSON.stringify(warm.result.timingsMs)} hits ${warm.result.cacheHits}`);
+      console.log(`  floor ${floorW.wall.toFixed(2)} s (cpu ${floorW.cpu.toFixed(1)} s)  -> warm ${(warm.wall / floorW.wall).toFixed(2)}x`);
     }
-    const cold = median(colds);
-    const warm = median(warms);
-    const floor = median(floors);
+    const m = (f: (x: (typeof rounds)[number]) => number) => median(rounds.map(f));
+    const coldRatio = m((x) => x.cold / x.floorC);
+    const warmRatio = m((x) => x.warm / x.floorW);
+    const cold = m((x) => x.cold);
+    const warm = m((x) => x.warm);
+    const floor = m((x) => (x.floorC + x.floorW) / 2);
+    const cpuCold = m((x) => x.cpuCold);
+    const cpuWarm = m((x) => x.cpuWarm);
+    const cpuFloor = m((x) => x.cpuFloor);
     const p = await probe(last!.outPath);
     const v = p.streams.find((s) => s.codec_type === "video");
-    console.log(`output: ${v?.width}x${v?.height} ${v?.r_frame_rate} ${p.durationSec}s, ${frames} frames, encoder ${last!.result.encoder}`);
-    console.log(`cold  ${cold.toFixed(2)} s  = ${(cold / floor).toFixed(2)}x floor (target <= 1.5x)  ${(frames / cold).toFixed(1)} fps`);
-    console.log(`warm  ${warm.toFixed(2)} s  = ${(warm / floor).toFixed(2)}x floor (target <= 1.25x) ${(frames / warm).toFixed(1)} fps`);
-    console.log(`floor ${floor.toFixed(2)} s  (${(frames / floor).toFixed(1)} fps); old pipeline ~1 fps`);
-    const cpuCold = median(cpu.cold);
-    const cpuWarm = median(cpu.warm);
-    const cpuFloor = median(cpu.floor);
+    console.log(`output: ${v?.width}x${v?.height} ${v?.r_frame_rate} ${p.durationSec}s, ${frames} frames, encoder ${last!.result.encoder}, clips ${clipFormat}`);
+    console.log(`cold  ${cold.toFixed(2)} s, ${coldRatio.toFixed(2)}x its floor (target <= 1.5x)  ${(frames / cold).toFixed(1)} fps`);
+    console.log(`warm  ${warm.toFixed(2)} s, ${warmRatio.toFixed(2)}x its floor (target <= 1.25x) ${(frames / warm).toFixed(1)} fps`);
+    console.log(`floor ${floor.toFixed(2)} s  (${(frames / floor).toFixed(1)} fps); the old pipeline ran at ~1 fps`);
     console.log(
-      `cpu (user+sys, incl. ffmpeg): cold ${cpuCold.toFixed(1)} s = ${(cpuCold / cpuFloor).toFixed(2)}x, warm ${cpuWarm.toFixed(1)} s = ${(cpuWarm / cpuFloor).toFixed(2)}x, floor ${cpuFloor.toFixed(1)} s (load-independent view; walls on a busy shared host are noisy)`,
+      `cpu (user+sys, node + ffmpeg): cold ${cpuCold.toFixed(1)} s = ${(cpuCold / cpuFloor).toFixed(2)}x, warm ${cpuWarm.toFixed(1)} s = ${(cpuWarm / cpuFloor).toFixed(2)}x, floor ${cpuFloor.toFixed(1)} s`,
     );
-    console.log(`peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (node + ffmpeg children; target < 1024)`);
+    console.log(`peak memory of node + ffmpeg children: RSS sum ${(peak.rss / 2 ** 20).toFixed(0)} MB, PSS sum ${(peak.pss / 2 ** 20).toFixed(0)} MB (target < 1024)`);
     console.log(
       JSON.stringify({
         cold_wall_s: +cold.toFixed(3),
         warm_wall_s: +warm.toFixed(3),
         floor_wall_s: +floor.toFixed(3),
-        cold_ratio: +(cold / floor).toFixed(3),
-        warm_ratio: +(warm / floor).toFixed(3),
-        peak_rss_mb: Math.round(peak / 2 ** 20),
+        cold_ratio: +coldRatio.toFixed(3),
+        warm_ratio: +warmRatio.toFixed(3),
+        peak_rss_mb: Math.round(peak.rss / 2 ** 20),
+        peak_pss_mb: Math.round(peak.pss / 2 ** 20),
         fps_cold: +(frames / cold).toFixed(1),
         fps_warm: +(frames / warm).toFixed(1),
         cold_cpu_s: +cpuCold.toFixed(2),
@@ -188,6 +212,7 @@ async function main() {
         floor_cpu_s: +cpuFloor.toFixed(2),
         frames,
         runs,
+        clip_format: clipFormat,
       }),
     );
   } finally {

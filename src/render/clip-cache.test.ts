@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClipCache, InMemoryClipCacheIndex, clipKey, hashFile } from "./clip-cache";
 import { probe, runFfmpeg } from "./ffmpeg";
 import { renderVideo } from "./index";
-import { makeImage } from "./testing";
+import { makeImage, meanAbsDiff, readGrayFrames } from "./testing";
 
 let dir: string;
 beforeAll(async () => {
@@ -122,11 +122,11 @@ describe("clip cache (filesystem + index)", () => {
   });
 });
 
-describe("renderVideo with a clip cache", () => {
+describe.each(["mpeg2", "raw"] as const)("renderVideo with a clip cache (%s clips)", (format) => {
   it("a second identical render hits the cache and does not run Ken Burns again", async () => {
     const img = await makeImage(join(dir, "still.jpg"), { width: 800, height: 600 });
     const img2 = await makeImage(join(dir, "still2.png"), { width: 600, height: 900, source: "mandelbrot" });
-    const root = join(dir, "render-cache");
+    const root = join(dir, `render-cache-${format}`);
     const work = join(dir, "work");
     await mkdir(work, { recursive: true });
     const index = new InMemoryClipCacheIndex();
@@ -137,17 +137,21 @@ describe("renderVideo with a clip cache", () => {
         { durationSec: 0.5, visual: { kind: "image" as const, path: img2, motion: { type: "pan-left" as const } } },
       ],
     };
-    const first = await renderVideo(plan, { workDir: work, outPath: join(dir, "c1.mp4"), clipCache: new ClipCache({ root, index }) });
+    const first = await renderVideo(plan, { workDir: work, outPath: join(dir, "c1.mp4"), clipCache: new ClipCache({ root, index, format }) });
     expect([first.cacheHits, first.cacheMisses]).toEqual([0, 2]);
     const files = await listFiles(root);
     const mtimes = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
     // A restart: a new ClipCache object over the same root and table.
-    const second = await renderVideo(plan, { workDir: work, outPath: join(dir, "c2.mp4"), clipCache: new ClipCache({ root, index }) });
+    const second = await renderVideo(plan, { workDir: work, outPath: join(dir, "c2.mp4"), clipCache: new ClipCache({ root, index, format }) });
     expect([second.cacheHits, second.cacheMisses]).toEqual([2, 0]);
     expect(second.kenBurnsBuilds).toBe(0);
     expect(await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs))).toEqual(mtimes);
     expect([...index.rows.values()].map((r) => r.hits)).toEqual([1, 1]);
     const v = (await probe(join(dir, "c2.mp4"))).streams.find((s) => s.codec_type === "video")!;
     expect(Number(v.nb_frames)).toBe(24);
+    // The cached render shows the same pictures as the streamed one.
+    const [a] = await readGrayFrames(join(dir, "c1.mp4"), { from: 5, count: 1, width: 540, height: 960 });
+    const [b] = await readGrayFrames(join(dir, "c2.mp4"), { from: 5, count: 1, width: 540, height: 960 });
+    expect(meanAbsDiff(a!, b!)).toBeLessThan(2);
   });
 });

@@ -15,8 +15,11 @@ import { type SceneSpan, type Timeline, buildTimeline } from "./timeline";
 
 /** A scene's visual after validation and caching. */
 export type ResolvedVisual =
-  /** A prerendered clip (e.g. a cached Ken Burns clip) at output size and fps with exactly clipFrames frames. */
-  | { kind: "clip"; path: string }
+  /**
+   * A prerendered clip (e.g. a cached Ken Burns clip) at output size and fps with at least clipFrames frames;
+   * `raw`: headerless yuv420p frames.
+   */
+  | { kind: "clip"; path: string; raw?: boolean }
   /** Raw yuv420p frames at output size and fps, written by the caller to pipe `fd` (3, 4, ...) of the run. */
   | { kind: "stream"; fd: number }
   /** A still: decoded once, scaled to cover, Ken Burns applied in this graph (pans read `commandsPath`). */
@@ -196,13 +199,16 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
       inputs.push("-i", v.path);
     } else if (v.kind === "clip") {
       idx = countInputs(inputs);
+      if (v.raw) {
+        inputs.push("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-framerate", String(fps));
+      }
       inputs.push("-i", v.path);
     } else if (v.kind === "stream") {
       idx = countInputs(inputs);
       inputs.push(
         "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-framerate", String(fps),
-        // A frame is one packet; a short queue bounds the memory held per stream (8 frames = 25 MB at 1080x1920).
-        "-thread_queue_size", "8",
+        // A frame is one packet; a short queue bounds the memory held per stream (4 frames = 12 MB at 1080x1920).
+        "-thread_queue_size", "4",
         "-i", `pipe:${v.fd}`,
       );
     } else if (v.kind === "video") {

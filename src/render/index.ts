@@ -16,7 +16,7 @@ import { abortError } from "./errors";
 import { runFfmpeg } from "./ffmpeg";
 import { type ClipCache, clipKey, hashFile } from "./clip-cache";
 import { type ResolvedVisual, buildFfmpegArgs, clipCodecArgs, stillRecipe } from "./graph";
-import { KenBurnsFrames } from "./kenburns-clip";
+import { KenBurnsFrames, writeRawFrames } from "./kenburns-clip";
 import { simdAvailable } from "./resample";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
@@ -187,7 +187,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             motion: v.motion,
             width: size.width,
             height: size.height,
-            codec: clipCodecArgs.join(" "),
+            codec: cache?.format === "raw" ? "rawvideo yuv420p" : clipCodecArgs.join(" "),
           };
           if (cache) {
             await checkReadable(where, v.path);
@@ -196,7 +196,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             const hit = await cache.lookup(key);
             if (hit) {
               cacheHits++;
-              return { kind: "clip", path: hit };
+              return { kind: "clip", path: hit, raw: cache.format === "raw" };
             }
             cacheMisses++;
           }
@@ -219,6 +219,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
                 .getOrBuild(key, params, (tmpPath) =>
                   encodeSlots.run(async () => {
                     kenBurnsBuilds++;
+                    if (cache.format === "raw") return writeRawFrames(kb, tmpPath, signal);
                     // Low priority: the encode soaks up the CPU the assembly's x264 leaves idle.
                     await kb.encode(tmpPath, clipCodecArgs, timeline.fps, { signal, niceness: 19 });
                   }),

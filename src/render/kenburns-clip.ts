@@ -5,6 +5,7 @@
  * zoom, so no frame is ever upscaled; each output frame is a sub-pixel window of that cover (resample.ts, ~1 ms);
  * raw frames go to a second ffmpeg over stdin, which encodes the clip. Both children die with the AbortSignal.
  */
+import { open } from "node:fs/promises";
 import { RenderInputError } from "./errors";
 import { runFfmpeg } from "./ffmpeg";
 import { windowAtFrame, maxZoom } from "./kenburns";
@@ -106,6 +107,23 @@ export class KenBurnsFrames {
       ],
       { signal: opts.signal, stdin: (s) => this.writeTo(s, opts.signal), totalFrames: frames, niceness: opts.niceness },
     );
+  }
+}
+
+/** Write the frames to `outPath` as headerless yuv420p (no encoder: the cheapest clip to write and to read). */
+export async function writeRawFrames(kb: KenBurnsFrames, outPath: string, signal?: AbortSignal): Promise<void> {
+  const fh = await open(outPath, "w");
+  try {
+    // A file handle's writes complete in order; adapt it to the stream interface writeTo expects.
+    const sink = {
+      write(chunk: Uint8Array, cb: (e?: Error | null) => void) {
+        fh.write(chunk).then(() => cb(), (e: Error) => cb(e));
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream;
+    await kb.writeTo(sink, signal);
+  } finally {
+    await fh.close();
   }
 }
 
