@@ -2,10 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMixGraph, masteringFilter, mixSoundtrack, parseLoudnormJson } from "./audio";
+import { MIX_INPUT_ARGS, buildMixGraph, masteredSamples, masteringFilter, mixSoundtrack, parseLoudnormJson } from "./audio";
 import { runFfmpeg } from "./ffmpeg";
 import { AudioSchema } from "./plan";
-import { ff } from "./testing";
+import { ff, makeVoice, measureLoudness } from "./testing";
+import { writeFile } from "node:fs/promises";
 
 let dir: string;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ afterAll(async () => {
 /** RMS (dB) of the low band (< 500 Hz: the music tone) between `from` and `to` seconds. */
 async function lowBandRms(path: string, from: number, to: number): Promise<number> {
   const r = await runFfmpeg(
-    ["-hide_banner", "-nostdin", "-i", path, "-af", `atrim=start=${from}:end=${to},lowpass=f=500,lowpass=f=500,astats=metadata=0:measure_perchannel=none`, "-f", "null", "-"],
+    ["-hide_banner", "-nostdin", ...MIX_INPUT_ARGS, "-i", path, "-af", `atrim=start=${from}:end=${to},lowpass=f=500,lowpass=f=500,astats=metadata=0:measure_perchannel=none`, "-f", "null", "-"],
     { raw: true },
   );
   return Number(/RMS level dB:\s*(-?[\d.]+|-inf)/.exec(r.stderr.slice(r.stderr.lastIndexOf("Overall")))?.[1]);
@@ -31,7 +32,7 @@ describe("soundtrack", () => {
     await ff(["-f", "lavfi", "-i", "sine=frequency=2500:duration=1", "-af", "volume=0.6", "-ar", "48000", voice]);
     await ff(["-f", "lavfi", "-i", "sine=frequency=200:duration=4", "-ar", "48000", music]);
     const audio = AudioSchema.parse({ voice: [{ path: voice, startSec: 1.5 }], music: { path: music, gainDb: -6 }, fadeSec: 0.2 });
-    const mix = await mixSoundtrack(audio, 4, join(dir, "mix.wav"));
+    const mix = await mixSoundtrack(audio, 4, join(dir, "mix.f32"));
     const before = await lowBandRms(mix.path, 0.5, 1.4);
     const during = await lowBandRms(mix.path, 1.9, 2.4);
     const after = await lowBandRms(mix.path, 3.3, 3.7);
@@ -41,9 +42,26 @@ describe("soundtrack", () => {
     expect(mix.masterFilter).toMatch(/volume=|loudnorm=/);
   });
 
+  it("masters a peaky mix with loudnorm when a plain gain would clip: within 1 LU, true peak under the ceiling", async () => {
+    // Speech with a few loud transients: reaching -14 LUFS by gain alone would push them over -1 dBTP.
+    const voice = await makeVoice(dir, "peaky", "Every morning starts better with a cup that stays hot until lunch time.");
+    const clicked = join(dir, "clicks.wav");
+    await ff(["-i", voice, "-f", "lavfi", "-i", "aevalsrc='0.8*sin(2*PI*1500*t)*lt(mod(t\\,1.5)\\,0.01)':d=6:s=48000",
+      "-filter_complex", "[0]aresample=48000,volume=0.3[a];[a][1]amix=inputs=2:normalize=0:duration=longest", clicked]);
+    const audio = AudioSchema.parse({ voice: [{ path: clicked, startSec: 0 }], fadeSec: 0 });
+    const mix = await mixSoundtrack(audio, 6, join(dir, "peaky.f32"));
+    expect(mix.gainDb).toBeNull();
+    const out = join(dir, "peaky.wav");
+    await writeFile(join(dir, "peaky-master.f32"), await masteredSamples(mix));
+    await ff([...MIX_INPUT_ARGS, "-i", join(dir, "peaky-master.f32"), out]);
+    const loud = await measureLoudness(out);
+    expect(Math.abs(loud.lufs - -14)).toBeLessThanOrEqual(1);
+    expect(loud.truePeak).toBeLessThanOrEqual(-1);
+  });
+
   it("silence (no voice, no music) stays silent and unnormalised", async () => {
     const audio = AudioSchema.parse({});
-    const mix = await mixSoundtrack(audio, 1, join(dir, "silent.wav"));
+    const mix = await mixSoundtrack(audio, 1, join(dir, "silent.f32"));
     expect(mix.silent).toBe(true);
     expect(mix.masterFilter).not.toMatch(/volume|loudnorm/);
   });

@@ -8,6 +8,7 @@
  *    (`masteringFilter`): no extra pass over the audio.
  */
 import { type RenderAudio } from "./plan";
+import { readFile } from "node:fs/promises";
 import { runFfmpeg } from "./ffmpeg";
 
 const FMT = "aresample=48000,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo";
@@ -76,31 +77,44 @@ export function parseLoudnormJson(stderr: string): LoudnessMeasurement | null {
   }
 }
 
+/** Sample layout of mixes handed between steps: 48 kHz stereo float, interleaved, no header. */
+export const MIX_RATE = 48000;
+export const MIX_INPUT_ARGS = ["-f", "f32le", "-ar", String(MIX_RATE), "-ac", "2"] as const;
+
 export interface SoundtrackMix {
-  /** The mix before mastering (WAV, float). */
+  /** The mix before mastering (raw f32le, see MIX_INPUT_ARGS). */
   path: string;
   measured: LoudnessMeasurement | null;
   /** True when the mix is (near) silent, so no gain is applied. */
   silent: boolean;
-  /** Filter chain that masters `path` (gain to the target, true-peak safe), for the assembly's audio input. */
+  /** Filter chain that masters the mix (gain to the target, true-peak safe). */
   masterFilter: string;
+  /** The plain gain in dB when that is all mastering takes (the usual case); null when peaks must be limited. */
+  gainDb: number | null;
 }
 
 /** Headroom kept below the true-peak ceiling for the AAC encoder's overshoot. */
 const AAC_MARGIN_DB = 0.5;
 
-/**
- * The mastering chain for a measured mix: a plain gain when it keeps the true peak under the ceiling (what
- * loudnorm's linear mode would do, without its 192 kHz pass), else loudnorm with the measurements (it then limits).
- */
-export function masteringFilter(audio: RenderAudio, measured: LoudnessMeasurement | null): string {
+/** The gain that reaches the target if it keeps the true peak under the ceiling; null otherwise (or silent). */
+export function masteringGain(audio: RenderAudio, measured: LoudnessMeasurement | null): number | null {
   const inputI = measured ? Number(measured.input_i) : NaN;
-  if (!measured || !Number.isFinite(inputI) || inputI < -60) return `${FMT}`;
+  if (!measured || !Number.isFinite(inputI) || inputI < -60) return 0;
   const gain = audio.targetLufs - inputI;
   const peak = Number(measured.input_tp);
-  if (Number.isFinite(peak) && peak + gain <= audio.truePeakDb - AAC_MARGIN_DB) {
-    return `volume=${gain.toFixed(2)}dB,${FMT}`;
-  }
+  return Number.isFinite(peak) && peak + gain <= audio.truePeakDb - AAC_MARGIN_DB ? gain : null;
+}
+
+/**
+ * The mastering chain for a measured mix: a plain gain when it keeps the true peak under the ceiling (what
+ * loudnorm's linear mode would do, without its 192 kHz pass), else loudnorm with the measurements (it limits).
+ */
+export function masteringFilter(audio: RenderAudio, measured: LoudnessMeasurement | null): string {
+  const gain = masteringGain(audio, measured);
+  if (gain === 0 || !measured) return `${FMT}`;
+  if (gain !== null) return `volume=${gain.toFixed(2)}dB,${FMT}`;
+  // The gain would push peaks over the ceiling: loudnorm with the first pass's measurements, which then limits
+  // (its dynamic mode). Less exact than a gain on short, very peaky mixes, but true-peak safe.
   return (
     [
       `loudnorm=I=${audio.targetLufs}:TP=${audio.truePeakDb - AAC_MARGIN_DB}:LRA=11`,
@@ -112,8 +126,7 @@ export function masteringFilter(audio: RenderAudio, measured: LoudnessMeasuremen
 }
 
 /**
- * Mix the plan's audio into `mixPath` and measure its loudness in the same run (first loudnorm pass).
- * The assembly applies `masterFilter` to the mix (second pass) while it encodes the AAC track.
+ * Mix the plan's audio into `mixPath` (raw f32le) and measure its loudness in the same run (first loudnorm pass).
  */
 export async function mixSoundtrack(
   audio: RenderAudio,
@@ -123,13 +136,15 @@ export async function mixSoundtrack(
 ): Promise<SoundtrackMix> {
   const { inputs, graph } = buildMixGraph(audio, durationSec);
   const loudnorm = `loudnorm=I=${audio.targetLufs}:TP=${audio.truePeakDb}:LRA=11:print_format=json`;
-  graph.push("[mix]asplit=2[keep][meas]");
-  graph.push(`[meas]${loudnorm}[measured]`);
+  // Pin the mix to 48 kHz before the split: loudnorm works at 192 kHz, and without this ffmpeg would negotiate the
+  // whole mix (and the file kept) up to 192 kHz.
+  graph.push(`[mix]aformat=sample_fmts=flt:sample_rates=${MIX_RATE}:channel_layouts=stereo,asplit=2[keep][meas]`);
+  graph.push(`[meas]aresample=192000,${loudnorm}[measured]`);
   const pass1 = await runFfmpeg(
     [
       ...inputs,
       "-filter_complex", graph.join(";"),
-      "-map", "[keep]", "-c:a", "pcm_f32le", "-f", "wav", mixPath,
+      "-map", "[keep]", "-c:a", "pcm_f32le", "-f", "f32le", mixPath,
       "-map", "[measured]", "-f", "null", "-",
     ],
     { signal: opts.signal, durationSec },
@@ -141,5 +156,30 @@ export async function mixSoundtrack(
     measured,
     silent: !measured || !Number.isFinite(inputI) || inputI < -60,
     masterFilter: masteringFilter(audio, measured),
+    gainDb: masteringGain(audio, measured),
   };
+}
+
+/**
+ * The mastered soundtrack as raw f32le bytes: the gain applied here in JS when that is all it takes, else one
+ * ffmpeg loudnorm pass. Fed to the assembly through a pipe, so the assembly can start before the mix is done.
+ */
+export async function masteredSamples(mix: SoundtrackMix, signal?: AbortSignal): Promise<Uint8Array> {
+  if (mix.gainDb !== null) {
+    const file = await readFile(mix.path);
+    // Float32Array needs 4-byte alignment; a fresh copy starts at offset 0.
+    const bytes = file.byteOffset % 4 === 0 ? file : new Uint8Array(file);
+    const samples = new Float32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 4));
+    if (mix.gainDb !== 0) {
+      const g = Math.pow(10, mix.gainDb / 20);
+      for (let i = 0; i < samples.length; i++) samples[i]! *= g;
+    }
+    return bytes;
+  }
+  const r = await runFfmpeg(
+    ["-hide_banner", "-nostdin", "-loglevel", "error", ...MIX_INPUT_ARGS, "-i", mix.path, "-af", mix.masterFilter,
+      "-f", "f32le", "-ar", String(MIX_RATE), "-ac", "2", "pipe:1"],
+    { raw: true, binaryStdout: true, signal },
+  );
+  return r.stdoutBytes!;
 }

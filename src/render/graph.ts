@@ -30,8 +30,11 @@ export type ResolvedVisual =
 
 export interface ResolvedInputs {
   scenes: ResolvedVisual[];
-  /** The soundtrack mix and the filter mastering it (see audio.ts); null = a silent track. */
-  audio: { path: string; filter: string } | null;
+  /**
+   * The soundtrack: ffmpeg input arguments ending in `-i <file or pipe:N>`, and the filter chain it takes to the
+   * output format (see audio.ts); null = a silent track.
+   */
+  audio: { input: string[]; filter: string } | null;
   /** .ass captions; null = none. */
   assPath: string | null;
   /** Extra fonts for libass (a repo folder); fontconfig's system fonts are always available. */
@@ -278,7 +281,7 @@ export function buildFfmpegArgs(plan: RenderPlan, r: ResolvedInputs): string[] {
   const duration = g.timeline.durationSec.toFixed(6);
   let graph = g.filterComplex;
   if (r.audio) {
-    inputs.push("-i", r.audio.path);
+    inputs.push(...r.audio.input);
     graph += `;\n[${audioIndex}:a:0]${r.audio.filter}[aout]`;
   } else {
     graph += `;\nanullsrc=r=48000:cl=stereo,atrim=end=${duration}[aout]`;
@@ -293,6 +296,8 @@ export function buildFfmpegArgs(plan: RenderPlan, r: ResolvedInputs): string[] {
     "-r", String(plan.output.fps),
     "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
     "-t", duration,
+    // Inputs fed through pipes may start late (the soundtrack is mixed while video encodes): queue, don't fail.
+    "-max_muxing_queue_size", "4096",
     "-movflags", "+faststart",
     "-f", r.format ?? "mp4",
     r.outPath,

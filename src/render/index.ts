@@ -10,7 +10,7 @@ import { setMaxListeners } from "node:events";
 import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { writeAssFile } from "./ass";
-import { mixSoundtrack } from "./audio";
+import { MIX_INPUT_ARGS, masteredSamples, mixSoundtrack } from "./audio";
 import { detectEncoders, encoderSettings } from "./encoders";
 import { abortError } from "./errors";
 import { runFfmpeg } from "./ffmpeg";
@@ -147,10 +147,10 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     const assPath = join(tmp, "captions.ass");
     const assP = start(hasCaptions ? writeAssFile(assPath, plan.captions, size) : Promise.resolve());
     const audioP = start(
-      timed("audio", async () => {
+      timed("audioMix", async () => {
         return withAudioInputs(
           plan,
-          () => mixSoundtrack(plan.audio, timeline.durationSec, join(tmp, "mix.wav"), { signal }),
+          () => mixSoundtrack(plan.audio, timeline.durationSec, join(tmp, "mix.f32"), { signal }),
           signal,
         );
       }),
@@ -163,7 +163,8 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     const decodeSlots = semaphore(Math.max(1, opts.concurrency ?? 2));
     const encodeSlots = semaphore(2);
     const streaming = simdAvailable();
-    const feeders: ((s: NodeJS.WritableStream) => Promise<void>)[] = [];
+    /** Per scene: writes its raw frames into the assembly's pipe (streamed stills only). */
+    const sceneFeeds = new Map<number, (s: NodeJS.WritableStream) => Promise<void>>();
     const cacheWrites: Promise<void>[] = [];
     let cacheWriteErrors = 0;
     const usedKeys = new Set<string>();
@@ -210,15 +211,17 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             if (commandsPath) await writeFile(commandsPath, recipe.commands!);
             return { kind: "image", ...still, commandsPath };
           }
-          const kb = await decodeSlots.run(() => KenBurnsFrames.open(still, frames, size, signal));
-          const slot = feeders.length;
-          feeders.push((stream) => kb.writeTo(stream, signal));
+          // Decoded on first use (by the assembly's pipe or the cache encode), so the assembly can start at once.
+          let kbP: Promise<KenBurnsFrames> | null = null;
+          const kbFrames = () => (kbP ??= decodeSlots.run(() => KenBurnsFrames.open(still, frames, size, signal)));
+          sceneFeeds.set(i, async (stream) => (await kbFrames()).writeTo(stream, signal));
           if (cache && key) {
             cacheWrites.push(
               cache
                 .getOrBuild(key, params, (tmpPath) =>
                   encodeSlots.run(async () => {
                     kenBurnsBuilds++;
+                    const kb = await kbFrames();
                     if (cache.format === "raw") return writeRawFrames(kb, tmpPath, signal);
                     // Low priority: the encode soaks up the CPU the assembly's x264 leaves idle.
                     await kb.encode(tmpPath, clipCodecArgs, timeline.fps, { signal, niceness: 19 });
@@ -234,17 +237,33 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
                 ),
             );
           }
-          return { kind: "stream", fd: 3 + slot };
+          return { kind: "stream", fd: -1 };
         }),
       ),
     );
-    const scenes = await scenesP;
-    timings.kenBurns = Math.round(performance.now() - kb0);
-    const [encoderId, audio] = await Promise.all([encoderP, audioP, assP]);
+    const resolved = await scenesP;
+    timings.prepare = Math.round(performance.now() - kb0);
+    // Pipes in scene order (fd 3, 4, ...), so the first scenes' stills are decoded first; the soundtrack last.
+    const feeders: ((s: NodeJS.WritableStream) => Promise<void>)[] = [];
+    const scenes = resolved.map((v, i): ResolvedVisual => {
+      const feed = sceneFeeds.get(i);
+      if (v.kind !== "stream" || !feed) return v;
+      feeders.push(feed);
+      return { kind: "stream", fd: 2 + feeders.length };
+    });
+    feeders.push(async (stream) => {
+      const bytes = await masteredSamples(await audioP, signal);
+      await new Promise<void>((resolve, reject) => stream.write(bytes, (e) => (e ? reject(e) : resolve())));
+    });
+    const audioFd = 2 + feeders.length;
+    const [encoderId] = await Promise.all([encoderP, assP]);
     const encoder = encoderSettings(encoderId, plan.output.preset);
     const args = buildFfmpegArgs(plan, {
       scenes,
-      audio: { path: audio.path, filter: audio.masterFilter },
+      audio: {
+        input: [...MIX_INPUT_ARGS, "-thread_queue_size", "64", "-i", `pipe:${audioFd}`],
+        filter: "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo",
+      },
       assPath: hasCaptions ? assPath : null,
       encoder,
       outPath: tmpOut,
