@@ -7,7 +7,8 @@
  * - warm: the same render again, every clip cached;
  * - floor: the output's own frames decoded once to raw (untimed), then encoded with the same encoder and settings
  *   (timed). Nothing can produce those frames faster than that encode.
- * Peak RSS covers this process and every ffmpeg child (sampled from /proc every 50 ms).
+ * Peak memory covers this process and every ffmpeg child (sampled from /proc every 200 ms): the sum of RSS
+ * (counts shared libraries once per process) and the sum of PSS.
  * The last line of output is one JSON object with the figures.
  *
  * Options: --keep (keep the temp dir), --runs N (rounds; default 3), --clip-format mpeg2|raw (default mpeg2).
@@ -45,16 +46,18 @@ async function cpuSeconds(): Promise<number> {
 function rssSampler() {
   let peak = 0;
   let peakPss = 0;
-  const rssOf = async (pid: number): Promise<[number, number]> => {
+  const rssOf = async (pid: number): Promise<number> => {
     try {
       const st = await readFile(`/proc/${pid}/statm`, "utf8");
-      const rss = Number(st.split(" ")[1]) * 4096;
-      const roll = await readFile(`/proc/${pid}/smaps_rollup`, "utf8").catch(() => "");
-      const pss = Number(/^Pss:\s+(\d+) kB/m.exec(roll)?.[1] ?? NaN) * 1024;
-      return [rss, Number.isFinite(pss) ? pss : rss];
+      return Number(st.split(" ")[1]) * 4096;
     } catch {
-      return [0, 0];
+      return 0;
     }
+  };
+  // PSS (shared pages split between processes) costs the kernel a page-table walk: only near a new peak.
+  const pssOf = async (pid: number): Promise<number> => {
+    const roll = await readFile(`/proc/${pid}/smaps_rollup`, "utf8").catch(() => "");
+    return Number(/^Pss:\s+(\d+) kB/m.exec(roll)?.[1] ?? 0) * 1024;
   };
   const childrenOf = async (pid: number): Promise<number[]> => {
     try {
@@ -67,23 +70,26 @@ function rssSampler() {
   };
   const read = async () => {
     let sum = 0;
-    let sumPss = 0;
+    const pids: number[] = [];
     const stack = [process.pid];
     while (stack.length) {
       const pid = stack.pop()!;
-      const [rss, pss] = await rssOf(pid);
-      sum += rss;
-      sumPss += pss;
+      pids.push(pid);
+      sum += await rssOf(pid);
       stack.push(...(await childrenOf(pid)));
     }
+    if (sum >= 0.9 * peak) {
+      let sumPss = 0;
+      for (const pid of pids) sumPss += await pssOf(pid);
+      peakPss = Math.max(peakPss, sumPss);
+    }
     peak = Math.max(peak, sum);
-    peakPss = Math.max(peakPss, sumPss);
   };
   let stop = false;
   const loop = (async () => {
     while (!stop) {
       await read();
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 200));
     }
   })();
   return {

@@ -29,8 +29,8 @@ function isExecutable(p: string): boolean {
   }
 }
 
-function onPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+function onPath(name: string, path: string | undefined): string | null {
+  for (const dir of (path ?? "").split(delimiter)) {
     if (!dir) continue;
     const p = join(dir, name);
     if (isExecutable(p)) return p;
@@ -40,11 +40,13 @@ function onPath(name: string): string | null {
 
 /**
  * Locate ffmpeg: `FFMPEG_PATH` (and `FFPROBE_PATH`, else the ffprobe next to it), else the PATH.
- * Throws FfmpegNotFoundError with the install hint when absent.
+ * Throws FfmpegNotFoundError with the install hint when absent. `env` is for tests (the result is cached only
+ * for the real process environment).
  */
-export function findFfmpeg(): FfmpegBinaries {
-  if (cached) return cached;
-  const override = process.env.FFMPEG_PATH;
+export function findFfmpeg(env: Record<string, string | undefined> = process.env): FfmpegBinaries {
+  const useCache = env === process.env;
+  if (useCache && cached) return cached;
+  const override = env.FFMPEG_PATH;
   let ffmpeg: string | null;
   if (override) {
     if (!isExecutable(override)) {
@@ -52,19 +54,20 @@ export function findFfmpeg(): FfmpegBinaries {
     }
     ffmpeg = override;
   } else {
-    ffmpeg = onPath("ffmpeg");
+    ffmpeg = onPath("ffmpeg", env.PATH);
   }
   if (!ffmpeg) {
     throw new FfmpegNotFoundError("ffmpeg was not found on PATH. Install it with `apt-get install ffmpeg` (or set FFMPEG_PATH).");
   }
-  const probeOverride = process.env.FFPROBE_PATH;
+  const probeOverride = env.FFPROBE_PATH;
   const sibling = join(dirname(ffmpeg), "ffprobe");
-  const ffprobe = probeOverride ?? (isExecutable(sibling) ? sibling : onPath("ffprobe"));
+  const ffprobe = probeOverride ?? (isExecutable(sibling) ? sibling : onPath("ffprobe", env.PATH));
   if (!ffprobe || !isExecutable(ffprobe)) {
     throw new FfmpegNotFoundError("ffprobe was not found. Install it with `apt-get install ffmpeg` (or set FFPROBE_PATH).");
   }
-  cached = { ffmpeg, ffprobe };
-  return cached;
+  const found = { ffmpeg, ffprobe };
+  if (useCache) cached = found;
+  return found;
 }
 
 export interface RunOptions {
