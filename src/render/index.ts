@@ -1,10 +1,16 @@
 /**
  * The render engine's entry point: `renderVideo(plan, options)`.
  *
- * Flow: parse plan -> in parallel, in the render's temp dir: captions .ass, soundtrack mix (+ loudness measurement),
- * scene checks and Ken Burns clips (cache hits skip both the probe and the render) -> one assembly ffmpeg run
- * (scenes, transitions, captions, mastering, encode) -> rename the finished file onto `outPath`.
- * The temp dir is removed on success, failure and abort alike; `outPath` only ever appears complete.
+ * Flow (everything in a private temp dir under `workDir`):
+ * 1. parse the plan; check every scene's asset (a still found in the clip cache by content needs no probe);
+ * 2. start the assembly ffmpeg run at once. Its inputs: cached clips (files), colour cards and video clips, and
+ *    one pipe per uncached still, fed frame by frame by the SIMD Ken Burns resampler (the still is decoded and
+ *    scaled once, on first use); plus one pipe for the soundtrack, which is mixed and loudness-measured meanwhile
+ *    and mastered before it is written. The run joins scenes with transitions, burns the .ass captions and encodes;
+ * 3. beside it, at low CPU priority, the uncached stills' clips are encoded into the cache;
+ * 4. rename the finished file onto `outPath`, evict the cache to its cap.
+ * The temp dir is removed on success, failure and abort alike (after every child has exited); `outPath` only ever
+ * appears complete.
  */
 import { setMaxListeners } from "node:events";
 import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
@@ -37,8 +43,9 @@ export interface RenderOptions {
   /** 0..1, at most every 2 s (plus a final 1). */
   onProgress?: (fraction: number) => void;
   /**
-   * Ken Burns clip cache. With one, each still's move is rendered once by the SIMD resampler into a cached clip;
-   * without one, stills are animated inside the assembly run by ffmpeg filters (perspective / crop+convolution).
+   * Ken Burns clip cache. A hit is used as is (no probe, no Ken Burns); a miss is streamed into the assembly and
+   * also encoded into the cache. Without a cache every still is streamed. (Runtimes without WebAssembly SIMD fall
+   * back to ffmpeg filters inside the assembly: perspective for zooms, crop + sub-pixel convolution for pans.)
    */
   clipCache?: ClipCache;
   /** Stills decoded and scaled at once. Default 2 (this machine's cores). */
