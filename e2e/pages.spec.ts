@@ -1,6 +1,8 @@
 /**
  * Every page at laptop sizes: no horizontal scrolling of the page itself (wide tables scroll in
  * their own box), a heading, and a screenshot. Also the API token page's create flow.
+ * The page sweep visits the first campaign and render that the earlier specs (acceptance,
+ * first-render; files run in name order on one worker) created.
  */
 import { expect, type Page, test } from "@playwright/test";
 import { E2E, shot, signIn } from "./helpers";

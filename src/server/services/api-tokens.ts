@@ -38,7 +38,7 @@ export class TokenLimitError extends Error {
 /** Creates a token; returns it (and the webhook secret) in clear, the only time they exist so. */
 export async function createApiToken(db: Db, userId: string, input: z.input<typeof newTokenSchema>) {
   const t = newTokenSchema.parse(input);
-  if (t.webhookUrl) await assertWebhookTarget(t.webhookUrl, env().WEBHOOK_ALLOW_PRIVATE);
+  if (t.webhookUrl) await assertWebhookTarget(t.webhookUrl, env().WEBHOOK_ALLOW_PRIVATE, { unresolvable: "allow" });
   if ((await db.apiToken.count({ where: { userId } })) >= MAX_TOKENS_PER_USER) throw new TokenLimitError();
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
   const webhookSecret = t.webhookUrl ? `whsec_${randomBytes(24).toString("base64url")}` : null;
@@ -59,7 +59,7 @@ export function listApiTokens(db: Db, userId: string) {
 /** Sets or clears a token's webhook; a new URL gets a new secret (returned once). */
 export async function setTokenWebhook(db: Db, userId: string, tokenId: string, url: string | null) {
   const parsed = webhookUrl.parse(url);
-  if (parsed) await assertWebhookTarget(parsed, env().WEBHOOK_ALLOW_PRIVATE);
+  if (parsed) await assertWebhookTarget(parsed, env().WEBHOOK_ALLOW_PRIVATE, { unresolvable: "allow" });
   const webhookSecret = parsed ? `whsec_${randomBytes(24).toString("base64url")}` : null;
   const r = await db.apiToken.updateMany({ where: { id: tokenId, userId }, data: { webhookUrl: parsed, webhookSecret } });
   return r.count === 1 ? { webhookSecret } : null;

@@ -16,4 +16,8 @@ describe("webhook targets", () => {
     await expect(assertWebhookTarget("ftp://example.com/x", false)).rejects.toThrow(/http\(s\)/);
     await expect(assertWebhookTarget("http://127.0.0.1:9/hook", true)).resolves.toBeUndefined();
   });
+  it("a name that does not resolve may be saved, but is not delivered to", async () => {
+    await expect(assertWebhookTarget("https://no-such-host.invalid/hook", false, { unresolvable: "allow" })).resolves.toBeUndefined();
+    await expect(assertWebhookTarget("https://no-such-host.invalid/hook", false)).rejects.toThrow(/does not resolve/);
+  });
 });

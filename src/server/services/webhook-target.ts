@@ -29,15 +29,22 @@ export function isNonPublicAddress(ip: string): boolean {
   return x === "::" || x === "::1" || x.startsWith("fc") || x.startsWith("fd") || x.startsWith("fe8") || x.startsWith("fe9") || x.startsWith("fea") || x.startsWith("feb") || x.startsWith("ff");
 }
 
-/** Throws WebhookTargetError unless `url` is http(s) and resolves only to public addresses. */
-export async function assertWebhookTarget(url: string, allowPrivate: boolean): Promise<void> {
+/**
+ * Throws WebhookTargetError unless `url` is http(s) and resolves only to public addresses.
+ * `unresolvable: "allow"` (when saving) accepts a name that does not resolve yet; delivery
+ * checks again and refuses it then.
+ */
+export async function assertWebhookTarget(url: string, allowPrivate: boolean, opts: { unresolvable?: "allow" | "refuse" } = {}): Promise<void> {
   const u = new URL(url);
   if (u.protocol !== "https:" && u.protocol !== "http:") throw new WebhookTargetError("a webhook must be an http(s) URL");
   if (u.username || u.password) throw new WebhookTargetError("a webhook URL must not carry credentials");
   if (allowPrivate) return;
   const host = u.hostname.replace(/^\[|\]$/g, "");
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
-  if (!addresses.length) throw new WebhookTargetError(`${u.hostname} does not resolve`);
+  if (!addresses.length) {
+    if (opts.unresolvable === "allow") return;
+    throw new WebhookTargetError(`${u.hostname} does not resolve`);
+  }
   const bad = addresses.find(isNonPublicAddress);
   if (bad) throw new WebhookTargetError(`${u.hostname} resolves to ${bad}, a private or local address (set WEBHOOK_ALLOW_PRIVATE=1 to allow)`);
 }
