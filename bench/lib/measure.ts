@@ -56,7 +56,12 @@ export function rssSampler() {
     const tree = new Set([process.pid]);
     for (let grew = true; grew; ) {
       grew = false;
-      for (const [pid, s] of stats) if (!tree.has(pid) && tree.has(s.ppid)) (tree.add(pid), (grew = true));
+      for (const [pid, s] of stats) {
+        if (!tree.has(pid) && tree.has(s.ppid)) {
+          tree.add(pid);
+          grew = true;
+        }
+      }
     }
     let sum = 0;
     for (const pid of tree) sum += stats.get(pid)?.rss ?? 0;

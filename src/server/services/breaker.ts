@@ -44,13 +44,14 @@ export async function recordSuccess(db: Db, providerId: string, model: string) {
 
 /**
  * A daily quota opens the breaker until `resetAt`. Calls already in flight may report the same
- * 429 a moment later: they keep the first opening's time and reason.
+ * 429 a moment later: they keep the first opening's time and reason. openedAt is the database's
+ * clock as the row is written, i.e. when other hosts can start to see it.
  */
 export async function open(db: Db, providerId: string, model: string, resetAt: Date, reason: string) {
   const now = new Date();
   await db.$executeRaw`
     insert into "ProviderBreaker" ("providerId", model, state, reason, "openedAt", "resetAt", failures, "updatedAt")
-    values (${providerId}, ${model}, 'open', ${reason}, ${now}, ${resetAt}, 1, ${now})
+    values (${providerId}, ${model}, 'open', ${reason}, clock_timestamp(), ${resetAt}, 1, ${now})
     on conflict ("providerId", model) do update set
       failures = "ProviderBreaker".failures + 1,
       "updatedAt" = ${now},
