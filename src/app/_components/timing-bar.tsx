@@ -1,11 +1,16 @@
 /**
  * A render's time per stage as one stacked bar: script, assets, then the assembly's own steps
- * (assemble.validate, .audio, .kenBurns, .assemble = the encode) when recorded, else "assemble".
+ * when recorded (the engine's timings: .prepare = input checks and stills, .encoders, .audioMix,
+ * .assemble = the one ffmpeg run that draws the Ken Burns frames and encodes, .cacheWrite; older
+ * renders have .validate, .audio, .kenBurns), else "assemble".
  */
 const COLORS: Record<string, string> = {
   script: "#a78bfa",
   assets: "#60a5fa",
   "assemble.validate": "#fbbf24",
+  "assemble.prepare": "#fbbf24",
+  "assemble.audioMix": "#34d399",
+  "assemble.cacheWrite": "#f9a8d4",
   "assemble.encoders": "#fcd34d",
   "assemble.audio": "#34d399",
   "assemble.kenBurns": "#f472b6",
@@ -15,14 +20,17 @@ const COLORS: Record<string, string> = {
 };
 const LABELS: Record<string, string> = {
   "assemble.validate": "validate",
+  "assemble.prepare": "checks + stills",
+  "assemble.audioMix": "audio mix",
+  "assemble.cacheWrite": "cache write",
   "assemble.encoders": "encoder check",
   "assemble.audio": "audio mix",
   "assemble.kenBurns": "Ken Burns",
-  "assemble.assemble": "encode",
+  "assemble.assemble": "Ken Burns + encode",
 };
 
 /** The assembly's steps in the order they run. */
-const SUB_ORDER = ["assemble.validate", "assemble.encoders", "assemble.audio", "assemble.kenBurns", "assemble.assemble"];
+const SUB_ORDER = ["assemble.validate", "assemble.prepare", "assemble.encoders", "assemble.audio", "assemble.audioMix", "assemble.kenBurns", "assemble.assemble", "assemble.cacheWrite"];
 
 export function timingSegments(t: Record<string, number>): { key: string; label: string; ms: number; color: string }[] {
   const known = SUB_ORDER.filter((k) => k in t);
