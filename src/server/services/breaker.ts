@@ -19,9 +19,27 @@ export const TRIAL_STALE_MS = 120_000;
 export type Admission = { allowed: true; trial: boolean } | { allowed: false; state: "open" | "half_open"; resetAt: Date | null; reason: string | null };
 
 /** May `caller` call this provider/model now? Claims the half-open trial when it is due. */
+type BreakerRow = { state: "closed" | "open" | "half_open"; resetAt: Date | null; reason: string | null };
+
+/**
+ * Reads the breaker with a share lock. The row always exists (created closed on first use), so a
+ * read that races an opening waits for it to commit and then sees it open: no call is admitted
+ * in the moment between another host's 429 and its write becoming visible.
+ */
+async function readLocked(db: Db, providerId: string, model: string): Promise<BreakerRow> {
+  const read = () =>
+    db.$queryRaw<BreakerRow[]>`select state::text as state, "resetAt", reason from "ProviderBreaker" where "providerId" = ${providerId} and model = ${model} for share`;
+  let rows = await read();
+  if (!rows.length) {
+    await db.$executeRaw`insert into "ProviderBreaker" ("providerId", model, state, "updatedAt") values (${providerId}, ${model}, 'closed', now()) on conflict do nothing`;
+    rows = await read();
+  }
+  return rows[0]!;
+}
+
 export async function admit(db: Db, providerId: string, model: string, caller: string): Promise<Admission> {
-  const row = await db.providerBreaker.findUnique({ where: { providerId_model: { providerId, model } } });
-  if (!row || row.state === "closed") return { allowed: true, trial: false };
+  const row = await readLocked(db, providerId, model);
+  if (row.state === "closed") return { allowed: true, trial: false };
   const now = new Date();
   const staleTrial = new Date(now.getTime() - TRIAL_STALE_MS);
   // One statement claims the trial, so two hosts racing for it cannot both win.
