@@ -18,7 +18,7 @@ import { buildPlan, type SceneAssets } from "./plan-builder";
 import { addStageTiming, setProgress, stageProgress } from "./progress";
 
 export async function assembleRender(db: Db, renderId: string, opts: { signal: AbortSignal; hostId?: string }): Promise<string> {
-  const render = await db.render.findUnique({ where: { id: renderId }, include: { assets: true, queuedBy: { include: { apiTokens: true } } } });
+  const render = await db.render.findUnique({ where: { id: renderId }, include: { assets: true } });
   if (!render || render.status !== "running" || render.stage !== "assemble") return `skipped (${render?.status}/${render?.stage})`;
   const settings = renderSettingsSchema.parse(render.settings);
   const store = await storage();

@@ -111,10 +111,9 @@ async function prepare(db: Db, p: Provider, l: Loaded, outputDir: string, ctx: A
   }
 }
 
-async function record(db: Db, assetId: string, a: AttemptRecord, extra: Record<string, unknown> = {}) {
-  const row = await db.renderAsset.findUniqueOrThrow({ where: { id: assetId }, select: { attempts: true } });
-  const attempts = [...((row.attempts as unknown as AttemptRecord[]) ?? []), a];
-  await db.renderAsset.update({ where: { id: assetId }, data: { attempts: attempts as object[], ...extra } });
+/** Appends one attempt to the asset's record (one statement: no read-modify-write). */
+async function record(db: Db, assetId: string, a: AttemptRecord) {
+  await db.$executeRaw`update "RenderAsset" set attempts = attempts || jsonb_build_array(${JSON.stringify(a)}::jsonb) where id = ${assetId}`;
 }
 
 /** Stores a provider's output file and marks the asset succeeded. */
