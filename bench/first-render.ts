@@ -40,7 +40,7 @@ try {
     r = await db().render.findUniqueOrThrow({ where: { id: r0.id } });
   }
   const wallSec = (performance.now() - t0) / 1000;
-  const peak = await rss.stop();
+  const peak = (await rss.stop()).rss;
   if (r.status !== "succeeded") throw new Error(`render ${r.status}: ${r.error}`);
   const out = await (await storage()).localPath(r.outputFile!);
   const { floorSec, frames } = await encodeFloor(out, dataDir, (r.encoder ?? "libx264") as "libx264", "final");

@@ -18,7 +18,7 @@
  * (user+sys of node and every ffmpeg) are printed too: they do not depend on what else runs.
  */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ClipFormat, InMemoryClipCacheIndex, createClipCache } from "~/render/clip-cache";
@@ -27,6 +27,7 @@ import { findFfmpeg, probe } from "~/render/ffmpeg";
 import { type RenderPlanInput, renderVideo } from "~/render/index";
 import { ff } from "~/render/testing";
 import { FPS, H, W, buildPlan, makeAssets } from "./campaign";
+import { rssSampler } from "./lib/measure";
 
 const argv = process.argv.slice(2);
 const keep = argv.includes("--keep");
@@ -42,64 +43,6 @@ async function cpuSeconds(): Promise<number> {
   return ticks / 100;
 }
 
-/** Peak of the summed RSS of this process and all its descendants (walked via /proc/<pid>/task/<tid>/children). */
-function rssSampler() {
-  let peak = 0;
-  let peakPss = 0;
-  const rssOf = async (pid: number): Promise<number> => {
-    try {
-      const st = await readFile(`/proc/${pid}/statm`, "utf8");
-      return Number(st.split(" ")[1]) * 4096;
-    } catch {
-      return 0;
-    }
-  };
-  // PSS (shared pages split between processes) costs the kernel a page-table walk: only near a new peak.
-  const pssOf = async (pid: number): Promise<number> => {
-    const roll = await readFile(`/proc/${pid}/smaps_rollup`, "utf8").catch(() => "");
-    return Number(/^Pss:\s+(\d+) kB/m.exec(roll)?.[1] ?? 0) * 1024;
-  };
-  const childrenOf = async (pid: number): Promise<number[]> => {
-    try {
-      const tids = await readdir(`/proc/${pid}/task`);
-      const kids = await Promise.all(tids.map((t) => readFile(`/proc/${pid}/task/${t}/children`, "utf8").catch(() => "")));
-      return kids.join(" ").split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  };
-  const read = async () => {
-    let sum = 0;
-    const pids: number[] = [];
-    const stack = [process.pid];
-    while (stack.length) {
-      const pid = stack.pop()!;
-      pids.push(pid);
-      sum += await rssOf(pid);
-      stack.push(...(await childrenOf(pid)));
-    }
-    if (sum >= 0.9 * peak) {
-      let sumPss = 0;
-      for (const pid of pids) sumPss += await pssOf(pid);
-      peakPss = Math.max(peakPss, sumPss);
-    }
-    peak = Math.max(peak, sum);
-  };
-  let stop = false;
-  const loop = (async () => {
-    while (!stop) {
-      await read();
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  })();
-  return {
-    async stop() {
-      stop = true;
-      await loop;
-      return { rss: peak, pss: peakPss };
-    },
-  };
-}
 
 async function timedRender(plan: RenderPlanInput, dir: string, cacheDir: string, name: string) {
   const index = cacheIndex;

@@ -1,7 +1,7 @@
 /**
  * Shared benchmark measurements: the encode floor (the output's own frames, decoded once to raw
  * video untimed, then encoded with the same encoder, preset and settings, timed) and the peak
- * RSS of this process plus every child (ffmpeg), sampled from /proc.
+ * RSS (and PSS) of this process plus every descendant (ffmpeg, the embedded PostgreSQL).
  */
 import { spawn } from "node:child_process";
 import { readFile, readdir, rm } from "node:fs/promises";
@@ -38,47 +38,61 @@ export async function encodeFloor(video: string, dir: string, encoder: EncoderId
   return { floorSec, frames: Number(v.nb_frames ?? Math.round((info.durationSec ?? 0) * (n! / d!))) };
 }
 
-/** Samples the summed RSS of this process tree every 50 ms; stop() returns the peak in bytes. */
+/** Peak of the summed RSS (and PSS) of this process and all its descendants (walked via /proc/<pid>/task/<tid>/children). */
 export function rssSampler() {
   let peak = 0;
+  let peakPss = 0;
+  const rssOf = async (pid: number): Promise<number> => {
+    try {
+      const st = await readFile(`/proc/${pid}/statm`, "utf8");
+      return Number(st.split(" ")[1]) * 4096;
+    } catch {
+      return 0;
+    }
+  };
+  // PSS (shared pages split between processes) costs the kernel a page-table walk: only near a new peak.
+  const pssOf = async (pid: number): Promise<number> => {
+    const roll = await readFile(`/proc/${pid}/smaps_rollup`, "utf8").catch(() => "");
+    return Number(/^Pss:\s+(\d+) kB/m.exec(roll)?.[1] ?? 0) * 1024;
+  };
+  const childrenOf = async (pid: number): Promise<number[]> => {
+    try {
+      const tids = await readdir(`/proc/${pid}/task`);
+      const kids = await Promise.all(tids.map((t) => readFile(`/proc/${pid}/task/${t}/children`, "utf8").catch(() => "")));
+      return kids.join(" ").split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
   const read = async () => {
-    const stats = new Map<number, { ppid: number; rss: number }>();
-    for (const d of await readdir("/proc")) {
-      if (!/^\d+$/.test(d)) continue;
-      try {
-        const s = await readFile(`/proc/${d}/stat`, "utf8");
-        const rest = s.slice(s.lastIndexOf(")") + 2).split(" ");
-        stats.set(Number(d), { ppid: Number(rest[1]), rss: Number(rest[21]) * 4096 });
-      } catch {
-        /* the process ended */
-      }
-    }
-    const tree = new Set([process.pid]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const [pid, s] of stats) {
-        if (!tree.has(pid) && tree.has(s.ppid)) {
-          tree.add(pid);
-          grew = true;
-        }
-      }
-    }
     let sum = 0;
-    for (const pid of tree) sum += stats.get(pid)?.rss ?? 0;
+    const pids: number[] = [];
+    const stack = [process.pid];
+    while (stack.length) {
+      const pid = stack.pop()!;
+      pids.push(pid);
+      sum += await rssOf(pid);
+      stack.push(...(await childrenOf(pid)));
+    }
+    if (sum >= 0.9 * peak) {
+      let sumPss = 0;
+      for (const pid of pids) sumPss += await pssOf(pid);
+      peakPss = Math.max(peakPss, sumPss);
+    }
     peak = Math.max(peak, sum);
   };
   let stop = false;
   const loop = (async () => {
     while (!stop) {
       await read();
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 200));
     }
   })();
   return {
     async stop() {
       stop = true;
       await loop;
-      return peak;
+      return { rss: peak, pss: peakPss };
     },
   };
 }

@@ -4,7 +4,7 @@
  * exactly one output. Bound: done within KILL_TO_DONE_MS of the kill (offline after 6 s + one
  * 5 s heartbeat period for the sweep + the assembly run again).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,22 +12,17 @@ import { createCampaign } from "~/server/services/campaigns";
 import { queueRender } from "~/server/services/renders";
 import { storage } from "~/server/storage";
 import { testDb, waitFor } from "../helpers/db";
+import { spawnWorker } from "../helpers/child-worker";
 import { describeVideo } from "../helpers/media";
 
 const KILL_TO_DONE_MS = 60_000;
-const root = path.resolve(import.meta.dirname, "../..");
 const children: ChildProcess[] = [];
 
-/** A worker host as its own OS process (node itself, so SIGKILL hits the worker, not a wrapper). */
-function spawnWorker(name: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL!, WORKER_OFFLINE_AFTER_SECONDS: "6", LOG_LEVEL: "warn" };
-  delete env.GEMINI_API_KEY; // local providers only
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "worker/index.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+/** A worker host as its own OS process, local providers only. */
+function spawnNamedWorker(name: string) {
+  const child = Object.assign(spawnWorker({ WORKER_OFFLINE_AFTER_SECONDS: "6", GEMINI_API_KEY: "" }), { name });
   children.push(child);
-  return Object.assign(child, { name, output: () => out });
+  return child;
 }
 
 const hostOf = (pid: number) => testDb().workerHost.findFirst({ where: { pid }, orderBy: { startedAt: "desc" } });
@@ -50,7 +45,7 @@ describe("a worker host killed mid-render", () => {
     const c = await createCampaign(db, { name: "Kill test", product: "Trailblazer boots", audience: "hikers", message: "Waterproof all day. Light as a sneaker. Grip on wet rock.", targetSeconds: 12, musicMood: "calm" });
     const r = await queueRender(db, { campaignId: c.id, preset: "final" });
 
-    const a = spawnWorker("A");
+    const a = spawnNamedWorker("A");
     // Kill A once the assembly (ffmpeg) is under way on it: the only host running.
     await waitFor(
       async () => {
@@ -67,7 +62,7 @@ describe("a worker host killed mid-render", () => {
     const killedAt = Date.now();
     await new Promise((res) => a.once("exit", res));
 
-    const b = spawnWorker("B");
+    const b = spawnNamedWorker("B");
     const done = await waitFor(
       async () => {
         const row = await db.render.findUniqueOrThrow({ where: { id: r.id } });
