@@ -50,6 +50,9 @@ describe("breaker shared by two worker hosts", () => {
       // A call admitted while the opening write was in flight can trail openedAt by that write's
       // latency (a few ms); nothing is admitted later than that.
       for (const x of veo) expect(Date.parse(x.admittedAt!)).toBeLessThanOrEqual(breaker.openedAt!.getTime() + 500);
+      // And the breaker is read again as each request leaves: what reached the API left before the opening
+      // (the margin is the two processes' scheduling under load, not a window the gate leaves open).
+      for (const c of fake.callsOf("video")) expect(c.startedAt).toBeLessThanOrEqual(breaker.openedAt!.getTime() + 250);
       // Both hosts did work, and at least one of them was turned away by the breaker the other opened.
       const hosts = new Set(attempts.map((x) => x.host));
       expect(hosts.size).toBeGreaterThanOrEqual(2);

@@ -19,7 +19,7 @@ export const TRIAL_STALE_MS = 120_000;
 export type Admission = { allowed: true; trial: boolean } | { allowed: false; state: "open" | "half_open"; resetAt: Date | null; reason: string | null };
 
 /** May `caller` call this provider/model now? Claims the half-open trial when it is due. */
-type BreakerRow = { state: "closed" | "open" | "half_open"; resetAt: Date | null; reason: string | null };
+type BreakerRow = { state: "closed" | "open" | "half_open"; resetAt: Date | null; reason: string | null; trialOwner: string | null };
 
 /**
  * Reads the breaker with a share lock. The row always exists (created closed on first use), so a
@@ -28,7 +28,7 @@ type BreakerRow = { state: "closed" | "open" | "half_open"; resetAt: Date | null
  */
 async function readLocked(db: Db, providerId: string, model: string): Promise<BreakerRow> {
   const read = () =>
-    db.$queryRaw<BreakerRow[]>`select state::text as state, "resetAt", reason from "ProviderBreaker" where "providerId" = ${providerId} and model = ${model} for share`;
+    db.$queryRaw<BreakerRow[]>`select state::text as state, "resetAt", reason, "trialOwner" from "ProviderBreaker" where "providerId" = ${providerId} and model = ${model} for share`;
   let rows = await read();
   if (!rows.length) {
     await db.$executeRaw`insert into "ProviderBreaker" ("providerId", model, state, "updatedAt") values (${providerId}, ${model}, 'closed', now()) on conflict do nothing`;
@@ -50,6 +50,18 @@ export async function admit(db: Db, providerId: string, model: string, caller: s
         or (state = 'half_open' and ("trialAt" is null or "trialAt" < ${staleTrial})))`;
   if (claimed === 1) return { allowed: true, trial: true };
   return { allowed: false, state: row.state === "half_open" ? "half_open" : "open", resetAt: row.resetAt, reason: row.reason };
+}
+
+/**
+ * Is a call `caller` was admitted for still allowed, right before its request leaves? Another
+ * host's daily 429 may have opened the breaker between the admission and the send (the request
+ * is built in between: a Veo start reads and encodes the scene's still). A closed breaker, or the
+ * half-open trial this caller holds, lets it go.
+ */
+export async function stillAdmitted(db: Db, providerId: string, model: string, caller: string): Promise<Admission> {
+  const row = await readLocked(db, providerId, model);
+  if (row.state === "closed" || (row.state === "half_open" && row.trialOwner === caller)) return { allowed: true, trial: row.state === "half_open" };
+  return { allowed: false, state: row.state, resetAt: row.resetAt, reason: row.reason };
 }
 
 /** A call succeeded: close the breaker (ends a half-open trial). */

@@ -39,12 +39,12 @@ export function checkProviderOptions(): void {
 
 export function providerContext(
   provider: Provider,
-  opts: { signal: AbortSignal; outputDir: string; logger: ProviderLogger; rawOptions?: unknown },
+  opts: { signal: AbortSignal; outputDir: string; logger: ProviderLogger; rawOptions?: unknown; fetch?: typeof globalThis.fetch },
 ): ProviderContext {
   return {
     secrets: secrets(),
     logger: opts.logger,
-    fetch: globalThis.fetch,
+    fetch: opts.fetch ?? globalThis.fetch,
     signal: opts.signal,
     outputDir: opts.outputDir,
     ffmpegPath: findFfmpeg().ffmpeg,

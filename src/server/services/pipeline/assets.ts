@@ -76,8 +76,16 @@ type ProviderResult = AssetResult | VideoStatus;
  * Everything a call needs is read and built first; the returned thunk only makes the request,
  * so the breaker's admission (taken right before it runs) is as close to the request as it can be.
  */
-async function prepare(db: Db, p: Provider, l: Loaded, outputDir: string, ctx: AssetJobContext, resume: boolean): Promise<() => Promise<ProviderResult>> {
-  const pctx = providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger });
+async function prepare(
+  db: Db,
+  p: Provider,
+  l: Loaded,
+  outputDir: string,
+  ctx: AssetJobContext,
+  resume: boolean,
+  fetch: typeof globalThis.fetch,
+): Promise<() => Promise<ProviderResult>> {
+  const pctx = providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger, fetch });
   const s = l.settings;
   const scene = l.asset.sceneIndex;
   switch (p.kind) {
@@ -109,6 +117,52 @@ async function prepare(db: Db, p: Provider, l: Loaded, outputDir: string, ctx: A
       return () => p.doStartVideo(input, pctx);
     }
   }
+}
+
+type Refusal = Extract<breaker.Admission, { allowed: false }>;
+
+export interface Gate {
+  /** Set when the breaker refused the request as it was about to leave. */
+  refused?: Refusal;
+  checked?: boolean;
+  /** Set when the provider answered 429: releases this process's other calls once the answer is decided. */
+  release?: () => void;
+}
+
+/**
+ * 429s being decided in this process, per provider/model. A daily 429 opens the breaker a few ms
+ * after it arrives (the answer is parsed, then the row written): meanwhile this process's other
+ * calls to that provider wait rather than race the opening.
+ */
+const deciding = new Map<string, Promise<void>>();
+
+/**
+ * The provider's fetch with the breaker checked once more immediately before the call's first
+ * request leaves: building a request takes time (a Veo start reads and base64-encodes the scene's
+ * still), and another host's daily 429 may open the breaker meanwhile. A refusal is kept in
+ * `gate.refused` (the plugin wraps whatever fetch throws into its own error) and the request is
+ * never sent. Later requests of the same call (downloads, redirects) pass.
+ */
+export function gatedFetch(db: Db, p: Provider, caller: string, gate: Gate): typeof globalThis.fetch {
+  const key = `${p.id}\n${p.model}`;
+  return async (input, init) => {
+    if (!gate.checked) {
+      gate.checked = true;
+      await deciding.get(key);
+      const again = await breaker.stillAdmitted(db, p.id, p.model, caller);
+      if (!again.allowed) {
+        gate.refused = again;
+        throw new Error(`${p.id}: breaker ${again.state} before the request was sent`);
+      }
+    }
+    const res = await globalThis.fetch(input, init);
+    if (res.status === 429 && !gate.release && !deciding.has(key)) {
+      const held = new Promise<void>((resolve) => (gate.release = resolve));
+      deciding.set(key, held);
+      void held.then(() => deciding.delete(key));
+    }
+    return res;
+  };
 }
 
 /** Appends one attempt to the asset's record (one statement: no read-modify-write). */
@@ -172,18 +226,25 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
     for (const p of chain) {
       if (givenUp.has(p.id)) continue;
       if (ctx.signal.aborted) throw new Error("aborted");
-      const request = await prepare(db, p, l, outputDir, ctx, Boolean(resume));
+      const gate: Gate = {};
+      const request = await prepare(db, p, l, outputDir, ctx, Boolean(resume), gatedFetch(db, p, ctx.caller, gate));
       let admittedAt = "";
       let t0 = 0;
       try {
-        // Inside the provider's concurrency slot: ask the breaker, then call at once.
-        type Outcome = { refused: Extract<breaker.Admission, { allowed: false }> } | { res: ProviderResult };
+        // Inside the provider's concurrency slot: ask the breaker, then call at once (and the
+        // gated fetch asks again as the request leaves).
+        type Outcome = { refused: Refusal } | { res: ProviderResult };
         const outcome = await providerSlots(p.id, p.maxConcurrency).run(async (): Promise<Outcome> => {
           admittedAt = new Date().toISOString();
           const admission = await breaker.admit(db, p.id, p.model, ctx.caller);
           if (!admission.allowed) return { refused: admission };
           t0 = Date.now();
-          return { res: await request() };
+          try {
+            return { res: await request() };
+          } catch (e) {
+            if (gate.refused) return { refused: gate.refused };
+            throw e;
+          }
         }, ctx.signal);
         if ("refused" in outcome) {
           const a = outcome.refused;
@@ -215,11 +276,15 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         return `succeeded on ${p.id}`;
       } catch (e) {
         if (!t0) throw e; // failed before reaching the provider (aborted, database): the job retries
-        await breaker.countStat(db, p.id, p.model, "calls");
         const err = ProviderError.wrap(e, p.id);
         const d = decide(err, l.asset.retries);
         // Open first, before any bookkeeping: every host must stop calling as soon as possible.
-        if (d.action === "open-breaker") await breaker.open(db, p.id, p.model, d.resetAt, `${err.code}: ${err.message.slice(0, 200)}`);
+        try {
+          if (d.action === "open-breaker") await breaker.open(db, p.id, p.model, d.resetAt, `${err.code}: ${err.message.slice(0, 200)}`);
+        } finally {
+          gate.release?.();
+        }
+        await breaker.countStat(db, p.id, p.model, "calls");
         await breaker.countStat(db, p.id, p.model, err.code === "quota" || err.code === "rate_limited" ? "quotaErrors" : "errors");
         ctx.logger.warn(`${p.id} failed for asset ${assetId}: ${err.code} -> ${d.action}`, { message: err.message });
         if (d.action === "retry") {
@@ -233,6 +298,8 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         await record(db, assetId, { providerId: p.id, model: p.model, outcome: "failed", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
         await db.renderAsset.update({ where: { id: assetId }, data: { retries: 0 } });
         fallbackReason = `${p.id}: ${d.why}`;
+      } finally {
+        gate.release?.(); // however the call ended (a 429 a plugin recovered from included)
       }
     }
     const failed = await db.renderAsset.update({
