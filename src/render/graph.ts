@@ -279,19 +279,23 @@ export function buildFfmpegArgs(plan: RenderPlan, r: ResolvedInputs): string[] {
   const inputs = [...g.inputs];
   const audioIndex = countInputs(inputs);
   const duration = g.timeline.durationSec.toFixed(6);
-  let graph = g.filterComplex;
+  // The soundtrack has its own (simple) filter graph: a complex graph is configured only once every input it
+  // reads has delivered a frame, so an audio chain inside it would hold the video back until the soundtrack,
+  // mixed and mastered meanwhile, arrives through its pipe.
+  let audio: string[];
   if (r.audio) {
     inputs.push(...r.audio.input);
-    graph += `;\n[${audioIndex}:a:0]${r.audio.filter}[aout]`;
+    audio = ["-map", `${audioIndex}:a:0`, "-filter:a", r.audio.filter];
   } else {
-    graph += `;\nanullsrc=r=48000:cl=stereo,atrim=end=${duration}[aout]`;
+    inputs.push("-f", "lavfi", "-i", `anullsrc=r=48000:cl=stereo`);
+    audio = ["-map", `${audioIndex}:a:0`];
   }
   return [
     ...r.encoder.globalArgs,
     ...inputs,
-    "-filter_complex", graph,
+    "-filter_complex", g.filterComplex,
     "-map", `[${g.videoLabel}]`,
-    "-map", "[aout]",
+    ...audio,
     ...r.encoder.videoArgs,
     "-r", String(plan.output.fps),
     "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
