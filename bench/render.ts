@@ -11,7 +11,7 @@
  * (counts shared libraries once per process) and the sum of PSS.
  * The last line of output is one JSON object with the figures.
  *
- * Options: --keep (keep the temp dir), --runs N (rounds; default 3), --clip-format mpeg2|raw (default mpeg2).
+ * Options: --keep (keep the temp dir), --runs N (rounds; default 3), --clip-format raw|mpeg2 (default raw, the cache's default).
  *
  * The host is shared and its load swings, so each round times cold, then the floor, then warm, then the floor again,
  * and each ratio uses the floor timed next to it; the figures are medians over the rounds. CPU seconds
@@ -32,7 +32,7 @@ import { rssSampler } from "./lib/measure";
 const argv = process.argv.slice(2);
 const keep = argv.includes("--keep");
 const runs = argv.includes("--runs") ? Number(argv[argv.indexOf("--runs") + 1]) || 1 : 3;
-const clipFormat: ClipFormat = argv.includes("--clip-format") && argv[argv.indexOf("--clip-format") + 1] === "raw" ? "raw" : "mpeg2";
+const clipFormat: ClipFormat = argv.includes("--clip-format") && argv[argv.indexOf("--clip-format") + 1] === "mpeg2" ? "mpeg2" : "raw";
 
 /** CPU seconds (user+sys) of this process plus its waited-for children (ffmpeg), from /proc/self/stat. */
 async function cpuSeconds(): Promise<number> {

@@ -68,7 +68,7 @@ describe("clip cache (filesystem + index)", () => {
     expect(files).toEqual([a.path]); // no temp files left
     const p = await probe(a.path);
     expect(p.streams[0]?.codec_name).toBe("h264");
-    expect(index.rows.get("k1")?.file).toBe("kb/k1/k1.mkv");
+    expect(index.rows.get("k1")?.file).toBe("kb/k1/k1.yuv");
   });
 
   it("a row whose file is missing or truncated is a miss and is rebuilt", async () => {
@@ -115,10 +115,10 @@ describe("clip cache (filesystem + index)", () => {
     await put("cc3");
     await cache.lookup("aa1"); // aa1 is now more recent than bb2
     const removed = await cache.evict(new Set(["cc3"]));
-    expect(removed).toEqual(["kb/bb/bb2.mkv"]);
+    expect(removed).toEqual(["kb/bb/bb2.yuv"]);
     expect(await index.totalBytes()).toBeLessThanOrEqual(2500);
     expect([...index.rows.keys()].sort()).toEqual(["aa1", "cc3"]);
-    await expect(stat(join(root, "kb/bb/bb2.mkv"))).rejects.toThrow();
+    await expect(stat(join(root, "kb/bb/bb2.yuv"))).rejects.toThrow();
   });
 });
 

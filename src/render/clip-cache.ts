@@ -130,9 +130,11 @@ export function clipKey(sourceSha256: string, params: Record<string, unknown>): 
 }
 
 /**
- * How clips are stored. `mpeg2`: MPEG-2 intra-quality in Matroska, ~0.4 MB a 1080x1920 frame, costs ~12 ms of CPU
- * a frame to write and ~5 ms to read: the default, fit for shared network storage. `raw`: yuv420p frames as they
- * are, 3.1 MB a frame (93 MB a second at 30 fps), next to free to write and read: for a local SSD with room.
+ * How clips are stored. `raw` (the default): yuv420p frames as they are, 3.1 MB a 1080x1920 frame (93 MB a second
+ * at 30 fps), next to free to write and read, and readable frame by frame, so transitions next to a cached clip are
+ * composed without ffmpeg's xfade. `mpeg2`: MPEG-2 intra-quality in Matroska, ~0.2 MB a frame, ~12 ms of CPU a
+ * frame to write and ~3-5 ms to read, and transitions beside it go through xfade: for storage that is short of
+ * room or slow to read.
  */
 export type ClipFormat = "mpeg2" | "raw";
 
@@ -141,7 +143,7 @@ export interface ClipCacheOptions {
   index: ClipCacheIndex;
   /** Size cap of all clips together. Default 5 GB. */
   capBytes?: number;
-  /** Default `mpeg2`. Part of every key, so switching formats never mixes files. */
+  /** Default `raw`. Part of every key, so switching formats never mixes files. */
   format?: ClipFormat;
 }
 
@@ -165,7 +167,7 @@ export class ClipCache {
     this.root = opts.root;
     this.index = opts.index;
     this.capBytes = opts.capBytes ?? 5e9;
-    this.format = opts.format ?? "mpeg2";
+    this.format = opts.format ?? "raw";
     this.ext = this.format === "raw" ? ".yuv" : ".mkv";
   }
 

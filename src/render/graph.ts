@@ -20,7 +20,10 @@ export type ResolvedVisual =
    * `raw`: headerless yuv420p frames.
    */
   | { kind: "clip"; path: string; raw?: boolean }
-  /** Raw yuv420p frames at output size and fps, written by the caller to pipe `fd` (3, 4, ...) of the run. */
+  /**
+   * Raw yuv420p frames at output size and fps, written by the caller to pipe `fd` (3, 4, ...) of the run: only the
+   * frames the graph uses (see `sceneFrameRange`), in order.
+   */
   | { kind: "stream"; fd: number }
   /** A still: decoded once, scaled to cover, Ken Burns applied in this graph (pans read `commandsPath`). */
   | { kind: "image"; path: string; motion: KenBurns; hasAlpha: boolean; commandsPath: string | null }
@@ -39,6 +42,12 @@ export interface ResolvedInputs {
   assPath: string | null;
   /** Extra fonts for libass (a repo folder); fontconfig's system fonts are always available. */
   fontsDir?: string | null;
+  /**
+   * Per boundary (scene i -> i + 1): the pipe fd carrying that transition's frames, composed by the caller
+   * (transitions.ts), or null: xfade in the graph (or a cut). A composed boundary's overlapping frames are not read
+   * from either scene.
+   */
+  transitions?: (number | null)[];
   encoder: EncoderSettings;
   outPath: string;
   /** Container format for outPath (it may be a temp name without an extension). Default mp4. */
@@ -133,22 +142,39 @@ export function buildKenBurnsClipArgs(
   ];
 }
 
+/**
+ * The frames [from, to) of a scene's clip that the graph reads: a boundary composed outside the graph takes its
+ * overlapping frames from the scene's source directly, so they are skipped here.
+ */
+export function sceneFrameRange(timeline: Timeline, i: number, composed: readonly (number | null)[] = []): { from: number; to: number } {
+  const span = timeline.scenes[i]!;
+  const from = i > 0 && composed[i - 1] != null ? (timeline.scenes[i - 1]!.outgoing?.overlapFrames ?? 0) : 0;
+  const to = span.clipFrames - (composed[i] != null ? (span.outgoing?.overlapFrames ?? 0) : 0);
+  return { from, to };
+}
+
 function sceneChain(
   v: ResolvedVisual,
   inputIndex: number | null,
   span: SceneSpan,
   size: { width: number; height: number },
   fps: number,
+  range: { from: number; to: number },
 ): string {
   const { width: W, height: H } = size;
   const n = span.clipFrames;
   const norm = [`settb=1/${fps}`, "setpts=N"];
   let chain: string;
   switch (v.kind) {
-    case "clip":
     case "stream":
-      chain = `[${inputIndex}:v]${["format=yuv420p", `trim=end_frame=${n}`, ...norm].join(",")}`;
+      // The pipe carries exactly the range.
+      chain = `[${inputIndex}:v]${[`trim=end_frame=${range.to - range.from}`, ...norm].join(",")}`;
       break;
+    case "clip": {
+      const trim = range.from > 0 ? `trim=start_frame=${range.from}:end_frame=${range.to}` : `trim=end_frame=${range.to}`;
+      chain = `[${inputIndex}:v]${["format=yuv420p", trim, ...norm].join(",")}`;
+      break;
+    }
     case "image":
       chain = stillRecipe(v, n, size, fps, `kb${span.index}`).chain(`${inputIndex}:v`, v.commandsPath);
       break;
@@ -192,8 +218,10 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
   if (r.scenes.length !== plan.scenes.length) throw new Error("resolved scenes do not match the plan");
   const inputs: string[] = [];
   const chains: string[] = [];
+  const composed = r.transitions ?? [];
   r.scenes.forEach((v, i) => {
     const span = timeline.scenes[i]!;
+    const range = sceneFrameRange(timeline, i, composed);
     let idx: number | null = null;
     const secs = (span.clipFrames / fps).toFixed(4);
     if (v.kind === "image") {
@@ -220,17 +248,29 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
       const loop = v.durationSec + 1e-3 < span.clipFrames / fps;
       inputs.push(...(loop ? ["-stream_loop", "-1"] : []), "-t", secs, "-i", v.path);
     }
-    chains.push(`${sceneChain(v, idx, span, size, fps)}[s${i}]`);
+    chains.push(`${sceneChain(v, idx, span, size, fps, range)}[s${i}]`);
   });
+  const rawInput = (fd: number) => {
+    inputs.push(
+      "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-framerate", String(fps),
+      "-thread_queue_size", "4",
+      "-i", `pipe:${fd}`,
+    );
+    return countInputs(inputs) - 1;
+  };
 
   // Join scenes: every clip is cut into head (blended with the previous clip), body and tail (blended with the
   // next); bodies pass straight to one concat, and xfade only ever sees the few overlapping frames. (Chaining
   // xfade over whole clips made ffmpeg 5.1 spend ~3 ms per frame even outside the transitions.)
+  // A composed boundary is its own input between the two bodies (its frames are not in [s_i]).
   const pieces: string[] = [];
   timeline.scenes.forEach((span, i) => {
-    const kin = i > 0 ? (timeline.scenes[i - 1]!.outgoing?.overlapFrames ?? 0) : 0;
-    const kout = span.outgoing?.overlapFrames ?? 0;
-    const len = span.clipFrames;
+    const inComposed = i > 0 && composed[i - 1] != null;
+    const outComposed = composed[i] != null;
+    const kin = i > 0 && !inComposed ? (timeline.scenes[i - 1]!.outgoing?.overlapFrames ?? 0) : 0;
+    const kout = outComposed ? 0 : (span.outgoing?.overlapFrames ?? 0);
+    const range = sceneFrameRange(timeline, i, composed);
+    const len = range.to - range.from;
     const parts = [kin > 0 ? "h" : null, "b", kout > 0 ? "t" : null].filter((x): x is string => x !== null);
     const label = (p: string) => `${p}${i}`;
     if (parts.length > 1) {
@@ -246,6 +286,11 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
       pieces.push(`[x${i}]`);
     }
     pieces.push(parts.length === 1 ? `[s${i}]` : `[b${i}]`);
+    if (outComposed) {
+      const k = span.outgoing!.overlapFrames;
+      chains.push(`[${rawInput(composed[i]!)}:v]trim=end_frame=${k},settb=1/${fps},setpts=N[c${i + 1}]`);
+      pieces.push(`[c${i + 1}]`);
+    }
   });
   const cur = "joined";
   chains.push(

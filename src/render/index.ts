@@ -21,8 +21,9 @@ import { detectEncoders, encoderSettings } from "./encoders";
 import { abortError } from "./errors";
 import { runFfmpeg } from "./ffmpeg";
 import { type ClipCache, clipKey, hashFile } from "./clip-cache";
-import { type ResolvedVisual, buildFfmpegArgs, clipCodecArgs, stillRecipe } from "./graph";
-import { KenBurnsFrames, writeRawFrames } from "./kenburns-clip";
+import { type ResolvedVisual, buildFfmpegArgs, clipCodecArgs, sceneFrameRange, stillRecipe } from "./graph";
+import { KenBurnsFrames, StreamWriteError } from "./kenburns-clip";
+import { type FrameSource, rawFileSource, writeTransition } from "./transitions";
 import { simdAvailable } from "./resample";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
@@ -170,8 +171,11 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     const decodeSlots = semaphore(Math.max(1, opts.concurrency ?? 2));
     const encodeSlots = semaphore(2);
     const streaming = simdAvailable();
-    /** Per scene: writes its raw frames into the assembly's pipe (streamed stills only). */
-    const sceneFeeds = new Map<number, (s: NodeJS.WritableStream) => Promise<void>>();
+    const frameBytes = size.width * size.height * 1.5;
+    /** Per streamed still: its frames (decoded on first use) and its cache key, if it is to be cached. */
+    const stills = new Map<number, { frames: () => Promise<KenBurnsFrames>; key: string | null; params: Record<string, unknown> }>();
+    /** Per raw cached clip: its file (transitions next to it read their frames from it). */
+    const rawClips = new Map<number, string>();
     const cacheWrites: Promise<void>[] = [];
     let cacheWriteErrors = 0;
     const usedKeys = new Set<string>();
@@ -204,6 +208,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             const hit = await cache.lookup(key);
             if (hit) {
               cacheHits++;
+              if (cache.format === "raw") rawClips.set(i, hit);
               return { kind: "clip", path: hit, raw: cache.format === "raw" };
             }
             cacheMisses++;
@@ -218,55 +223,129 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             if (commandsPath) await writeFile(commandsPath, recipe.commands!);
             return { kind: "image", ...still, commandsPath };
           }
-          // Decoded on first use (by the assembly's pipe or the cache encode), so the assembly can start at once.
+          // Decoded on first use (by the assembly's pipe, a transition or the cache encode), so the assembly can
+          // start at once.
           let kbP: Promise<KenBurnsFrames> | null = null;
-          const kbFrames = () => (kbP ??= decodeSlots.run(() => KenBurnsFrames.open(still, frames, size, signal)));
-          sceneFeeds.set(i, async (stream) => (await kbFrames()).writeTo(stream, signal));
-          if (cache && key) {
-            cacheWrites.push(
-              cache
-                .getOrBuild(key, params, (tmpPath) =>
-                  encodeSlots.run(async () => {
-                    kenBurnsBuilds++;
-                    const kb = await kbFrames();
-                    if (cache.format === "raw") return writeRawFrames(kb, tmpPath, signal);
-                    // Low priority: the encode soaks up the CPU the assembly's x264 leaves idle.
-                    await kb.encode(tmpPath, clipCodecArgs, timeline.fps, { signal, niceness: 19 });
-                  }),
-                )
-                .then(
-                  () => undefined,
-                  (e: unknown) => {
-                    // The video does not depend on the cache: a failed write (full disk...) only costs a rebuild.
-                    if (signal.aborted) throw e;
-                    cacheWriteErrors++;
-                  },
-                ),
-            );
-          }
+          stills.set(i, { frames: () => (kbP ??= decodeSlots.run(() => KenBurnsFrames.open(still, frames, size, signal))), key, params });
           return { kind: "stream", fd: -1 };
         }),
       ),
     );
     const resolved = await scenesP;
     timings.prepare = Math.round(performance.now() - kb0);
-    // Pipes in scene order (fd 3, 4, ...), so the first scenes' stills are decoded first; the soundtrack last.
+
+    // Transitions between two scenes whose frames are at hand here (streamed stills, raw cached clips) are
+    // composed here: see transitions.ts for why not xfade.
+    const sourceOf = async (i: number): Promise<FrameSource | null> => {
+      const st = stills.get(i);
+      if (st) return (await st.frames()).frameSource();
+      const raw = rawClips.get(i);
+      return raw ? rawFileSource(raw, frameBytes) : null;
+    };
+    const composable = (i: number) => streaming && (stills.has(i) || rawClips.has(i));
+    const boundaries = timeline.scenes.slice(0, -1).map((span, i) =>
+      span.outgoing && span.outgoing.kind !== "cut" && span.outgoing.overlapFrames > 0 && composable(i) && composable(i + 1)
+        ? { kind: span.outgoing.kind, frames: span.outgoing.overlapFrames }
+        : null,
+    );
+
+    // Pipes in scene order (fd 3, 4, ...), so the first scenes' stills are decoded first; then the composed
+    // transitions; the soundtrack last.
     const feeders: ((s: NodeJS.WritableStream) => Promise<void>)[] = [];
+    const pipe = (feed: (s: NodeJS.WritableStream) => Promise<void>) => 2 + feeders.push(feed);
+    const composedFds: (number | null)[] = boundaries.map(() => null);
+    const marks = boundaries.map((b) => (b ? 0 : null)); // sceneFrameRange only asks which boundaries are composed
     const scenes = resolved.map((v, i): ResolvedVisual => {
-      const feed = sceneFeeds.get(i);
-      if (v.kind !== "stream" || !feed) return v;
-      feeders.push(feed);
-      return { kind: "stream", fd: 2 + feeders.length };
+      const st = stills.get(i);
+      if (v.kind !== "stream" || !st) return v;
+      const range = sceneFrameRange(timeline, i, marks);
+      let cacheDone: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+      if (cache && st.key) {
+        cacheWrites.push(
+          new Promise<void>((resolve, reject) => (cacheDone = { resolve, reject })).then(
+            () => undefined,
+            (e: unknown) => {
+              // The video does not depend on the cache: a failed write (full disk...) only costs a rebuild.
+              if (signal.aborted) throw e;
+              cacheWriteErrors++;
+            },
+          ),
+        );
+      }
+      return { kind: "stream", fd: pipe((stream) => feedStill(st, range, stream, cacheDone)) };
     });
-    feeders.push(async (stream) => {
+    boundaries.forEach((b, i) => {
+      if (!b) return;
+      composedFds[i] = pipe(async (stream) => {
+        const [a, bSrc] = await Promise.all([sourceOf(i), sourceOf(i + 1)]);
+        try {
+          const aFirst = timeline.scenes[i]!.clipFrames - b.frames;
+          await writeTransition(stream, { kind: b.kind, frames: b.frames, a: a!, aFirst, b: bSrc! }, size, signal);
+        } finally {
+          await Promise.all([a?.close?.(), bSrc?.close?.()]);
+        }
+      });
+    });
+
+    /**
+     * Streams a still's frames in `range` into the assembly and, on a cache miss, writes its clip to the cache.
+     * Resolves when the frames are in the pipe; `cacheDone` settles when the clip is in the cache (a raw clip's
+     * frames after the range are written once the pipe has what it needs).
+     */
+    async function feedStill(
+      st: { frames: () => Promise<KenBurnsFrames>; key: string | null; params: Record<string, unknown> },
+      range: { from: number; to: number },
+      stream: NodeJS.WritableStream,
+      cacheDone: { resolve: () => void; reject: (e: unknown) => void } | null,
+    ): Promise<void> {
+      const kb = await st.frames().catch((e: unknown) => {
+        cacheDone?.resolve(); // nothing to cache; the render fails on this error
+        throw e;
+      });
+      if (!cache || !st.key || !cacheDone) return kb.writeTo(stream, signal, range);
+      const key = st.key;
+      if (cache.format !== "raw") {
+        // MPEG-2 clips are encoded beside the assembly at low priority: it soaks up the CPU x264 leaves idle.
+        cache
+          .getOrBuild(key, st.params, (tmpPath) =>
+            encodeSlots.run(async () => {
+              kenBurnsBuilds++;
+              await kb.encode(tmpPath, clipCodecArgs, timeline.fps, { signal, niceness: 19 });
+            }),
+          )
+          .then(() => cacheDone.resolve(), cacheDone.reject);
+        return kb.writeTo(stream, signal, range);
+      }
+      // Raw clips: each frame is rendered once, for the pipe and the cache file alike.
+      let produced = false;
+      let streamed!: () => void;
+      const inPipe = new Promise<void>((resolve) => (streamed = resolve));
+      const build = cache.getOrBuild(key, st.params, async (tmpPath) => {
+        produced = true;
+        kenBurnsBuilds++;
+        await kb.tee(tmpPath, stream, range, signal, streamed);
+      });
+      build.then(() => cacheDone.resolve(), cacheDone.reject);
+      // The pipe is done when the tee has passed the range, or when the build ended without streaming.
+      const ended = build.then(
+        () => undefined,
+        (e: unknown) => {
+          if (e instanceof StreamWriteError) throw e;
+        },
+      );
+      await Promise.race([inPipe, ended]);
+      if (!produced) await kb.writeTo(stream, signal, range);
+    }
+
+    const audioFd = pipe(async (stream) => {
       const bytes = await masteredSamples(await audioP, signal);
       await new Promise<void>((resolve, reject) => stream.write(bytes, (e) => (e ? reject(e) : resolve())));
     });
-    const audioFd = 2 + feeders.length;
     const [encoderId] = await Promise.all([encoderP, assP]);
     const encoder = encoderSettings(encoderId, plan.output.preset);
     const args = buildFfmpegArgs(plan, {
       scenes,
+      transitions: composedFds,
       audio: {
         input: [...MIX_INPUT_ARGS, "-thread_queue_size", "64", "-i", `pipe:${audioFd}`],
         filter: "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo",

@@ -11,6 +11,7 @@ import { runFfmpeg } from "./ffmpeg";
 import { windowAtFrame, maxZoom } from "./kenburns";
 import { type KenBurns } from "./plan";
 import { FrameResampler } from "./resample";
+import { type FrameSource } from "./transitions";
 
 const even = (n: number) => 2 * Math.ceil(n / 2 - 1e-9);
 
@@ -76,17 +77,64 @@ export class KenBurnsFrames {
     return new KenBurnsFrames(still, frames, size, cover, await decodeCover(still, cover, signal));
   }
 
-  /** Write every frame (raw yuv420p) to `stream`, respecting backpressure. */
-  async writeTo(stream: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
+  /** A renderer of single frames (its own resampler): frame n of the move, valid until the next call. */
+  frameSource(): FrameSource & { frameSync(n: number): Uint8Array } {
     const { cover, still, frames } = this;
     const resampler = new FrameResampler(this.source, cover, this.size);
-    for (let n = 0; n < frames; n++) {
-      if (signal?.aborted) throw signal.reason;
+    const frameSync = (n: number) => {
       const w = windowAtFrame(still.motion, n, frames);
-      const frame = resampler.frame({ x: w.x * cover.width, y: w.y * cover.height, w: w.w * cover.width, h: w.h * cover.height });
+      return resampler.frame({ x: w.x * cover.width, y: w.y * cover.height, w: w.w * cover.width, h: w.h * cover.height });
+    };
+    return { frameSync, frame: async (n) => frameSync(n) };
+  }
+
+  /** Write frames [from, to) (default all) as raw yuv420p to `stream`, respecting backpressure. */
+  async writeTo(stream: NodeJS.WritableStream, signal?: AbortSignal, range: { from: number; to: number } = { from: 0, to: this.frames }): Promise<void> {
+    const src = this.frameSource();
+    for (let n = range.from; n < range.to; n++) {
+      if (signal?.aborted) throw signal.reason;
       // The frame is a view of the resampler's memory: wait until it is handed to the kernel before reusing it.
-      await new Promise<void>((resolve, reject) => stream.write(frame, (e) => (e ? reject(e) : resolve())));
+      await writeFrame(stream, src.frameSync(n));
     }
+  }
+
+  /**
+   * Render every frame once into `filePath` (raw yuv420p, the cache's clip) and frames [range.from, range.to) into
+   * `stream` at the same time (an empty range is streamed at once). A failing stream throws `StreamWriteError` at once; a failing file (full disk) does
+   * not stop the stream: its error is thrown after the last frame, so the video is complete and only the cache
+   * write fails.
+   */
+  async tee(
+    filePath: string,
+    stream: NodeJS.WritableStream,
+    range: { from: number; to: number },
+    signal?: AbortSignal,
+    /** Called once the last frame of the range is in the pipe (the file may still be being written). */
+    onStreamed?: () => void,
+  ): Promise<void> {
+    const src = this.frameSource();
+    let fileError: unknown = null;
+    const fh = await open(filePath, "w").catch((e: unknown) => void (fileError = e));
+    if (range.to <= range.from) onStreamed?.();
+    try {
+      for (let n = 0; n < this.frames; n++) {
+        if (signal?.aborted) throw signal.reason;
+        const frame = src.frameSync(n);
+        const toFile = fileError || !fh ? null : fh.write(frame).then(() => undefined, (e: unknown) => void (fileError = e));
+        if (n >= range.from && n < range.to) {
+          try {
+            await writeFrame(stream, frame);
+          } catch (e) {
+            throw new StreamWriteError(e);
+          }
+          if (n === range.to - 1) onStreamed?.();
+        }
+        await toFile;
+      }
+    } finally {
+      await fh?.close().catch((e: unknown) => void (fileError ??= e));
+    }
+    if (fileError) throw fileError;
   }
 
   /** Encode the frames into `outPath` with `codecArgs` (container from `format`, default Matroska). */
@@ -110,21 +158,16 @@ export class KenBurnsFrames {
   }
 }
 
-/** Write the frames to `outPath` as headerless yuv420p (no encoder: the cheapest clip to write and to read). */
-export async function writeRawFrames(kb: KenBurnsFrames, outPath: string, signal?: AbortSignal): Promise<void> {
-  const fh = await open(outPath, "w");
-  try {
-    // A file handle's writes complete in order; adapt it to the stream interface writeTo expects.
-    const sink = {
-      write(chunk: Uint8Array, cb: (e?: Error | null) => void) {
-        fh.write(chunk).then(() => cb(), (e: Error) => cb(e));
-        return true;
-      },
-    } as unknown as NodeJS.WritableStream;
-    await kb.writeTo(sink, signal);
-  } finally {
-    await fh.close();
+/** The assembly's pipe failed (ffmpeg gone): not a cache write error. */
+export class StreamWriteError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`writing frames to ffmpeg failed: ${(cause as Error)?.message ?? String(cause)}`);
   }
+}
+
+/** Write one frame, resolving once it has been handed to the kernel (the view may then be reused). */
+export function writeFrame(stream: NodeJS.WritableStream, frame: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve, reject) => stream.write(frame, (e) => (e ? reject(e) : resolve())));
 }
 
 /**

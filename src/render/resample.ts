@@ -359,3 +359,42 @@ export class FrameResampler {
     }
   }
 }
+
+/**
+ * Per-byte blends of whole frames with the same SIMD kernel (its vertical pass is exactly
+ * (a * (128 - w) + b * w + 64) >> 7): crossfades and flashes of yuv420p frames. The three frame slots live in the
+ * module's memory; `a`, `b` and `out` are views of them.
+ */
+export class FrameBlender {
+  private readonly k: Kernel;
+  private readonly off: [number, number, number];
+  readonly a: Uint8Array;
+  readonly b: Uint8Array;
+  readonly out: Uint8Array;
+
+  constructor(readonly frameBytes: number) {
+    if (frameBytes % 16 !== 0) throw new Error(`frame size ${frameBytes} is not a multiple of 16 bytes`);
+    compiled ??= new WebAssembly.Module(buildModule() as BufferSource);
+    this.k = new WebAssembly.Instance(compiled, {}).exports as unknown as Kernel;
+    const slot = frameBytes + 32;
+    this.off = [0, slot, 2 * slot];
+    const pages = Math.ceil((3 * slot) / 65536);
+    const mem = this.k.mem;
+    if (mem.buffer.byteLength < pages * 65536) mem.grow(pages - mem.buffer.byteLength / 65536);
+    [this.a, this.b, this.out] = this.off.map((o) => new Uint8Array(mem.buffer, o, frameBytes)) as [Uint8Array, Uint8Array, Uint8Array];
+  }
+
+  /** out = a + (b - a) * w / 128, rounded; w in 0..128. */
+  mix(w: number): Uint8Array {
+    this.k.vpass(this.off[0], this.off[1], clamp128(w), this.frameBytes / 16, this.off[2]);
+    return this.out;
+  }
+
+  /** out = out + (b - out) * w / 128 (blend the last result towards slot b). */
+  mixOut(w: number): Uint8Array {
+    this.k.vpass(this.off[2], this.off[1], clamp128(w), this.frameBytes / 16, this.off[2]);
+    return this.out;
+  }
+}
+
+const clamp128 = (w: number) => Math.max(0, Math.min(128, Math.round(w)));
