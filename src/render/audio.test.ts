@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MIX_INPUT_ARGS, buildMixGraph, masteredSamples, masteringFilter, mixSoundtrack, parseLoudnormJson } from "./audio";
+import { MIX_INPUT_ARGS, buildMixGraph, masteredSamples, masteringFilter, mixSoundtrack, parseEbur128Summary, parseLoudnormJson } from "./audio";
 import { runFfmpeg } from "./ffmpeg";
 import { AudioSchema } from "./plan";
 import { ff, makeVoice, measureLoudness } from "./testing";
@@ -78,6 +78,27 @@ describe("soundtrack", () => {
     const log = `[Parsed_loudnorm_0 @ 0x1] \n{\n\t"input_i" : "-27.61",\n\t"input_tp" : "-4.47",\n\t"input_lra" : "18.06",\n\t"input_thresh" : "-39.20",\n\t"target_offset" : "0.58"\n}\n`;
     expect(parseLoudnormJson(log)?.input_i).toBe("-27.61");
     expect(parseLoudnormJson("no json here")).toBeNull();
+  });
+
+  it("parses the ebur128 summary from ffmpeg's log", () => {
+    const log = [
+      "[Parsed_ebur128_0 @ 0x55] Summary:",
+      "",
+      "  Integrated loudness:",
+      "    I:         -32.7 LUFS",
+      "    Threshold: -42.7 LUFS",
+      "",
+      "  Loudness range:",
+      "    LRA:         3.4 LU",
+      "    Threshold: -52.7 LUFS",
+      "    LRA low:   -34.1 LUFS",
+      "    LRA high:  -30.7 LUFS",
+      "",
+      "  True peak:",
+      "    Peak:      -27.5 dBFS",
+    ].join("\n");
+    expect(parseEbur128Summary(log)).toEqual({ input_i: "-32.7", input_tp: "-27.5", input_lra: "3.4", input_thresh: "-42.7", target_offset: "0" });
+    expect(parseEbur128Summary("no summary here")).toBeNull();
   });
 
   it("never puts file paths into the filter graph (inputs are -i arguments)", () => {

@@ -15,11 +15,8 @@ import { type SceneSpan, type Timeline, buildTimeline } from "./timeline";
 
 /** A scene's visual after validation and caching. */
 export type ResolvedVisual =
-  /**
-   * A prerendered clip (e.g. a cached Ken Burns clip) at output size and fps with at least clipFrames frames;
-   * `raw`: headerless yuv420p frames.
-   */
-  | { kind: "clip"; path: string; raw?: boolean }
+  /** A prerendered clip (e.g. a cached MPEG-2 Ken Burns clip) at output size and fps with at least clipFrames frames. */
+  | { kind: "clip"; path: string }
   /**
    * Raw yuv420p frames at output size and fps, written by the caller to pipe `fd` (3, 4, ...) of the run: only the
    * frames the graph uses (see `sceneFrameRange`), in order.
@@ -230,9 +227,6 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
       inputs.push("-i", v.path);
     } else if (v.kind === "clip") {
       idx = countInputs(inputs);
-      if (v.raw) {
-        inputs.push("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-framerate", String(fps));
-      }
       inputs.push("-i", v.path);
     } else if (v.kind === "stream") {
       idx = countInputs(inputs);

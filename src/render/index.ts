@@ -22,8 +22,9 @@ import { abortError } from "./errors";
 import { runFfmpeg } from "./ffmpeg";
 import { type ClipCache, clipKey, hashFile } from "./clip-cache";
 import { type ResolvedVisual, buildFfmpegArgs, clipCodecArgs, sceneFrameRange, stillRecipe } from "./graph";
-import { KenBurnsFrames, StreamWriteError } from "./kenburns-clip";
-import { type FrameSource, rawFileSource, writeTransition } from "./transitions";
+import { readFrames } from "./frame-file";
+import { KenBurnsFrames, StreamWriteError, writeFrame } from "./kenburns-clip";
+import { type FrameSource, frameFileSource, writeTransition } from "./transitions";
 import { simdAvailable } from "./resample";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
@@ -54,7 +55,7 @@ export interface RenderOptions {
 }
 
 /** Bump when the Ken Burns rendering changes, so old cached clips stop matching. */
-const KEN_BURNS_VERSION = 2;
+const KEN_BURNS_VERSION = 3;
 
 export interface RenderResult {
   encoder: string;
@@ -199,7 +200,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             motion: v.motion,
             width: size.width,
             height: size.height,
-            codec: cache?.format === "raw" ? "rawvideo yuv420p" : clipCodecArgs.join(" "),
+            codec: cache?.format === "raw" ? "rawvideo yuv420p, 4096-byte frame stride" : clipCodecArgs.join(" "),
           };
           if (cache) {
             await checkReadable(where, v.path);
@@ -208,8 +209,10 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             const hit = await cache.lookup(key);
             if (hit) {
               cacheHits++;
-              if (cache.format === "raw") rawClips.set(i, hit);
-              return { kind: "clip", path: hit, raw: cache.format === "raw" };
+              if (cache.format !== "raw") return { kind: "clip", path: hit };
+              // Raw clips are read here (direct I/O, see frame-file.ts) and streamed like a still's frames.
+              rawClips.set(i, hit);
+              return { kind: "stream", fd: -1 };
             }
             cacheMisses++;
           }
@@ -240,7 +243,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       const st = stills.get(i);
       if (st) return (await st.frames()).frameSource();
       const raw = rawClips.get(i);
-      return raw ? rawFileSource(raw, frameBytes) : null;
+      return raw ? frameFileSource(raw, frameBytes) : null;
     };
     const composable = (i: number) => streaming && (stills.has(i) || rawClips.has(i));
     const boundaries = timeline.scenes.slice(0, -1).map((span, i) =>
@@ -256,9 +259,21 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     const composedFds: (number | null)[] = boundaries.map(() => null);
     const marks = boundaries.map((b) => (b ? 0 : null)); // sceneFrameRange only asks which boundaries are composed
     const scenes = resolved.map((v, i): ResolvedVisual => {
-      const st = stills.get(i);
-      if (v.kind !== "stream" || !st) return v;
+      if (v.kind !== "stream") return v;
       const range = sceneFrameRange(timeline, i, marks);
+      const raw = rawClips.get(i);
+      if (raw) {
+        return {
+          kind: "stream",
+          fd: pipe(async (stream) => {
+            for await (const frame of readFrames(raw, frameBytes, range.from, range.to)) {
+              if (signal.aborted) throw signal.reason;
+              await writeFrame(stream, frame);
+            }
+          }),
+        };
+      }
+      const st = stills.get(i)!;
       let cacheDone: { resolve: () => void; reject: (e: unknown) => void } | null = null;
       if (cache && st.key) {
         cacheWrites.push(

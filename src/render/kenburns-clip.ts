@@ -5,8 +5,8 @@
  * zoom, so no frame is ever upscaled; each output frame is a sub-pixel window of that cover (resample.ts, ~1 ms);
  * raw frames go to a second ffmpeg over stdin, which encodes the clip. Both children die with the AbortSignal.
  */
-import { open } from "node:fs/promises";
 import { RenderInputError } from "./errors";
+import { FrameFileWriter } from "./frame-file";
 import { runFfmpeg } from "./ffmpeg";
 import { windowAtFrame, maxZoom } from "./kenburns";
 import { type KenBurns } from "./plan";
@@ -99,7 +99,7 @@ export class KenBurnsFrames {
   }
 
   /**
-   * Render every frame once into `filePath` (raw yuv420p, the cache's clip) and frames [range.from, range.to) into
+   * Render every frame once into `filePath` (a frame file, the cache's raw clip: see frame-file.ts) and frames [range.from, range.to) into
    * `stream` at the same time (an empty range is streamed at once). A failing stream throws `StreamWriteError` at once; a failing file (full disk) does
    * not stop the stream: its error is thrown after the last frame, so the video is complete and only the cache
    * write fails.
@@ -114,13 +114,13 @@ export class KenBurnsFrames {
   ): Promise<void> {
     const src = this.frameSource();
     let fileError: unknown = null;
-    const fh = await open(filePath, "w").catch((e: unknown) => void (fileError = e));
+    const file = await FrameFileWriter.create(filePath, this.size.width * this.size.height * 1.5).catch((e: unknown) => void (fileError = e));
     if (range.to <= range.from) onStreamed?.();
     try {
       for (let n = 0; n < this.frames; n++) {
         if (signal?.aborted) throw signal.reason;
         const frame = src.frameSync(n);
-        const toFile = fileError || !fh ? null : fh.write(frame).then(() => undefined, (e: unknown) => void (fileError = e));
+        const toFile = fileError || !file ? null : file.write(frame).catch((e: unknown) => void (fileError = e));
         if (n >= range.from && n < range.to) {
           try {
             await writeFrame(stream, frame);
@@ -132,7 +132,7 @@ export class KenBurnsFrames {
         await toFile;
       }
     } finally {
-      await fh?.close().catch((e: unknown) => void (fileError ??= e));
+      await file?.close().catch((e: unknown) => void (fileError ??= e));
     }
     if (fileError) throw fileError;
   }

@@ -11,7 +11,7 @@
  * - slide: B pushes A out to the left by round(p * width) pixels (even, so chroma moves with luma).
  * Frames are yuv420p, `width` x `height`.
  */
-import { open } from "node:fs/promises";
+import { FrameFileReader } from "./frame-file";
 import { type Transition } from "./plan";
 import { FrameBlender } from "./resample";
 
@@ -82,16 +82,8 @@ export async function writeTransition(
   }
 }
 
-/** Frames of a headerless yuv420p file (a raw cached clip), read on demand. */
-export async function rawFileSource(path: string, frameBytes: number): Promise<FrameSource> {
-  const fh = await open(path, "r");
-  const buf = Buffer.allocUnsafe(frameBytes);
-  return {
-    async frame(n) {
-      const { bytesRead } = await fh.read(buf, 0, frameBytes, n * frameBytes);
-      if (bytesRead !== frameBytes) throw new Error(`${path}: frame ${n} is past the end of the clip`);
-      return buf;
-    },
-    close: () => fh.close(),
-  };
+/** Frames of a frame file (a raw cached clip), read on demand. */
+export async function frameFileSource(path: string, frameBytes: number): Promise<FrameSource> {
+  const r = await FrameFileReader.open(path, frameBytes);
+  return { frame: (n) => r.frame(n), close: () => r.close() };
 }
