@@ -139,6 +139,8 @@ describe.each(["mpeg2", "raw"] as const)("renderVideo with a clip cache (%s clip
     };
     const first = await renderVideo(plan, { workDir: work, outPath: join(dir, "c1.mp4"), clipCache: new ClipCache({ root, index, format }) });
     expect([first.cacheHits, first.cacheMisses]).toEqual([0, 2]);
+    // Each entry knows what it cost to make (the admin page's "time saved").
+    expect([...index.rows.values()].map((r) => (r.buildMs ?? 0) > 0)).toEqual([true, true]);
     const files = await listFiles(root);
     const mtimes = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
     // A restart: a new ClipCache object over the same root and table.

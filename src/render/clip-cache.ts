@@ -32,6 +32,8 @@ export interface ClipCacheEntry {
   lastUsedAt: Date;
   /** What went into the key (for humans and debugging; JSON-serialisable). */
   params: Record<string, unknown>;
+  /** How long the clip took to make: what each hit saves. */
+  buildMs?: number;
 }
 
 /**
@@ -42,8 +44,11 @@ export interface ClipCacheIndex {
   get(key: string): Promise<{ file: string; bytes: number } | null>;
   /** hits += 1, lastUsedAt = now. */
   recordHit(key: string): Promise<void>;
-  /** Insert, or on an existing key keep the row (first writer wins) and only touch lastUsedAt. */
-  put(entry: { key: string; file: string; bytes: number; params: Record<string, unknown> }): Promise<void>;
+  /**
+   * Insert, or on an existing key keep the row (first writer wins) and only touch lastUsedAt. `buildMs`: how long
+   * the clip took to make (what each hit saves).
+   */
+  put(entry: { key: string; file: string; bytes: number; params: Record<string, unknown>; buildMs?: number }): Promise<void>;
   /** Drop a row (its file was found missing or unreadable). */
   remove(key: string): Promise<void>;
   /**
@@ -73,7 +78,7 @@ export class InMemoryClipCacheIndex implements ClipCacheIndex {
     r.hits++;
     r.lastUsedAt = this.now();
   }
-  async put(e: { key: string; file: string; bytes: number; params: Record<string, unknown> }) {
+  async put(e: { key: string; file: string; bytes: number; params: Record<string, unknown>; buildMs?: number }) {
     const existing = this.rows.get(e.key);
     if (existing) {
       existing.lastUsedAt = this.now();
@@ -216,7 +221,12 @@ export class ClipCache {
    * The clip for `key`: a hit, or built now by `produce(tmpPath)` (which must write a complete file there, e.g.
    * an ffmpeg run) and published atomically.
    */
-  getOrBuild(key: string, params: Record<string, unknown>, produce: (tmpPath: string) => Promise<void>): Promise<ClipHandle> {
+  getOrBuild(
+    key: string,
+    params: Record<string, unknown>,
+    /** Resolves with the build's own time when its wall time would overstate it (a build paced by a consumer). */
+    produce: (tmpPath: string) => Promise<void | { buildMs: number }>,
+  ): Promise<ClipHandle> {
     const running = this.inflight.get(key);
     if (running) return running.then((h) => ({ ...h, hit: true }));
     const p = (async (): Promise<ClipHandle> => {
@@ -227,10 +237,13 @@ export class ClipCache {
       await mkdir(dirname(final), { recursive: true });
       // Another host may have published the file but not yet its row.
       const already = await this.usable(final);
+      let buildMs: number | undefined;
       if (already === null) {
         const tmp = `${final}.tmp-${process.pid}-${randomBytes(6).toString("hex")}${this.ext}`;
         try {
-          await produce(tmp);
+          const t0 = performance.now();
+          const made = await produce(tmp);
+          buildMs = Math.round(made?.buildMs ?? performance.now() - t0);
           await publish(tmp, final);
         } finally {
           await rm(tmp, { force: true });
@@ -238,7 +251,7 @@ export class ClipCache {
       }
       const bytes = await this.usable(final);
       if (bytes === null) throw new Error(`cache clip ${rel} vanished after it was built`);
-      await this.index.put({ key, file: rel, bytes, params });
+      await this.index.put({ key, file: rel, bytes, params, buildMs });
       return { key, path: final, hit: false };
     })();
     this.inflight.set(key, p);

@@ -3,11 +3,14 @@
  *
  * Flow (everything in a private temp dir under `workDir`):
  * 1. parse the plan; check every scene's asset (a still found in the clip cache by content needs no probe);
- * 2. start the assembly ffmpeg run at once. Its inputs: cached clips (files), colour cards and video clips, and
- *    one pipe per uncached still, fed frame by frame by the SIMD Ken Burns resampler (the still is decoded and
- *    scaled once, on first use); plus one pipe for the soundtrack, which is mixed and loudness-measured meanwhile
- *    and mastered before it is written. The run joins scenes with transitions, burns the .ass captions and encodes;
- * 3. beside it, at low CPU priority, the uncached stills' clips are encoded into the cache;
+ * 2. start the assembly ffmpeg run at once. Its inputs: colour cards and video clips (ffmpeg reads them), and pipes
+ *    fed from here: per still scene, its frames from the SIMD Ken Burns resampler (the still decoded and scaled once,
+ *    on first use) or, on a cache hit, from its raw cached clip (frame-file.ts); per transition between two such
+ *    scenes, its frames blended here (transitions.ts; others use xfade in the graph); last the soundtrack, mixed and
+ *    loudness-measured meanwhile and mastered before it is written. The run joins the scenes, burns the .ass
+ *    captions and encodes;
+ * 3. a still that missed the cache has each frame rendered once, for its pipe and its raw cache clip alike (with
+ *    `format: "mpeg2"` the clip is encoded beside the assembly at low CPU priority instead);
  * 4. rename the finished file onto `outPath`, evict the cache to its cap.
  * The temp dir is removed on success, failure and abort alike (after every child has exited); `outPath` only ever
  * appears complete.
@@ -338,7 +341,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       const build = cache.getOrBuild(key, st.params, async (tmpPath) => {
         produced = true;
         kenBurnsBuilds++;
-        await kb.tee(tmpPath, stream, range, signal, streamed);
+        return kb.tee(tmpPath, stream, range, signal, streamed);
       });
       build.then(() => cacheDone.resolve(), cacheDone.reject);
       // The pipe is done when the tee has passed the range, or when the build ended without streaming.

@@ -65,6 +65,8 @@ export class KenBurnsFrames {
     readonly size: { width: number; height: number },
     private readonly cover: { width: number; height: number },
     private readonly source: Uint8Array,
+    /** Time spent decoding and scaling the still. */
+    readonly decodeMs: number,
   ) {}
 
   static async open(
@@ -74,7 +76,9 @@ export class KenBurnsFrames {
     signal?: AbortSignal,
   ): Promise<KenBurnsFrames> {
     const cover = coverSize(still.motion, size);
-    return new KenBurnsFrames(still, frames, size, cover, await decodeCover(still, cover, signal));
+    const t0 = performance.now();
+    const source = await decodeCover(still, cover, signal);
+    return new KenBurnsFrames(still, frames, size, cover, source, performance.now() - t0);
   }
 
   /** A renderer of single frames (its own resampler): frame n of the move, valid until the next call. */
@@ -111,15 +115,18 @@ export class KenBurnsFrames {
     signal?: AbortSignal,
     /** Called once the last frame of the range is in the pipe (the file may still be being written). */
     onStreamed?: () => void,
-  ): Promise<void> {
+  ): Promise<{ buildMs: number }> {
     const src = this.frameSource();
+    let renderMs = 0;
     let fileError: unknown = null;
     const file = await FrameFileWriter.create(filePath, this.size.width * this.size.height * 1.5).catch((e: unknown) => void (fileError = e));
     if (range.to <= range.from) onStreamed?.();
     try {
       for (let n = 0; n < this.frames; n++) {
         if (signal?.aborted) throw signal.reason;
+        const t0 = performance.now();
         const frame = src.frameSync(n);
+        renderMs += performance.now() - t0;
         const toFile = fileError || !file ? null : file.write(frame).catch((e: unknown) => void (fileError = e));
         if (n >= range.from && n < range.to) {
           try {
@@ -135,6 +142,8 @@ export class KenBurnsFrames {
       await file?.close().catch((e: unknown) => void (fileError ??= e));
     }
     if (fileError) throw fileError;
+    // What a hit saves: decoding the still and rendering the frames (not the time spent waiting on the pipe).
+    return { buildMs: this.decodeMs + renderMs };
   }
 
   /** Encode the frames into `outPath` with `codecArgs` (container from `format`, default Matroska). */

@@ -71,4 +71,30 @@ describe("renderVideo (real ffmpeg)", () => {
     // Nothing left behind in the work dir.
     expect(await readdir(work)).toEqual([]);
   });
+
+  it("composes a flash between two stills outside ffmpeg: white at the boundary, pictures either side", async () => {
+    const a = await makeImage(join(dir, "a.jpg"), { width: 900, height: 1600, source: "testsrc2" });
+    const b = await makeImage(join(dir, "b.png"), { width: 1600, height: 900, source: "mandelbrot" });
+    const out = join(dir, "flash.mp4");
+    await renderVideo(
+      {
+        output: { fps: 24, preset: "preview" },
+        scenes: [
+          { durationSec: 1, visual: { kind: "image", path: a, motion: { type: "zoom-in" } }, transition: { kind: "flash", durationSec: 0.5 } },
+          { durationSec: 1, visual: { kind: "image", path: b, motion: { type: "pan-left" } } },
+        ],
+      },
+      { workDir: work, outPath: out },
+    );
+    const v = (await probe(out)).streams.find((s) => s.codec_type === "video")!;
+    expect(Number(v.nb_frames)).toBe(48);
+    const { width, height } = v as { width: number; height: number };
+    const frames = await readGrayFrames(out, { from: 0, count: 48, width, height, scale: { w: 54, h: 96 } });
+    const levels = frames.map(mean);
+    // 12 frames centred on frame 24: the middle ones are white, the scenes themselves are not.
+    expect(Math.max(levels[23]!, levels[24]!)).toBeGreaterThan(225);
+    expect(levels[10]!).toBeLessThan(200);
+    expect(levels[40]!).toBeLessThan(200);
+    expect(levels[20]!).toBeGreaterThan(levels[14]!);
+  });
 });

@@ -57,8 +57,8 @@ export function buildTimeline(plan: Pick<RenderPlan, "scenes" | "output">): Time
       a.outgoing = { kind: "cut", overlapFrames: 0 };
       continue;
     }
-    // flash / crossfade / slide: k overlapping frames centred on the boundary (a flash is xfade's fadewhite:
-    // it supports yuv420p, whereas `fade` with a colour forces an RGB round trip on every frame).
+    // flash / crossfade / slide: k overlapping frames centred on the boundary. Between stills (and raw cached
+    // clips) they are composed by transitions.ts; next to a video clip or a colour card, by xfade in the graph.
     const k = Math.max(2, Math.round(tr.durationSec * fps));
     a.tailFrames = Math.floor(k / 2);
     b.leadFrames = k - a.tailFrames;

@@ -24,11 +24,11 @@ export class PrismaClipCacheIndex implements ClipCacheIndex {
     await this.db.cacheEntry.updateMany({ where: { key }, data: { hits: { increment: 1 }, lastUsedAt: new Date() } });
   }
 
-  async put(e: { key: string; file: string; bytes: number; params: Record<string, unknown> }) {
+  async put(e: { key: string; file: string; bytes: number; params: Record<string, unknown>; buildMs?: number }) {
     // ON CONFLICT DO UPDATE of lastUsedAt only: the first writer's row stays.
     await this.db.cacheEntry.upsert({
       where: { key: e.key },
-      create: { key: e.key, file: e.file, bytes: BigInt(e.bytes), params: e.params as object },
+      create: { key: e.key, file: e.file, bytes: BigInt(e.bytes), params: e.params as object, buildMs: e.buildMs },
       update: { lastUsedAt: new Date() },
     });
   }
