@@ -120,6 +120,10 @@ async function main() {
       peak = { rss: Math.max(peak.rss, cold.peak.rss, warm.peak.rss), pss: Math.max(peak.pss, cold.peak.pss, warm.peak.pss) };
       frames = cold.result.frames;
       last = warm;
+      // Each round's clips (~1.8 GB of raw frames) and outputs go before the next round: the run's disk use stays
+      // that of one round.
+      if (!keep || r < runs - 1) await Promise.all([rm(cacheDir, { recursive: true, force: true }), rm(cold.outPath, { force: true })]);
+      if (r < runs - 1) await rm(warm.outPath, { force: true });
       console.log(`round ${r + 1} (load average ${await load()})`);
       console.log(`  cold  ${cold.wall.toFixed(2)} s (cpu ${cold.cpu.toFixed(1)} s) ${JSON.stringify(cold.result.timingsMs)} misses ${cold.result.cacheMisses}`);
       console.log(`  floor ${floorC.wall.toFixed(2)} s (cpu ${floorC.cpu.toFixed(1)} s)  -> cold ${(cold.wall / floorC.wall).toFixed(2)}x`);
