@@ -36,6 +36,9 @@ export interface ClipCacheEntry {
   buildMs?: number;
 }
 
+/** A row as the cache writes it (the index sets hits and the dates). */
+export type NewClipEntry = Pick<ClipCacheEntry, "key" | "file" | "bytes" | "params" | "buildMs">;
+
 /**
  * The index of cached clips. A Prisma implementation maps it onto
  * `CacheEntry(key @id, file, bytes, hits, createdAt, lastUsedAt, params Json)`.
@@ -48,7 +51,7 @@ export interface ClipCacheIndex {
    * Insert, or on an existing key keep the row (first writer wins) and only touch lastUsedAt. `buildMs`: how long
    * the clip took to make (what each hit saves).
    */
-  put(entry: { key: string; file: string; bytes: number; params: Record<string, unknown>; buildMs?: number }): Promise<void>;
+  put(entry: NewClipEntry): Promise<void>;
   /** Drop a row (its file was found missing or unreadable). */
   remove(key: string): Promise<void>;
   /**
@@ -78,7 +81,7 @@ export class InMemoryClipCacheIndex implements ClipCacheIndex {
     r.hits++;
     r.lastUsedAt = this.now();
   }
-  async put(e: { key: string; file: string; bytes: number; params: Record<string, unknown>; buildMs?: number }) {
+  async put(e: NewClipEntry) {
     const existing = this.rows.get(e.key);
     if (existing) {
       existing.lastUsedAt = this.now();

@@ -118,6 +118,14 @@ export interface RunResult {
 const MAX_KEPT = 1 << 20;
 
 /**
+ * Write one chunk to a feeder's stream, resolving once the kernel has it: the chunk (often a view of a reused
+ * buffer) may then be overwritten, and waiting is what gives a feeder backpressure.
+ */
+export function writeChunk(stream: NodeJS.WritableStream, chunk: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve, reject) => stream.write(chunk, (e) => (e ? reject(e) : resolve())));
+}
+
+/**
  * Run ffmpeg with `args` (never a shell). Adds `-hide_banner -nostdin -y -progress pipe:1 -nostats`.
  * Rejects with FfmpegError (stderr tail attached) on a non-zero exit, or with the signal's reason when aborted
  * (the child is killed with SIGKILL).

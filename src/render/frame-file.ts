@@ -64,7 +64,14 @@ export class FrameFileWriter {
   }
 }
 
-/** Random access to the frames of a frame file. */
+/** Reads frame n of a frame file into `buf` (one stride); the frame is the returned view of it. */
+async function readFrameAt(fh: FileHandle, path: string, buf: Uint8Array, frameBytes: number, n: number): Promise<Uint8Array> {
+  const { bytesRead } = await fh.read(buf, 0, buf.length, n * buf.length);
+  if (bytesRead !== buf.length) throw new Error(`${path}: frame ${n} is past the end of the clip`);
+  return buf.subarray(0, frameBytes);
+}
+
+/** Random access to the frames of a frame file (a FrameSource for transitions). */
 export class FrameFileReader {
   private readonly buf: Uint8Array;
   private constructor(
@@ -80,11 +87,8 @@ export class FrameFileReader {
   }
 
   /** Frame n; the view is valid until the next call. */
-  async frame(n: number): Promise<Uint8Array> {
-    const stride = this.buf.length;
-    const { bytesRead } = await this.fh.read(this.buf, 0, stride, n * stride);
-    if (bytesRead !== stride) throw new Error(`${this.path}: frame ${n} is past the end of the clip`);
-    return this.buf.subarray(0, this.frameBytes);
+  frame(n: number): Promise<Uint8Array> {
+    return readFrameAt(this.fh, this.path, this.buf, this.frameBytes, n);
   }
 
   close(): Promise<void> {
@@ -98,13 +102,8 @@ export class FrameFileReader {
  */
 export async function* readFrames(path: string, frameBytes: number, from: number, to: number): AsyncGenerator<Uint8Array> {
   const fh = await openFile(path, constants.O_RDONLY);
-  const stride = frameStride(frameBytes);
-  const bufs = [alignedBuffer(stride), alignedBuffer(stride)];
-  const read = (n: number) =>
-    fh.read(bufs[n % 2]!, 0, stride, n * stride).then(({ bytesRead }) => {
-      if (bytesRead !== stride) throw new Error(`${path}: frame ${n} is past the end of the clip`);
-      return bufs[n % 2]!.subarray(0, frameBytes);
-    });
+  const bufs = [alignedBuffer(frameStride(frameBytes)), alignedBuffer(frameStride(frameBytes))];
+  const read = (n: number) => readFrameAt(fh, path, bufs[n % 2]!, frameBytes, n);
   let next = from < to ? read(from) : null;
   try {
     for (let n = from; n < to; n++) {

@@ -141,9 +141,10 @@ export function buildKenBurnsClipArgs(
 
 /**
  * The frames [from, to) of a scene's clip that the graph reads: a boundary composed outside the graph takes its
- * overlapping frames from the scene's source directly, so they are skipped here.
+ * overlapping frames from the scene's source directly, so they are skipped here. `composed[i]` is non-null for
+ * each composed boundary i -> i + 1.
  */
-export function sceneFrameRange(timeline: Timeline, i: number, composed: readonly (number | null)[] = []): { from: number; to: number } {
+export function sceneFrameRange(timeline: Timeline, i: number, composed: readonly unknown[] = []): { from: number; to: number } {
   const span = timeline.scenes[i]!;
   const from = i > 0 && composed[i - 1] != null ? (timeline.scenes[i - 1]!.outgoing?.overlapFrames ?? 0) : 0;
   const to = span.clipFrames - (composed[i] != null ? (span.outgoing?.overlapFrames ?? 0) : 0);
@@ -216,9 +217,20 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
   const inputs: string[] = [];
   const chains: string[] = [];
   const composed = r.transitions ?? [];
+  const ranges = timeline.scenes.map((_, i) => sceneFrameRange(timeline, i, composed));
+  /** Raw yuv420p frames from pipe `fd`; returns the input's index. */
+  const rawPipeInput = (fd: number) => {
+    inputs.push(
+      "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-framerate", String(fps),
+      // A frame is one packet; a short queue bounds the memory held per stream (4 frames = 12 MB at 1080x1920).
+      "-thread_queue_size", "4",
+      "-i", `pipe:${fd}`,
+    );
+    return countInputs(inputs) - 1;
+  };
   r.scenes.forEach((v, i) => {
     const span = timeline.scenes[i]!;
-    const range = sceneFrameRange(timeline, i, composed);
+    const range = ranges[i]!;
     let idx: number | null = null;
     const secs = (span.clipFrames / fps).toFixed(4);
     if (v.kind === "image") {
@@ -229,13 +241,7 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
       idx = countInputs(inputs);
       inputs.push("-i", v.path);
     } else if (v.kind === "stream") {
-      idx = countInputs(inputs);
-      inputs.push(
-        "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-framerate", String(fps),
-        // A frame is one packet; a short queue bounds the memory held per stream (4 frames = 12 MB at 1080x1920).
-        "-thread_queue_size", "4",
-        "-i", `pipe:${v.fd}`,
-      );
+      idx = rawPipeInput(v.fd);
     } else if (v.kind === "video") {
       idx = countInputs(inputs);
       // Loop when the clip is shorter than the scene; -t bounds reading either way.
@@ -244,14 +250,6 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
     }
     chains.push(`${sceneChain(v, idx, span, size, fps, range)}[s${i}]`);
   });
-  const rawInput = (fd: number) => {
-    inputs.push(
-      "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${size.width}x${size.height}`, "-framerate", String(fps),
-      "-thread_queue_size", "4",
-      "-i", `pipe:${fd}`,
-    );
-    return countInputs(inputs) - 1;
-  };
 
   // Join scenes: every clip is cut into head (blended with the previous clip), body and tail (blended with the
   // next); bodies pass straight to one concat, and xfade only ever sees the few overlapping frames. (Chaining
@@ -263,8 +261,7 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
     const outComposed = composed[i] != null;
     const kin = i > 0 && !inComposed ? (timeline.scenes[i - 1]!.outgoing?.overlapFrames ?? 0) : 0;
     const kout = outComposed ? 0 : (span.outgoing?.overlapFrames ?? 0);
-    const range = sceneFrameRange(timeline, i, composed);
-    const len = range.to - range.from;
+    const len = ranges[i]!.to - ranges[i]!.from;
     const parts = [kin > 0 ? "h" : null, "b", kout > 0 ? "t" : null].filter((x): x is string => x !== null);
     const label = (p: string) => `${p}${i}`;
     if (parts.length > 1) {
@@ -282,7 +279,7 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
     pieces.push(parts.length === 1 ? `[s${i}]` : `[b${i}]`);
     if (outComposed) {
       const k = span.outgoing!.overlapFrames;
-      chains.push(`[${rawInput(composed[i]!)}:v]trim=end_frame=${k},settb=1/${fps},setpts=N[c${i + 1}]`);
+      chains.push(`[${rawPipeInput(composed[i]!)}:v]trim=end_frame=${k},settb=1/${fps},setpts=N[c${i + 1}]`);
       pieces.push(`[c${i + 1}]`);
     }
   });

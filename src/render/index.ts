@@ -22,12 +22,12 @@ import { writeAssFile } from "./ass";
 import { MIX_INPUT_ARGS, masteredSamples, mixSoundtrack } from "./audio";
 import { detectEncoders, encoderSettings } from "./encoders";
 import { abortError } from "./errors";
-import { runFfmpeg } from "./ffmpeg";
+import { runFfmpeg, writeChunk } from "./ffmpeg";
 import { type ClipCache, clipKey, hashFile } from "./clip-cache";
 import { type ResolvedVisual, buildFfmpegArgs, clipCodecArgs, sceneFrameRange, stillRecipe } from "./graph";
-import { readFrames } from "./frame-file";
-import { KenBurnsFrames, StreamWriteError, writeFrame } from "./kenburns-clip";
-import { type FrameSource, frameFileSource, writeTransition } from "./transitions";
+import { FrameFileReader, readFrames } from "./frame-file";
+import { KenBurnsFrames, StreamWriteError } from "./kenburns-clip";
+import { type FrameSource, writeTransition } from "./transitions";
 import { simdAvailable } from "./resample";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
@@ -72,6 +72,16 @@ export interface RenderResult {
   /** Cache writes that failed (the video is still complete; those clips are simply rebuilt next time). */
   cacheWriteErrors: number;
 }
+
+/** A still streamed into the assembly: its frames (decoded on first use) and its cache key, if it is to be cached. */
+interface StillFeed {
+  frames: () => Promise<KenBurnsFrames>;
+  key: string | null;
+  params: Record<string, unknown>;
+}
+
+/** Settles when a still's clip is in the cache (or its write has failed). */
+type CacheDone = { resolve: () => void; reject: (e: unknown) => void };
 
 /** At most `n` tasks at once. */
 function semaphore(n: number) {
@@ -176,8 +186,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     const encodeSlots = semaphore(2);
     const streaming = simdAvailable();
     const frameBytes = size.width * size.height * 1.5;
-    /** Per streamed still: its frames (decoded on first use) and its cache key, if it is to be cached. */
-    const stills = new Map<number, { frames: () => Promise<KenBurnsFrames>; key: string | null; params: Record<string, unknown> }>();
+    const stills = new Map<number, StillFeed>();
     /** Per raw cached clip: its file (transitions next to it read their frames from it). */
     const rawClips = new Map<number, string>();
     const cacheWrites: Promise<void>[] = [];
@@ -246,7 +255,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       const st = stills.get(i);
       if (st) return (await st.frames()).frameSource();
       const raw = rawClips.get(i);
-      return raw ? frameFileSource(raw, frameBytes) : null;
+      return raw ? FrameFileReader.open(raw, frameBytes) : null;
     };
     const composable = (i: number) => streaming && (stills.has(i) || rawClips.has(i));
     const boundaries = timeline.scenes.slice(0, -1).map((span, i) =>
@@ -260,10 +269,9 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     const feeders: ((s: NodeJS.WritableStream) => Promise<void>)[] = [];
     const pipe = (feed: (s: NodeJS.WritableStream) => Promise<void>) => 2 + feeders.push(feed);
     const composedFds: (number | null)[] = boundaries.map(() => null);
-    const marks = boundaries.map((b) => (b ? 0 : null)); // sceneFrameRange only asks which boundaries are composed
     const scenes = resolved.map((v, i): ResolvedVisual => {
       if (v.kind !== "stream") return v;
-      const range = sceneFrameRange(timeline, i, marks);
+      const range = sceneFrameRange(timeline, i, boundaries);
       const raw = rawClips.get(i);
       if (raw) {
         return {
@@ -271,13 +279,13 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
           fd: pipe(async (stream) => {
             for await (const frame of readFrames(raw, frameBytes, range.from, range.to)) {
               if (signal.aborted) throw signal.reason;
-              await writeFrame(stream, frame);
+              await writeChunk(stream, frame);
             }
           }),
         };
       }
       const st = stills.get(i)!;
-      let cacheDone: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+      let cacheDone: CacheDone | null = null;
       if (cache && st.key) {
         cacheWrites.push(
           new Promise<void>((resolve, reject) => (cacheDone = { resolve, reject })).then(
@@ -307,15 +315,10 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
 
     /**
      * Streams a still's frames in `range` into the assembly and, on a cache miss, writes its clip to the cache.
-     * Resolves when the frames are in the pipe; `cacheDone` settles when the clip is in the cache (a raw clip's
-     * frames after the range are written once the pipe has what it needs).
+     * Resolves when the frames are in the pipe (so the pipe is closed at once: ffmpeg's exit waits for every input
+     * to end); `cacheDone` settles when the clip is in the cache, a raw clip's frames after the range included.
      */
-    async function feedStill(
-      st: { frames: () => Promise<KenBurnsFrames>; key: string | null; params: Record<string, unknown> },
-      range: { from: number; to: number },
-      stream: NodeJS.WritableStream,
-      cacheDone: { resolve: () => void; reject: (e: unknown) => void } | null,
-    ): Promise<void> {
+    async function feedStill(st: StillFeed, range: { from: number; to: number }, stream: NodeJS.WritableStream, cacheDone: CacheDone | null): Promise<void> {
       const kb = await st.frames().catch((e: unknown) => {
         cacheDone?.resolve(); // nothing to cache; the render fails on this error
         throw e;
@@ -338,13 +341,14 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       let produced = false;
       let streamed!: () => void;
       const inPipe = new Promise<void>((resolve) => (streamed = resolve));
-      const build = cache.getOrBuild(key, st.params, async (tmpPath) => {
+      const build = cache.getOrBuild(key, st.params, (tmpPath) => {
         produced = true;
         kenBurnsBuilds++;
         return kb.tee(tmpPath, stream, range, signal, streamed);
       });
       build.then(() => cacheDone.resolve(), cacheDone.reject);
-      // The pipe is done when the tee has passed the range, or when the build ended without streaming.
+      // The pipe is done when the tee has passed the range, or when the build ended without streaming (a cache
+      // error leaves the frames streamed all the same).
       const ended = build.then(
         () => undefined,
         (e: unknown) => {
@@ -352,12 +356,13 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
         },
       );
       await Promise.race([inPipe, ended]);
+      // Another build of this clip (or a failure before ours started) streamed nothing into this pipe.
       if (!produced) await kb.writeTo(stream, signal, range);
     }
 
     const audioFd = pipe(async (stream) => {
       const bytes = await masteredSamples(await audioP, signal);
-      await new Promise<void>((resolve, reject) => stream.write(bytes, (e) => (e ? reject(e) : resolve())));
+      await writeChunk(stream, bytes);
     });
     const [encoderId] = await Promise.all([encoderP, assP]);
     const encoder = encoderSettings(encoderId, plan.output.preset);

@@ -7,7 +7,7 @@
  */
 import { RenderInputError } from "./errors";
 import { FrameFileWriter } from "./frame-file";
-import { runFfmpeg } from "./ffmpeg";
+import { runFfmpeg, writeChunk } from "./ffmpeg";
 import { windowAtFrame, maxZoom } from "./kenburns";
 import { type KenBurns } from "./plan";
 import { FrameResampler } from "./resample";
@@ -98,22 +98,22 @@ export class KenBurnsFrames {
     for (let n = range.from; n < range.to; n++) {
       if (signal?.aborted) throw signal.reason;
       // The frame is a view of the resampler's memory: wait until it is handed to the kernel before reusing it.
-      await writeFrame(stream, src.frameSync(n));
+      await writeChunk(stream, src.frameSync(n));
     }
   }
 
   /**
-   * Render every frame once into `filePath` (a frame file, the cache's raw clip: see frame-file.ts) and frames [range.from, range.to) into
-   * `stream` at the same time (an empty range is streamed at once). A failing stream throws `StreamWriteError` at once; a failing file (full disk) does
-   * not stop the stream: its error is thrown after the last frame, so the video is complete and only the cache
-   * write fails.
+   * Render every frame once into `filePath` (a frame file, the cache's raw clip: see frame-file.ts) and frames
+   * [range.from, range.to) into `stream` at the same time; `onStreamed` is called once the range is in the pipe (at
+   * once for an empty range). A failing stream throws `StreamWriteError` at once; a
+   * failing file (full disk) does not stop the stream: its error is thrown after the last frame, so the video is
+   * complete and only the cache write fails.
    */
   async tee(
     filePath: string,
     stream: NodeJS.WritableStream,
     range: { from: number; to: number },
     signal?: AbortSignal,
-    /** Called once the last frame of the range is in the pipe (the file may still be being written). */
     onStreamed?: () => void,
   ): Promise<{ buildMs: number }> {
     const src = this.frameSource();
@@ -130,7 +130,7 @@ export class KenBurnsFrames {
         const toFile = fileError || !file ? null : file.write(frame).catch((e: unknown) => void (fileError = e));
         if (n >= range.from && n < range.to) {
           try {
-            await writeFrame(stream, frame);
+            await writeChunk(stream, frame);
           } catch (e) {
             throw new StreamWriteError(e);
           }
@@ -174,10 +174,6 @@ export class StreamWriteError extends Error {
   }
 }
 
-/** Write one frame, resolving once it has been handed to the kernel (the view may then be reused). */
-export function writeFrame(stream: NodeJS.WritableStream, frame: Uint8Array): Promise<void> {
-  return new Promise<void>((resolve, reject) => stream.write(frame, (e) => (e ? reject(e) : resolve())));
-}
 
 /**
  * Render `frames` frames of the still's move at `size` and `fps` into `outPath`, encoded with `codecArgs`

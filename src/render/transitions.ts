@@ -11,7 +11,7 @@
  * - slide: B pushes A out to the left by round(p * width) pixels (even, so chroma moves with luma).
  * Frames are yuv420p, `width` x `height`.
  */
-import { FrameFileReader } from "./frame-file";
+import { writeChunk } from "./ffmpeg";
 import { type Transition } from "./plan";
 import { FrameBlender } from "./resample";
 
@@ -78,12 +78,6 @@ export async function writeTransition(
       }
     }
     // The view is the blender's memory: wait until the kernel has it before the next frame overwrites it.
-    await new Promise<void>((resolve, reject) => stream.write(out, (e) => (e ? reject(e) : resolve())));
+    await writeChunk(stream, out);
   }
-}
-
-/** Frames of a frame file (a raw cached clip), read on demand. */
-export async function frameFileSource(path: string, frameBytes: number): Promise<FrameSource> {
-  const r = await FrameFileReader.open(path, frameBytes);
-  return { frame: (n) => r.frame(n), close: () => r.close() };
 }

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { env } from "~/env";
-import { createClipCache, type ClipCache, type ClipCacheIndex } from "~/render/clip-cache";
+import { createClipCache, type ClipCache, type ClipCacheIndex, type NewClipEntry } from "~/render/clip-cache";
 import { type Db } from "~/server/db";
 import { storage } from "~/server/storage";
 
@@ -24,7 +24,7 @@ export class PrismaClipCacheIndex implements ClipCacheIndex {
     await this.db.cacheEntry.updateMany({ where: { key }, data: { hits: { increment: 1 }, lastUsedAt: new Date() } });
   }
 
-  async put(e: { key: string; file: string; bytes: number; params: Record<string, unknown>; buildMs?: number }) {
+  async put(e: NewClipEntry) {
     // ON CONFLICT DO UPDATE of lastUsedAt only: the first writer's row stays.
     await this.db.cacheEntry.upsert({
       where: { key: e.key },
