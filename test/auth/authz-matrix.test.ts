@@ -12,11 +12,10 @@ import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "~/env";
 import { appRouter } from "~/server/api/root";
-import { workerUtils } from "~/server/jobs";
 import { createUser } from "~/server/services/users";
 import * as trpcRoute from "~/app/api/trpc/[trpc]/route";
 import { testDb } from "../helpers/db";
-import { browserHeaders, makeWorld, PASSWORD, type World } from "./fixtures";
+import { browserHeaders, discardRenders, makeWorld, PASSWORD, type World } from "./fixtures";
 
 type Proc = { _def: { type: "query" | "mutation" | "subscription" } };
 const procedures = Object.entries((appRouter._def as unknown as { procedures: Record<string, Proc> }).procedures);
@@ -92,12 +91,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Jobs queued by the matrix (renders of campaign A) must not run in later test files.
-  const renders = await testDb().render.findMany({ where: { campaign: { teamId: w.teamA.id } }, select: { id: true } });
-  const ids = renders.map((r) => r.id);
-  const u = await workerUtils();
-  const jobs = await u.withPgClient((c) => c.query<{ id: string }>(`select id from graphile_worker._private_jobs where payload->>'renderId' = any($1::text[])`, [ids]));
-  if (jobs.rows.length) await u.completeJobs(jobs.rows.map((j) => j.id));
-  await testDb().render.updateMany({ where: { id: { in: ids }, status: { in: ["queued", "running"] } }, data: { status: "cancelled" } });
+  await discardRenders({ campaign: { teamId: w.teamA.id } });
 });
 
 describe("every tRPC procedure", () => {

@@ -4,7 +4,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { env } from "~/env";
+import { type Prisma } from "~/server/generated/prisma/client";
 import { auth } from "~/server/auth";
+import { workerUtils } from "~/server/jobs";
 import { createCampaign } from "~/server/services/campaigns";
 import { createUser } from "~/server/services/users";
 import { testDb } from "../helpers/db";
@@ -62,3 +64,15 @@ export async function makeWorld() {
   return { tag, teamA, teamB, admin, marketerA, marketerB, campaignA, imageA, renderA, cookies: { admin: adminCookie, a: aCookie, b: bCookie } };
 }
 export type World = Awaited<ReturnType<typeof makeWorld>>;
+
+/**
+ * Renders a test file queued must not run in later files: their graphile-worker jobs are completed unrun and the
+ * renders still queued or running are cancelled.
+ */
+export async function discardRenders(where: Prisma.RenderWhereInput) {
+  const ids = (await testDb().render.findMany({ where, select: { id: true } })).map((r) => r.id);
+  const u = await workerUtils();
+  const jobs = await u.withPgClient((c) => c.query<{ id: string }>(`select id from graphile_worker._private_jobs where payload->>'renderId' = any($1::text[])`, [ids]));
+  if (jobs.rows.length) await u.completeJobs(jobs.rows.map((j) => j.id));
+  await testDb().render.updateMany({ where: { id: { in: ids }, status: { in: ["queued", "running"] } }, data: { status: "cancelled" } });
+}

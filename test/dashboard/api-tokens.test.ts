@@ -10,9 +10,8 @@ import * as renderRoute from "~/app/api/v1/renders/[id]/route";
 import * as campaignsRoute from "~/app/api/v1/campaigns/route";
 import * as videoRoute from "~/app/api/renders/[id]/video/route";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/server/services/api-tokens";
-import { workerUtils } from "~/server/jobs";
 import { testDb } from "../helpers/db";
-import { makeWorld, type World } from "../auth/fixtures";
+import { discardRenders, makeWorld, type World } from "../auth/fixtures";
 
 let w: World;
 let tokenA: { id: string; token: string };
@@ -29,11 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const ids = (await testDb().render.findMany({ where: { campaignId: w.campaignA.id }, select: { id: true } })).map((r) => r.id);
-  const u = await workerUtils();
-  const jobs = await u.withPgClient((c) => c.query<{ id: string }>(`select id from graphile_worker._private_jobs where payload->>'renderId' = any($1::text[])`, [ids]));
-  if (jobs.rows.length) await u.completeJobs(jobs.rows.map((j) => j.id));
-  await testDb().render.updateMany({ where: { id: { in: ids }, status: "queued" }, data: { status: "cancelled" } });
+  await discardRenders({ campaignId: w.campaignA.id });
 });
 
 describe("API tokens", () => {

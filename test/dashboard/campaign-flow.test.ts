@@ -7,10 +7,9 @@ import { CACHE_PREFIX } from "~/server/services/clip-cache";
 import { queueBatch } from "~/server/services/dashboard";
 import { generateScriptPreview, saveScriptOverride } from "~/server/services/dashboard-script";
 import { queueRender, renderSettingsSchema } from "~/server/services/renders";
-import { workerUtils } from "~/server/jobs";
 import { storage } from "~/server/storage";
 import { testDb } from "../helpers/db";
-import { makeWorld, type World } from "../auth/fixtures";
+import { discardRenders, makeWorld, type World } from "../auth/fixtures";
 
 let w: World;
 let user: SessionUser;
@@ -21,11 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const ids = (await testDb().render.findMany({ where: { campaignId: w.campaignA.id }, select: { id: true } })).map((r) => r.id);
-  const u = await workerUtils();
-  const jobs = await u.withPgClient((c) => c.query<{ id: string }>(`select id from graphile_worker._private_jobs where payload->>'renderId' = any($1::text[])`, [ids]));
-  if (jobs.rows.length) await u.completeJobs(jobs.rows.map((j) => j.id));
-  await testDb().render.updateMany({ where: { id: { in: ids }, status: "queued" }, data: { status: "cancelled" } });
+  await discardRenders({ campaignId: w.campaignA.id });
 });
 
 describe("script preview", () => {
