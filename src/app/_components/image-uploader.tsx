@@ -4,7 +4,7 @@ import { useRef, useState } from "react";
 import { MAX_IMAGE_BYTES, MAX_IMAGES } from "~/shared/campaign";
 import { useTRPC } from "~/trpc/react";
 import { formatBytes } from "./format";
-import { Empty } from "./ui";
+import { Empty, ErrorBox } from "./ui";
 
 interface Img {
   id: string;
@@ -63,11 +63,7 @@ export function ImageUploader({ campaignId, images }: { campaignId: string; imag
           Uploading and checking…
         </p>
       ) : null}
-      {error ? (
-        <div className="error-box" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBox error={error} />
       {images.length === 0 && !uploading ? (
         <div style={{ marginTop: 10 }}>
           <Empty title="No images yet">Without images, scenes get generated stills.</Empty>

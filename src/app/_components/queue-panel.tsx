@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { VOICES } from "~/shared/campaign";
 import { useTRPC } from "~/trpc/react";
+import { ErrorBox } from "./ui";
 
 /** Queue one render (preview or final), or a batch of variants: hooks x voices. */
 export function QueuePanel({ campaignId, campaignName, defaultVoice }: { campaignId: string; campaignName: string; defaultVoice: string }) {
@@ -97,11 +98,7 @@ export function QueuePanel({ campaignId, campaignName, defaultVoice }: { campaig
           {notice}
         </div>
       ) : null}
-      {error ? (
-        <div className="error-box" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBox error={error} />
     </section>
   );
 }

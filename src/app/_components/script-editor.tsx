@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { type Script, ScriptSchema } from "~/plugins/spec/schemas";
 import { useTRPC } from "~/trpc/react";
+import { ErrorBox } from "./ui";
 
 /**
  * Script preview: generate the script a render would use, edit any scene, save it (renders
@@ -64,11 +65,7 @@ export function ScriptEditor({ campaignId, saved }: { campaignId: string; saved:
         {saved ? "Renders use this saved script." : "Renders generate a script from the brief. Preview it here, edit scenes, and save to use your version."}
         {dirty ? " Unsaved changes." : ""}
       </p>
-      {error ? (
-        <div className="error-box" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBox error={error} />
       {draft ? (
         <div>
           <label htmlFor="script-hook">Hook</label>

@@ -1,5 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
+import { ErrorBox } from "./ui";
 
 export function SignInForm() {
   const [error, setError] = useState<string | null>(null);
@@ -35,11 +36,7 @@ export function SignInForm() {
       <input id="email" name="email" type="email" autoComplete="username" required autoFocus />
       <label htmlFor="password">Password</label>
       <input id="password" name="password" type="password" autoComplete="current-password" required />
-      {error ? (
-        <div className="error-box" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBox error={error} />
       <div style={{ marginTop: 18 }}>
         <button type="submit" disabled={pending} style={{ width: "100%", justifyContent: "center" }}>
           {pending ? "Signing in…" : "Sign in"}

@@ -21,11 +21,11 @@ export function Loading({ label = "Loading", lines = 3 }: { label?: string; line
   );
 }
 
-export function ErrorBox({ error, retry }: { error: { message: string } | null | undefined; retry?: () => void }) {
+export function ErrorBox({ error, retry }: { error: { message: string } | string | null | undefined; retry?: () => void }) {
   if (!error) return null;
   return (
     <div className="error-box" role="alert">
-      {error.message}
+      {typeof error === "string" ? error : error.message}
       {retry ? (
         <div style={{ marginTop: 6 }}>
           <button className="small secondary" onClick={retry}>
