@@ -18,7 +18,6 @@ export const TRIAL_STALE_MS = 120_000;
 
 export type Admission = { allowed: true; trial: boolean } | { allowed: false; state: "open" | "half_open"; resetAt: Date | null; reason: string | null };
 
-/** May `caller` call this provider/model now? Claims the half-open trial when it is due. */
 type BreakerRow = { state: "closed" | "open" | "half_open"; resetAt: Date | null; reason: string | null; trialOwner: string | null };
 
 /**
@@ -37,6 +36,7 @@ async function readLocked(db: Db, providerId: string, model: string): Promise<Br
   return rows[0]!;
 }
 
+/** May `caller` call this provider/model now? Claims the half-open trial when it is due. */
 export async function admit(db: Db, providerId: string, model: string, caller: string): Promise<Admission> {
   const row = await readLocked(db, providerId, model);
   if (row.state === "closed") return { allowed: true, trial: false };
