@@ -67,3 +67,27 @@ export function rectInside(inner: Rect, outer: Rect, tolerancePx = 0): boolean {
     inner.y + inner.h <= outer.y + outer.h + tolerancePx
   );
 }
+
+/** Where captions sit (the caption style's `position`). */
+export type CaptionPosition = "bottom" | "center" | "top";
+
+/**
+ * The two text bands inside the safe zone, which never overlap: headline overlays (each scene's
+ * on-screen text, logo) and captions (the narration). The middle of the frame is left to the
+ * picture. With captions at the bottom the headline band is the top 30% of the safe zone and the
+ * caption band the bottom 38%; captions at the top swap them; captions in the centre take the
+ * middle 38% and the headline keeps the top 26%. Every text box drawn in a band must fit inside
+ * it (break, then shrink).
+ */
+export function textBands(width: number, height: number, captions: CaptionPosition = "bottom"): { headline: Rect; captions: Rect } {
+  const z = safeRect(width, height);
+  const band = (fromTop: number, frac: number): Rect => ({ x: z.x, y: Math.round(z.y + fromTop * z.h), w: z.w, h: Math.floor(frac * z.h) });
+  switch (captions) {
+    case "bottom":
+      return { headline: band(0, 0.3), captions: band(0.62, 0.38) };
+    case "top":
+      return { captions: band(0, 0.38), headline: band(0.7, 0.3) };
+    case "center":
+      return { headline: band(0, 0.26), captions: band(0.31, 0.38) };
+  }
+}
