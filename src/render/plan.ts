@@ -53,12 +53,34 @@ export const KenBurnsSchema = z.object({
 });
 export type KenBurns = z.infer<typeof KenBurnsSchema>;
 
+/**
+ * How a photo fills the vertical frame (see framing.ts).
+ * - `cover`: scaled to fill the frame and cropped; the crop keeps the focal point in view.
+ * - `contain`: shown whole (never upscaled beyond 1.5x) over a `backdrop`; Ken Burns moves only the sharp photo.
+ * - `auto` (default): `contain` when the photo's aspect is far from the frame's (more than 1.4x wider or taller
+ *   in ratio) or when a cover crop would upscale it more than 1.5x at the move's largest zoom; else `cover`.
+ */
+export const FramingSchema = z.object({
+  mode: z.enum(["auto", "cover", "contain"]).default("auto"),
+  /**
+   * Focal point in 0..1 of the SOURCE photo (0,0 = top-left). Cover crops are placed to keep it as central as the
+   * photo allows, and it is the Ken Burns zoom centre. Unset: the motion's own `focusX`/`focusY` (of the covered
+   * frame) are used, as before framing existed.
+   */
+  focusX: unit.optional(),
+  focusY: unit.optional(),
+  /** Behind a `contain` photo: `blur` (a blurred, darkened copy of the photo, default) or `color` (brand primary). */
+  backdrop: z.enum(["blur", "color"]).default("blur"),
+});
+export type Framing = z.infer<typeof FramingSchema>;
+
 export const VisualSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("image"),
     /** Absolute path of a still (JPEG, PNG, WebP, GIF: first frame). */
     path: z.string().min(1),
     motion: KenBurnsSchema.default({ type: "zoom-in", easing: "ease-in-out", focusX: 0.5, focusY: 0.5, amount: 0.12 }),
+    framing: FramingSchema.default({ mode: "auto", backdrop: "blur" }),
   }),
   z.object({
     kind: z.literal("video"),
@@ -77,9 +99,18 @@ export const TransitionSchema = z.object({
 });
 export type Transition = z.infer<typeof TransitionSchema>;
 
+/** User text shown on screen (headline, CTA, brand name): any Unicode, escaped by the renderer, one line or a few. */
+const screenText = (max: number) => z.string().trim().min(1).max(max);
+
 export const SceneSchema = z.object({
   durationSec: z.number().finite().positive("a scene must last more than 0 s").max(600),
   visual: VisualSchema,
+  /**
+   * The scene's on-screen text (the script's `onScreenText`), drawn as a headline overlay in the brand's font and
+   * colours inside `textBands(...).headline` (see overlays.ts): broken into lines and shrunk to fit the band,
+   * animated in ~0.25 s after the scene starts, out with the scene. Unset or empty: no headline.
+   */
+  headline: screenText(160).optional(),
   /** Transition into the next scene. Default: cut. */
   transition: TransitionSchema.default({ kind: "cut", durationSec: 0 }),
 });
@@ -128,8 +159,19 @@ export type Captions = z.infer<typeof CaptionsSchema>;
 export const AudioSchema = z.object({
   /** Narration clips placed on the timeline at `startSec`. May be empty (music only, or silence). */
   voice: z.array(z.object({ path: z.string().min(1), startSec: nonNegSeconds })).default([]),
-  /** Background music, looped if shorter than the video, ducked under the voice. */
-  music: z.object({ path: z.string().min(1), gainDb: z.number().min(-60).max(12).default(-14) }).optional(),
+  /**
+   * Background music, looped if shorter than the video: a bed that sits `level` below the voice between lines and
+   * is ducked a further step while anyone speaks (figures and reasons in audio.ts, `MUSIC_LEVELS`), with fades.
+   * `gainDb` applies only when there is no voice (nothing to level against).
+   */
+  music: z
+    .object({
+      path: z.string().min(1),
+      gainDb: z.number().min(-60).max(12).default(-14),
+      /** The bed's level against the voice: low, medium (default) or high. */
+      level: z.enum(["low", "medium", "high"]).default("medium"),
+    })
+    .optional(),
   /** Integrated loudness target. Default -14 LUFS (social platforms). */
   targetLufs: z.number().min(-40).max(-5).default(-14),
   /** True-peak ceiling. Default -1 dBTP. */
@@ -139,12 +181,68 @@ export const AudioSchema = z.object({
 });
 export type RenderAudio = z.infer<typeof AudioSchema>;
 
+/** A font family name fontconfig can match (letters, digits, spaces, `.`, `_`, `-`). */
+const fontFamily = z.string().regex(/^[\p{L}\p{N} ._-]{1,100}$/u, "a font family name (letters, digits, spaces, . _ -)");
+
+/**
+ * The brand on screen: headline plates, the end card and designed backgrounds use it. Every field has a default, so a
+ * plan without a brand still renders (Reelfarm's indigo, white text, DejaVu Sans).
+ */
+export const BrandSchema = z.object({
+  /** Brand or product name, shown on the end card under the logo. Unset: no name line. */
+  name: screenText(80).optional(),
+  /**
+   * Absolute path of the logo (PNG or WebP; transparency is kept, composited over the card). Scaled to fit a box of
+   * at most 40% of the frame width and 12% of its height on the end card. Unset: no logo.
+   */
+  logoPath: z.string().min(1).optional(),
+  colors: z
+    .object({
+      /** Main brand colour: headline plates, end card background, colour backdrops. Default #4f46e5. */
+      primary: hexColor.default("#4f46e5"),
+      /** Second colour: gradients and accents (end card URL line, motion shapes). Default #111827. */
+      secondary: hexColor.default("#111827"),
+      /** Text on primary/secondary: headline and end card text. Default #ffffff. */
+      text: hexColor.default("#ffffff"),
+    })
+    .default({ primary: "#4f46e5", secondary: "#111827", text: "#ffffff" }),
+  /** Font family of headlines and the end card (installed, or the family inside `fontPath`). Default `DejaVu Sans`. */
+  font: fontFamily.default("DejaVu Sans"),
+  /**
+   * Absolute path of a TTF/OTF file (already validated by the upload). Its directory is given to libass as
+   * `fontsdir`, so `font` must be the family name inside that file. Unset: installed fonts only.
+   */
+  fontPath: z.string().min(1).optional(),
+});
+export type Brand = z.infer<typeof BrandSchema>;
+export const DEFAULT_BRAND: Brand = BrandSchema.parse({});
+
+/**
+ * The card closing every ad: its own part of the timeline, AFTER the last scene (the video lasts the scenes plus
+ * `durationSec`). A brand-colour background with the logo, the brand name, the CTA (large) and the URL or handle.
+ * Narration and music placed past the last scene simply continue over it.
+ */
+export const EndCardSchema = z.object({
+  /** Seconds. Default 2.5 (long enough to read a short CTA twice). */
+  durationSec: z.number().finite().min(0.5).max(10).default(2.5),
+  /** Call to action, e.g. "Order yours today". */
+  cta: screenText(120),
+  /** URL or handle shown under the CTA, e.g. "shop.example.com" or "@brand". */
+  url: screenText(100).optional(),
+  /** The crossfade from the last scene into the card, seconds (0 = cut). Default 0.4. */
+  transitionSec: nonNegSeconds.max(1).default(0.4),
+});
+export type EndCard = z.infer<typeof EndCardSchema>;
+
 export const RenderPlanSchema = z
   .object({
     output: OutputSchema.default(OutputSchema.parse({})),
     scenes: z.array(SceneSchema).min(1, "a plan needs at least one scene").max(100),
     captions: CaptionsSchema.default(CaptionsSchema.parse({})),
     audio: AudioSchema.default(AudioSchema.parse({})),
+    brand: BrandSchema.default(DEFAULT_BRAND),
+    /** Unset: no end card (the video ends with the last scene). */
+    endCard: EndCardSchema.optional(),
   })
   .superRefine((plan, ctx) => {
     // Overlapping transitions eat into both neighbours: each half must fit inside its scene.
@@ -178,8 +276,9 @@ export function sceneStarts(plan: Pick<RenderPlan, "scenes">): number[] {
   return starts;
 }
 
-export function totalDurationSec(plan: Pick<RenderPlan, "scenes">): number {
-  return plan.scenes.reduce((sum, s) => sum + s.durationSec, 0);
+/** The video's length: every scene plus the end card, if any. */
+export function totalDurationSec(plan: Pick<RenderPlan, "scenes"> & { endCard?: { durationSec: number } }): number {
+  return plan.scenes.reduce((sum, s) => sum + s.durationSec, 0) + (plan.endCard?.durationSec ?? 0);
 }
 
 /** Output size after the preset: preview halves it (kept even). */
