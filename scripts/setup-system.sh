@@ -9,6 +9,7 @@ need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)  # the glyph check and caption layout read fc-list
 fc-list 2>/dev/null | grep -q DejaVuSans || need+=(fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
