@@ -20,8 +20,8 @@ export const payloadSchemas = {
   "asset:poll": z.object({ renderId: id, assetId: id, polls: z.number().int().min(0).default(0) }),
   /** Fan in: compose the video once every asset is done or has fallen back. */
   "render:assemble": z.object({ renderId: id }),
-  /** Tell an API client its render finished (signed, retried a few times). */
-  "webhook:deliver": z.object({ renderId: id, url: z.url(), event: z.enum(["render.succeeded", "render.failed", "render.cancelled"]) }),
+  /** Tell the API token that queued a render that it finished (signed, retried a few times). */
+  "webhook:deliver": z.object({ renderId: id, tokenId: id, event: z.enum(["render.succeeded", "render.failed", "render.cancelled"]) }),
 } as const;
 
 export type TaskName = keyof typeof payloadSchemas;

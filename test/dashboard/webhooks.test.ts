@@ -15,6 +15,7 @@ import { testDb, waitFor } from "../helpers/db";
 import { makeWorld, type World } from "../auth/fixtures";
 
 interface Received {
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
@@ -34,7 +35,7 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
+      received.push({ path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
       res.writeHead(answers.shift() ?? 204).end();
     });
   });
@@ -49,9 +50,9 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-async function finishedRender(status: "succeeded" | "failed") {
+async function finishedRender(status: "succeeded" | "failed", apiTokenId: string | null) {
   return testDb().render.create({
-    data: { campaignId: w.campaignA.id, queuedById: w.marketerA.id, status, stage: status === "succeeded" ? "done" : "failed", progress: 100, settings: {}, outputFile: status === "succeeded" ? "renders/x/output.mp4" : null, durationSec: 8.5, finishedAt: new Date() },
+    data: { campaignId: w.campaignA.id, queuedById: w.marketerA.id, apiTokenId, status, stage: status === "succeeded" ? "done" : "failed", progress: 100, settings: {}, outputFile: status === "succeeded" ? "renders/x/output.mp4" : null, durationSec: 8.5, finishedAt: new Date() },
   });
 }
 
@@ -67,7 +68,7 @@ describe("webhooks", () => {
   it("a finished render is POSTed to the token's webhook, signed with its secret", async () => {
     const t = await createApiToken(testDb(), w.marketerA.id, { name: "hooked", webhookUrl: receiverUrl });
     expect(t.webhookSecret).toMatch(/^whsec_/);
-    const r = await finishedRender("succeeded");
+    const r = await finishedRender("succeeded", t.id);
     await notify(testDb(), r.id, "render.succeeded");
     const got = await waitFor(async () => received.find((x) => x.body.includes(r.id)), 15_000, "the webhook call");
     verify(got, t.webhookSecret!);
@@ -79,8 +80,24 @@ describe("webhooks", () => {
     expect(() => verify({ ...got, body: got.body.replace("succeeded", "failed") }, t.webhookSecret!)).toThrow();
   });
 
+  it("goes only to the token that queued the render: not the user's other tokens, not for dashboard renders", async () => {
+    const queuing = await createApiToken(testDb(), w.marketerA.id, { name: "queuing", webhookUrl: `${receiverUrl}/queuing` });
+    await createApiToken(testDb(), w.marketerA.id, { name: "other", webhookUrl: `${receiverUrl}/other` });
+    const viaToken = await finishedRender("succeeded", queuing.id);
+    const viaDashboard = await finishedRender("succeeded", null);
+    await notify(testDb(), viaDashboard.id, "render.succeeded");
+    await notify(testDb(), viaToken.id, "render.succeeded");
+    await waitFor(async () => received.find((x) => x.body.includes(viaToken.id)), 15_000, "the queuing token's webhook");
+    await new Promise((res) => setTimeout(res, 1000));
+    const calls = received.filter((x) => x.body.includes(viaToken.id) || x.body.includes(viaDashboard.id));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.path).toBe("/hook/queuing");
+    verify(calls[0]!, queuing.webhookSecret!);
+  });
+
   it("is retried when the receiver fails, and then delivered", async () => {
-    const r = await finishedRender("failed");
+    const t = await testDb().apiToken.findFirstOrThrow({ where: { userId: w.marketerA.id, name: "hooked" } });
+    const r = await finishedRender("failed", t.id);
     answers.push(500);
     const before = received.length;
     await notify(testDb(), r.id, "render.failed");
@@ -91,8 +108,9 @@ describe("webhooks", () => {
   });
 
   it("is not sent once the token's webhook is removed", async () => {
+    const t = await testDb().apiToken.findFirstOrThrow({ where: { userId: w.marketerA.id, name: "hooked" } });
+    const r = await finishedRender("succeeded", t.id);
     await testDb().apiToken.updateMany({ where: { userId: w.marketerA.id }, data: { webhookUrl: null, webhookSecret: null } });
-    const r = await finishedRender("succeeded");
     await notify(testDb(), r.id, "render.succeeded");
     await new Promise((res) => setTimeout(res, 1500));
     expect(received.some((x) => x.body.includes(r.id))).toBe(false);

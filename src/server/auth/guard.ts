@@ -10,7 +10,8 @@ import { db } from "~/server/db";
 import { authenticateBearer } from "~/server/services/api-tokens";
 import { NotFoundError } from "~/server/services/renders";
 
-export type Guarded = { user: SessionUser; response?: undefined } | { user?: undefined; response: Response };
+/** `tokenId`: the API token that authenticated the request (bearer requests only). */
+export type Guarded = { user: SessionUser; tokenId?: string; response?: undefined } | { user?: undefined; tokenId?: undefined; response: Response };
 
 export const jsonError = (status: number, message: string, headers: Record<string, string> = {}) =>
   Response.json({ error: message }, { status, headers: { "cache-control": "no-store", ...headers } });
@@ -30,7 +31,7 @@ export async function requireUser(req: Request, opts: { admin?: boolean } = {}):
 export async function requireBearer(req: Request): Promise<Guarded> {
   const a = await authenticateBearer(db(), req.headers.get("authorization"));
   if (!a) return { response: jsonError(401, "A valid API token is required (Authorization: Bearer rf_...)", { "www-authenticate": 'Bearer realm="reelfarm"' }) };
-  return { user: a.user };
+  return { user: a.user, tokenId: a.tokenId };
 }
 
 /** A bearer token when one is sent, else the session (media links work for both). */

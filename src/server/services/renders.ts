@@ -31,7 +31,7 @@ export class NotFoundError extends Error {
 
 export async function queueRender(
   db: Db,
-  input: { campaignId: string; preset: "preview" | "final"; queuedById?: string | null; variant?: RenderSettings["variant"]; batchId?: string },
+  input: { campaignId: string; preset: "preview" | "final"; queuedById?: string | null; apiTokenId?: string | null; variant?: RenderSettings["variant"]; batchId?: string },
 ) {
   const c = await db.campaign.findUnique({ where: { id: input.campaignId }, include: { images: { orderBy: { position: "asc" } } } });
   if (!c) throw new NotFoundError("Campaign");
@@ -57,7 +57,7 @@ export async function queueRender(
     script: c.scriptOverride ?? null,
   });
   const render = await db.render.create({
-    data: { campaignId: c.id, queuedById: input.queuedById ?? null, preset: input.preset, settings, batchId: input.batchId ?? null },
+    data: { campaignId: c.id, queuedById: input.queuedById ?? null, apiTokenId: input.apiTokenId ?? null, preset: input.preset, settings, batchId: input.batchId ?? null },
   });
   await enqueue("render:start", { renderId: render.id }, { jobKey: `render:start:${render.id}:1`, maxAttempts: START_ATTEMPTS });
   return render;

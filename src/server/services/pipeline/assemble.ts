@@ -103,10 +103,9 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
   }
 }
 
-/** Queues the webhook of the API token that queued this render, if it has one. */
+/** Queues the webhook of the API token that queued this render, if it has one (and no other). */
 export async function notify(db: Db, renderId: string, event: "render.succeeded" | "render.failed" | "render.cancelled") {
-  const r = await db.render.findUnique({ where: { id: renderId }, select: { queuedBy: { select: { apiTokens: { where: { webhookUrl: { not: null } }, select: { webhookUrl: true } } } } } });
-  for (const t of r?.queuedBy?.apiTokens ?? []) {
-    await enqueue("webhook:deliver", { renderId, url: t.webhookUrl!, event }, { jobKey: `webhook:${renderId}:${event}:${t.webhookUrl}`, maxAttempts: 5 });
-  }
+  const r = await db.render.findUnique({ where: { id: renderId }, select: { apiTokenId: true, apiToken: { select: { webhookUrl: true } } } });
+  if (!r?.apiTokenId || !r.apiToken?.webhookUrl) return;
+  await enqueue("webhook:deliver", { renderId, tokenId: r.apiTokenId, event }, { jobKey: `webhook:${renderId}:${event}`, maxAttempts: 5 });
 }

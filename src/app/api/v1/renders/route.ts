@@ -21,7 +21,7 @@ export async function POST(req: Request) {
   } catch (e) {
     return accessErrorResponse(e);
   }
-  const r = await queueRender(db(), { ...parsed.data, queuedById: g.user.id });
+  const r = await queueRender(db(), { ...parsed.data, queuedById: g.user.id, apiTokenId: g.tokenId });
   const row = await db().render.findUniqueOrThrow({ where: { id: r.id } });
   return Response.json(renderStatusBody(row), { status: 201, headers: { location: `${env().PUBLIC_URL}/api/v1/renders/${r.id}` } });
 }
