@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { MOODS, TONES } from "~/plugins/spec/schemas";
+import { briefFit } from "./brief-fit";
 
 export { MOODS as MUSIC_MOODS, TONES };
 
@@ -52,7 +53,22 @@ export type CaptionStyle = z.infer<typeof captionStyleSchema>;
 export const MAX_IMAGES = 20;
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
-export const campaignInputSchema = z.object({
+/** The call to action: what the viewer should do, spoken and shown; `url` is a web address or a handle (@name), shown only. */
+export const ctaSchema = z.object({
+  text: text(100),
+  url: z
+    .string()
+    .trim()
+    .max(200, "must be at most 200 characters")
+    .regex(/^(?:@[\p{L}\p{N}_.-]{1,60}|(?:https?:\/\/)?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?:[/?#][^\s]*)?)$/u, "must be a web address (shop.example.com/x) or a handle (@name)")
+    .optional(),
+});
+export type Cta = z.infer<typeof ctaSchema>;
+
+export const MAX_MUST_SAY = 6;
+
+/** The brief's fields, without the rule that what is required fits the length (campaignInputSchema). */
+export const campaignFieldsSchema = z.object({
   name: text(120),
   product: text(200),
   audience: text(300),
@@ -65,13 +81,30 @@ export const campaignInputSchema = z.object({
   musicMood: z.enum(MOODS).default("upbeat"),
   captionStyle: captionStyleSchema.default(captionStyleSchema.parse({})),
   brandColor: hex.default("#4f46e5"),
+  /** Call to action; without one the script writes its own ("Try X today."). */
+  cta: ctaSchema.optional(),
+  /** Lines the ad must say word for word (claims, offer, legal line), in order of importance. */
+  mustSay: z.array(text(200)).max(MAX_MUST_SAY, `at most ${MAX_MUST_SAY} lines`).default([]),
 });
+
+/**
+ * A CTA or must-say line that cannot be spoken within the chosen length is a field error
+ * ("cta.text", "mustSay.2"), never a silent cut. The estimate is ./brief-fit.
+ */
+function refineFit(c: z.infer<typeof campaignFieldsSchema>, ctx: z.RefinementCtx) {
+  const fit = briefFit(c);
+  for (const [field, message] of Object.entries(fit.errors)) ctx.addIssue({ code: "custom", path: field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message });
+}
+
+export const campaignInputSchema = campaignFieldsSchema.superRefine(refineFit);
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 
 /** A campaign.json for the CLI: the brief plus image file paths (relative to the JSON file). */
-export const campaignFileSchema = campaignInputSchema.extend({
-  images: z.array(z.string().min(1)).max(MAX_IMAGES, `at most ${MAX_IMAGES} images`).default([]),
-});
+export const campaignFileSchema = campaignFieldsSchema
+  .extend({
+    images: z.array(z.string().min(1)).max(MAX_IMAGES, `at most ${MAX_IMAGES} images`).default([]),
+  })
+  .superRefine(refineFit);
 export type CampaignFile = z.infer<typeof campaignFileSchema>;
 
 /** Field-level messages ("targetSeconds: must be at most 90 s") from a zod error. */

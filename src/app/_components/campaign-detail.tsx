@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { campaignInputSchema } from "~/shared/campaign";
+import { campaignFieldsSchema } from "~/shared/campaign";
 import { ScriptSchema } from "~/plugins/spec/schemas";
 import { useTRPC } from "~/trpc/react";
 import { CampaignForm, serverFieldErrors } from "./campaign-form";
@@ -36,7 +36,7 @@ export function CampaignDetail({ id }: { id: string }) {
   if (campaign.isLoading) return <Loading label="Loading campaign" lines={6} />;
   if (campaign.error || !campaign.data) return <ErrorBox error={campaign.error ?? { message: "Campaign not found" }} retry={() => void campaign.refetch()} />;
   const c = campaign.data;
-  const brief = campaignInputSchema.safeParse({ ...c, captionStyle: c.captionStyle ?? undefined });
+  const brief = campaignFieldsSchema.safeParse({ ...c, captionStyle: c.captionStyle ?? undefined, cta: c.cta ?? undefined });
   const script = ScriptSchema.safeParse(c.scriptOverride);
 
   return (

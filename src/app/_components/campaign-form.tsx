@@ -1,6 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { CAPTION_PRESETS, campaignInputSchema, type CampaignInput, fieldErrors, FONTS, MUSIC_MOODS, TONES, VOICES } from "~/shared/campaign";
+import { CAPTION_PRESETS, campaignInputSchema, type CampaignInput, fieldErrors, FONTS, MAX_MUST_SAY, MUSIC_MOODS, TONES, VOICES } from "~/shared/campaign";
+import { briefFit } from "~/shared/brief-fit";
 
 const DEFAULTS = campaignInputSchema.parse({ name: "-", product: "-", audience: "-", message: "-" });
 
@@ -25,10 +26,14 @@ export function CampaignForm({
   const v = { ...DEFAULTS, name: "", product: "", audience: "", message: "", ...initial, captionStyle: { ...DEFAULTS.captionStyle, ...initial?.captionStyle } };
   const all = { ...errors, ...serverErrors };
 
-  function submit(ev: FormEvent<HTMLFormElement>) {
-    ev.preventDefault();
-    const f = new FormData(ev.currentTarget);
-    const raw = {
+  const [fit, setFit] = useState(() => briefFit({ ...v, cta: v.cta, mustSay: v.mustSay }).summary);
+
+  /** The brief as the form holds it (unvalidated). */
+  function read(form: HTMLFormElement) {
+    const f = new FormData(form);
+    const ctaText = String(f.get("ctaText") ?? "").trim();
+    const ctaUrl = String(f.get("ctaUrl") ?? "").trim();
+    return {
       name: f.get("name"),
       product: f.get("product"),
       audience: f.get("audience"),
@@ -39,6 +44,11 @@ export function CampaignForm({
       voice: f.get("voice"),
       musicMood: f.get("musicMood"),
       brandColor: f.get("brandColor"),
+      ...(ctaText || ctaUrl ? { cta: { text: ctaText, ...(ctaUrl ? { url: ctaUrl } : {}) } } : {}),
+      mustSay: String(f.get("mustSay") ?? "")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean),
       captionStyle: {
         preset: f.get("captionPreset"),
         font: f.get("captionFont"),
@@ -49,6 +59,18 @@ export function CampaignForm({
         uppercase: f.get("captionUppercase") === "on",
       },
     };
+  }
+
+  /** What fits the chosen length, updated as the brief changes. */
+  function onChange(ev: FormEvent<HTMLFormElement>) {
+    const r = read(ev.currentTarget);
+    const target = Number.isFinite(r.targetSeconds) ? Math.min(90, Math.max(6, r.targetSeconds)) : 20;
+    setFit(briefFit({ product: String(r.product ?? ""), message: String(r.message ?? ""), targetSeconds: target, voice: String(r.voice), cta: r.cta, mustSay: r.mustSay }).summary);
+  }
+
+  function submit(ev: FormEvent<HTMLFormElement>) {
+    ev.preventDefault();
+    const raw = read(ev.currentTarget);
     const parsed = campaignInputSchema.safeParse(raw);
     if (!parsed.success) return setErrors(fieldErrors(parsed.error));
     setErrors({});
@@ -63,7 +85,7 @@ export function CampaignForm({
     ) : null;
   const described = (k: string) => (all[k] ? { "aria-invalid": true, "aria-describedby": `${k}-error` } : {});
   return (
-    <form onSubmit={submit} noValidate aria-label={submitLabel}>
+    <form onSubmit={submit} onChange={onChange} noValidate aria-label={submitLabel}>
       <label htmlFor="name">Campaign name</label>
       <input id="name" name="name" placeholder="Spring launch" defaultValue={v.name} {...described("name")} />
       {err("name")}
@@ -78,6 +100,28 @@ export function CampaignForm({
       {err("message")}
       <div className="row">
         <div>
+          <label htmlFor="ctaText">Call to action</label>
+          <input id="ctaText" name="ctaText" placeholder="Order yours today" defaultValue={v.cta?.text ?? ""} {...described("cta.text")} />
+          {err("cta.text")}
+        </div>
+        <div>
+          <label htmlFor="ctaUrl">Link or handle (shown, not spoken)</label>
+          <input id="ctaUrl" name="ctaUrl" placeholder="shop.example.com or @brand" defaultValue={v.cta?.url ?? ""} {...described("cta.url")} />
+          {err("cta.url")}
+        </div>
+      </div>
+      <label htmlFor="mustSay">Must say (one line each: claims, offer, legal line; said word for word)</label>
+      <textarea id="mustSay" name="mustSay" rows={3} placeholder={"Under thirty dollars.\nTerms apply."} defaultValue={v.mustSay.join("\n")} {...described("mustSay")} />
+      {err("mustSay")}
+      {Array.from({ length: MAX_MUST_SAY }, (_, i) =>
+        all[`mustSay.${i}`] ? (
+          <div className="field-error" role="alert" key={i} id={`mustSay.${i}-error`}>
+            Line {i + 1}: {all[`mustSay.${i}`]}
+          </div>
+        ) : null,
+      )}
+      <div className="row">
+        <div>
           <label htmlFor="tone">Tone</label>
           <select id="tone" name="tone" defaultValue={v.tone}>
             {TONES.map((t) => (
@@ -90,6 +134,11 @@ export function CampaignForm({
           <input id="targetSeconds" name="targetSeconds" type="number" min={6} max={90} defaultValue={v.targetSeconds} {...described("targetSeconds")} />
           {err("targetSeconds")}
         </div>
+      </div>
+      <p className="hint" role="status" aria-live="polite" data-testid="brief-fit">
+        {fit}
+      </p>
+      <div className="row">
       </div>
       <div className="row">
         <div>

@@ -38,6 +38,19 @@ describe("google-gemini-script against the fake API (real SDK)", () => {
     expect(result.costUsd).toBeGreaterThan(0);
   });
 
+  it("an answer without a must-say line or the CTA is asked again once, naming what was wrong; still wrong -> warnings", async () => {
+    fake.resetCalls();
+    const input: ScriptInput = { ...sample, campaign: { ...sample.campaign, mustSay: ["Free returns for 60 days"], callToAction: "Find your pair at stride.example" } };
+    const result = await runAgainstFake(geminiScriptProvider, input, fake.baseUrl);
+    const calls = fake.callsOf("script");
+    expect(calls).toHaveLength(2);
+    const prompt = (i: number) => JSON.stringify(calls[i]?.body);
+    expect(prompt(0)).toContain("Free returns for 60 days");
+    expect(prompt(1)).toContain("does not say");
+    expect(result.warnings.map((w) => ("message" in w ? w.message : ""))).toEqual(expect.arrayContaining([expect.stringContaining("Free returns for 60 days")]));
+    expect(result.costUsd).toBeGreaterThan(0);
+  });
+
   it("model is configurable through options", async () => {
     fake.resetCalls();
     await run({ model: "gemini-2.5-pro" });

@@ -1,6 +1,7 @@
 /** google-gemini-script: a Gemini model writes the script as JSON following a response schema. */
 import { z } from "zod";
-import { type ProviderWarning, type ScriptProvider, type ScriptResult, SPECIFICATION_VERSION, ScriptInputSchema, ScriptSchema } from "../spec";
+import { type ProviderWarning, type Script, type ScriptProvider, type ScriptResult, SPECIFICATION_VERSION, ScriptInputSchema, ScriptSchema } from "../spec";
+import { defaultTiming, missingLines, scriptSec } from "../shared/coverage";
 import { outputPath, writeFileAtomic } from "../shared/files";
 import { formatZodIssues, parseWith } from "../shared/guard";
 import { GEMINI_API_KEY, checkGoogleCredentials, createGenAI, guardGoogle } from "../google/client";
@@ -45,40 +46,67 @@ export const geminiScriptProvider: ScriptProvider<GeminiScriptOptions> = {
 
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),
 
+  /**
+   * One request; when the answer leaves out a must-say line or the call to action, or its
+   * narration is too long for the voice, Gemini is asked once more, naming what was wrong.
+   * What is still wrong after that is returned as warnings (the pipeline's coverage check adds
+   * the missing lines verbatim and shortens the script; nothing is dropped silently).
+   */
   async doGenerateScript(rawInput, ctx): Promise<ScriptResult> {
     return guardGoogle(ID, ctx, async (signal) => {
       const input = parseWith(ScriptInputSchema, rawInput, ID, "script input");
       const ai = createGenAI(ctx, ID, ctx.options.timeoutMs);
-      const response = await ai.models.generateContent({
-        model: ctx.options.model,
-        contents: [{ role: "user", parts: [{ text: scriptPrompt(input.campaign, input.targetDurationSec, input.language) }] }],
-        config: {
-          responseMimeType: "application/json",
-          responseSchema: SCRIPT_RESPONSE_SCHEMA,
-          temperature: ctx.options.temperature,
-          abortSignal: signal,
-        },
-      });
-      throwIfBlocked(response, ID);
-      const text = response.text;
-      if (!text?.trim()) throw malformed(ID, "empty answer");
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
-        throw malformed(ID, `answer is not JSON: ${text.slice(0, 80)}`, e);
-      }
-      const parsed = ScriptSchema.safeParse(json);
-      if (!parsed.success) throw malformed(ID, `script does not fit the schema: ${formatZodIssues(parsed.error)}`, parsed.error);
-      const script = parsed.data;
-
+      const timing = input.timing ?? defaultTiming(input.targetDurationSec);
+      let costUsd = 0;
+      const ask = async (retry?: string[]) => {
+        const response = await ai.models.generateContent({
+          model: ctx.options.model,
+          contents: [{ role: "user", parts: [{ text: scriptPrompt(input.campaign, input.targetDurationSec, input.language, timing, retry) }] }],
+          config: {
+            responseMimeType: "application/json",
+            responseSchema: SCRIPT_RESPONSE_SCHEMA,
+            temperature: ctx.options.temperature,
+            abortSignal: signal,
+          },
+        });
+        throwIfBlocked(response, ID);
+        const u = response.usageMetadata;
+        costUsd += u ? usd(u.promptTokenCount ?? 0, (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0)) : geminiScriptProvider.costModel.estimateUsd(input, ctx.options);
+        const text = response.text;
+        if (!text?.trim()) throw malformed(ID, "empty answer");
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch (e) {
+          throw malformed(ID, `answer is not JSON: ${text.slice(0, 80)}`, e);
+        }
+        const parsed = ScriptSchema.safeParse(json);
+        if (!parsed.success) throw malformed(ID, `script does not fit the schema: ${formatZodIssues(parsed.error)}`, parsed.error);
+        return parsed.data;
+      };
+      const problems = (s: Script) => {
+        const missing = missingLines(s, input.campaign);
+        const sec = scriptSec(s, timing);
+        return [
+          ...missing.mustSay.map((m) => `the narration does not say ${JSON.stringify(m)} word for word`),
+          ...(missing.cta ? [`the last scene does not say the call to action ${JSON.stringify(missing.cta)}`] : []),
+          ...(sec > timing.budgetSec * 1.05 ? [`the narration takes about ${sec.toFixed(1)} s to say, at most ${timing.budgetSec.toFixed(1)} s fit: shorten it`] : []),
+        ];
+      };
+      let script = await ask();
+      const first = problems(script);
       const warnings: ProviderWarning[] = [];
+      if (first.length) {
+        const again = await ask(first);
+        const second = problems(again);
+        if (second.length <= first.length) script = again;
+        for (const p of second.length <= first.length ? second : first) warnings.push({ type: "other", message: `asked twice, still: ${p}` });
+      }
+
       const durationSec = script.scenes.reduce((s, x) => s + x.durationSec, 0);
       if (Math.abs(durationSec - input.targetDurationSec) > input.targetDurationSec * 0.25) {
         warnings.push({ type: "other", message: `scenes add up to ${durationSec} s for a ${input.targetDurationSec} s target` });
       }
-      const u = response.usageMetadata;
-      const costUsd = u ? usd(u.promptTokenCount ?? 0, (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0)) : geminiScriptProvider.costModel.estimateUsd(input, ctx.options);
       const file = outputPath(ctx.outputDir, ID, "json");
       await writeFileAtomic(file, JSON.stringify(script, null, 2));
       return { file, mimeType: "application/json", durationSec, costUsd, warnings, script };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type ScriptInput, WORDS_PER_SECOND } from "../spec";
+import { type ScriptInput } from "../spec";
+import { scriptTiming } from "~/shared/brief-fit";
+import { missingLines, scriptSec, sentencesOf } from "../shared/coverage";
 import { describeProviderContract } from "../spec/contract-kit";
 import { localContext, tempDir } from "../testing";
 import { localTemplateProvider } from ".";
@@ -15,39 +17,54 @@ const sample: ScriptInput = { campaign, targetDurationSec: 30 };
 
 describeProviderContract("local-template", () => localTemplateProvider, (init) => localContext(init), sample);
 
-const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
+const timing = (target: number) => scriptTiming(target, "slt");
+const stm32 = {
+  product: "Nucleo-F4 Discovery Kit",
+  audience: "embedded engineering students and hobbyists",
+  message: "A full ARM Cortex-M4 lab on one board. Built-in debugger, no extra probe needed. Motion sensors and eight LEDs ready to code. Order yours today for under thirty dollars.",
+  tone: "friendly",
+};
 
 describe("local-template script", () => {
-  it.each([
-    [15, 5],
-    [30, 6],
-    [60, 7],
-  ])("a %i s ad has hook + benefits + CTA = %i scenes, sized to the target", (target, scenes) => {
-    const script = buildTemplateScript({ ...campaign, tone: "friendly" }, target, WORDS_PER_SECOND);
-    expect(script.scenes).toHaveLength(scenes);
-    const total = script.scenes.reduce((s, x) => s + x.durationSec, 0);
-    expect(total).toBeGreaterThanOrEqual(target * 0.9);
-    expect(total).toBeLessThanOrEqual(target * 1.35);
-    for (const scene of script.scenes) expect(scene.durationSec).toBeGreaterThanOrEqual(words(scene.narration) / WORDS_PER_SECOND);
+  it("keeps the message's sentences whole (no split at commas) and says every one at 20 s", () => {
+    const script = buildTemplateScript(stm32, 20, timing(20));
+    const spoken = script.scenes.map((s) => s.narration);
+    for (const line of sentencesOf(stm32.message)) expect(spoken.some((n) => n.startsWith(line))).toBe(true);
+    expect(spoken.join(" ")).not.toMatch(/^No extra probe needed/m);
+    expect(script.notes ?? []).toEqual([]);
+    expect(scriptSec(script, timing(20))).toBeLessThanOrEqual(timing(20).budgetSec);
   });
 
-  it("uses the campaign: product, audience, message phrases and its call to action", () => {
-    const script = buildTemplateScript({ ...campaign, callToAction: "Shop Stride now" }, 30, WORDS_PER_SECOND);
-    const all = JSON.stringify(script);
-    expect(script.hook).toMatch(/Stride running shoes/);
-    expect(all).toMatch(/weekend runners/);
-    expect(all).toMatch(/Lighter shoes for faster miles/);
-    expect(script.callToAction).toBe("Shop Stride now.");
-    expect(script.scenes.at(-1)?.narration).toBe("Shop Stride now.");
+  it.each([6, 10, 15, 20, 30, 60, 90])("a %i s ad fits the scenes' budget at the voice's pace", (target) => {
+    const t = timing(target);
+    const script = buildTemplateScript({ ...campaign, callToAction: "Shop Stride now" }, target, t);
+    expect(scriptSec(script, t)).toBeLessThanOrEqual(t.budgetSec);
+    expect(script.scenes[0]!.narration).toMatch(/Stride running shoes/);
+    expect(script.scenes.at(-1)!.narration).toBe("Shop Stride now.");
+  });
+
+  it("at 6 s: hook and CTA only, and the notes name what was left out", () => {
+    const script = buildTemplateScript(stm32, 6, timing(6));
+    expect(script.scenes).toHaveLength(2);
+    expect(script.notes).toEqual(sentencesOf(stm32.message).map((s) => `Left out (does not fit 6 s): “${s}”`));
+  });
+
+  it("says every must-say line and the call to action word for word; the URL is on screen, not spoken", () => {
+    const mustSay = ["Under thirty dollars", "Free shipping in the EU, terms apply."];
+    const script = buildTemplateScript({ ...stm32, mustSay, callToAction: "Order yours at st.com", callToActionUrl: "st.com/nucleo" }, 15, timing(15));
+    expect(missingLines(script, { mustSay, callToAction: "Order yours at st.com" })).toEqual({ mustSay: [], cta: null });
+    expect(script.scenes.at(-1)!.narration).toBe("Order yours at st.com.");
+    expect(script.scenes.at(-1)!.onScreenText).toContain("st.com/nucleo");
+    expect(scriptSec(script, timing(15))).toBeLessThanOrEqual(timing(15).budgetSec);
   });
 
   it("recognises tones and is deterministic", () => {
     expect(toneOf("Bold and loud")).toBe("bold");
     expect(toneOf("something else")).toBe("friendly");
-    const a = buildTemplateScript({ ...campaign, tone: "urgent" }, 30, WORDS_PER_SECOND);
-    const b = buildTemplateScript({ ...campaign, tone: "urgent" }, 30, WORDS_PER_SECOND);
+    const a = buildTemplateScript({ ...campaign, tone: "urgent" }, 30, timing(30));
+    const b = buildTemplateScript({ ...campaign, tone: "urgent" }, 30, timing(30));
     expect(a).toEqual(b);
-    expect(a.hook).not.toEqual(buildTemplateScript({ ...campaign, tone: "calm" }, 30, WORDS_PER_SECOND).hook);
+    expect(a.hook).not.toEqual(buildTemplateScript({ ...campaign, tone: "calm" }, 30, timing(30)).hook);
   });
 
   it("warns (does not fail) for a language it cannot write", async () => {

@@ -3,11 +3,12 @@ import { z } from "zod";
 import { type ScriptProvider, type ScriptResult, SPECIFICATION_VERSION, ScriptInputSchema, ScriptSchema, WORDS_PER_SECOND } from "../spec";
 import { outputPath, writeFileAtomic } from "../shared/files";
 import { guardLocal, parseWith } from "../shared/guard";
+import { defaultTiming } from "../shared/coverage";
 import { buildTemplateScript } from "./template";
 
 export const localTemplateOptionsSchema = z
   .object({
-    /** Speaking pace used to size scenes. Default 2.6. */
+    /** Speaking pace used to size scenes when the input brings no measured timing. Default 2.6. */
     wordsPerSecond: z.number().min(1).max(5).default(WORDS_PER_SECOND),
   })
   .strict()
@@ -31,7 +32,8 @@ export const localTemplateProvider: ScriptProvider<LocalTemplateOptions> = {
   async doGenerateScript(rawInput, ctx): Promise<ScriptResult> {
     return guardLocal(ID, ctx.signal, async () => {
       const input = parseWith(ScriptInputSchema, rawInput, ID, "script input");
-      const draft = buildTemplateScript(input.campaign, input.targetDurationSec, ctx.options.wordsPerSecond);
+      const timing = input.timing ?? { ...defaultTiming(input.targetDurationSec), secPerChar: 1 / (ctx.options.wordsPerSecond * 6) };
+      const draft = buildTemplateScript(input.campaign, input.targetDurationSec, timing);
       // Same schema as any remote script: the template must never emit what a provider would be blamed for.
       const script = parseWith(ScriptSchema, draft, ID, "template script", "malformed_response");
       const warnings = input.language.toLowerCase().startsWith("en")

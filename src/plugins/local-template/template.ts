@@ -1,9 +1,10 @@
 /**
- * The template script: hook, 3-5 benefit scenes, call to action, sized to
- * the target length at WORDS_PER_SECOND. Pure and deterministic: the same
- * campaign gives the same script (phrases are picked by a hash, not at random).
+ * The template script: hook, the message's sentences, the must-say lines and the call to action,
+ * sized to the time the voice needs to say them. Pure and deterministic: the same campaign gives
+ * the same script (phrases are picked by a hash, not at random).
  */
-import { type CampaignBrief, type Scene, type Script, TONES } from "../spec";
+import { type CampaignBrief, MAX_SCENES, type Scene, type Script, TONES } from "../spec";
+import { defaultTiming, says, sceneSec, sentence, sentencesOf, type Timing } from "../shared/coverage";
 
 type Tone = (typeof TONES)[number];
 
@@ -54,7 +55,10 @@ const BANKS: { [T in Tone]: ToneBank } = {
   },
 };
 
-const GENERIC_BENEFITS = ["Easy to get started", "Saves you time every day", "Quality you can feel", "Trusted by people like you", "Great value"];
+/** The hook when time is short; src/shared/brief-fit reserves time for it. */
+export const SHORT_HOOK = "Meet {product}.";
+/** The call to action when the campaign has none and time is short. */
+export const SHORT_CTA = "Try it today.";
 
 export function toneOf(tone: string): Tone {
   const lower = tone.toLowerCase();
@@ -78,76 +82,102 @@ function fill(template: string, c: CampaignBrief): string {
     .replaceAll("{brand}", c.brandName ?? c.product);
 }
 
-function sentence(text: string): string {
-  const t = text.trim().replace(/\s+/g, " ");
-  const capital = t.charAt(0).toUpperCase() + t.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-}
-
-function words(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
-}
-
 function shortCaption(text: string, maxWords = 6): string {
   const w = text.replace(/[.!?]+$/, "").split(/\s+/).filter(Boolean);
   return w.length <= maxWords ? w.join(" ") : `${w.slice(0, maxWords).join(" ")}…`;
 }
 
-/** Selling points: the campaign's own, else phrases of its message, topped up from a generic list. */
-export function benefitsOf(c: CampaignBrief, count: number): string[] {
-  const own = c.benefits?.length
-    ? c.benefits
-    : c.message.split(/[.;!?\n]+|,\s*(?:and\s+)?/).map((s) => s.trim()).filter((s) => words(s) >= 2);
-  const all = [...own, ...GENERIC_BENEFITS.filter((g) => !own.includes(g))];
-  return all.slice(0, count);
-}
-
-/** 3 benefits up to 20 s, 4 up to 40 s, 5 beyond. */
-export function benefitCount(targetDurationSec: number): number {
-  return targetDurationSec <= 20 ? 3 : targetDurationSec <= 40 ? 4 : 5;
-}
-
-export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number, wordsPerSecond: number): Script {
-  const tone = toneOf(c.tone);
-  const bank = BANKS[tone];
-  const seed = hash(`${c.product}|${c.audience}|${c.message}|${c.tone}`);
-  const n = benefitCount(targetDurationSec);
-  const benefits = benefitsOf(c, n);
-  const wordBudget = targetDurationSec * wordsPerSecond;
-
-  const hook = sentence(fill(pick(bank.hooks, seed), c));
-  const cta = sentence(c.callToAction ?? fill(pick(bank.ctas, seed >>> 3), c));
-  const visual = (subject: string) =>
-    `Vertical 9:16 shot for ${c.product}, aimed at ${c.audience}: ${subject}. ${bank.mood}, no text in the image.`;
-
-  // Benefit scenes get an elaboration sentence while the word budget allows it.
-  const baseWords = words(hook) + words(cta) + benefits.reduce((s, b) => s + words(b), 0);
-  let spare = wordBudget - baseWords;
-  const benefitScenes = benefits.map((b, i) => {
-    let narration = sentence(b);
-    const extra = fill(pick(bank.elaborations, (seed >>> (i + 5)) + i), c);
-    if (spare >= words(extra)) {
-      narration = `${narration} ${sentence(extra)}`;
-      spare -= words(extra);
-    }
-    return { narration, onScreenText: shortCaption(b), visualPrompt: visual(b) };
-  });
-
-  const drafts = [
-    { narration: hook, onScreenText: shortCaption(c.product, 4), visualPrompt: visual(`eye-catching opening featuring ${c.product}`) },
-    ...benefitScenes,
-    { narration: cta, onScreenText: shortCaption(c.callToAction ?? cta), visualPrompt: visual(`${c.product} hero shot, inviting`) },
-  ];
-  return { title: `${c.brandName ?? c.product}: ${shortCaption(c.message, 8)}`, hook, callToAction: cta, scenes: sizeScenes(drafts, targetDurationSec, wordsPerSecond) };
+/** Selling points: the campaign's own, else the whole sentences of its message (never split at commas). */
+export function benefitsOf(c: CampaignBrief): string[] {
+  const own = c.benefits?.length ? c.benefits : sentencesOf(c.message);
+  // A must-say line already says it.
+  return own.filter((b) => !(c.mustSay ?? []).some((m) => says(m, b) || says(b, m)));
 }
 
 /**
- * Durations follow the words (each scene long enough to say its narration,
- * plus a beat) and are stretched to fill the target when the words are fewer.
+ * Hook, the message's sentences, the must-say lines, the call to action — sized to the time the
+ * scenes have (`timing`): the hook, must-say lines and CTA always; message sentences, whole, in
+ * order while they fit; then elaborations while there is room. What does not fit is named in
+ * `notes`. Throws nothing: a brief whose required lines cannot fit was refused before queueing.
  */
-function sizeScenes(drafts: Omit<Scene, "durationSec">[], targetDurationSec: number, wordsPerSecond: number): Scene[] {
-  const needed = drafts.map((d) => Math.max(2, words(d.narration) / wordsPerSecond + 0.4));
+export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number, timing: Timing = defaultTiming(targetDurationSec)): Script {
+  const tone = toneOf(c.tone);
+  const bank = BANKS[tone];
+  const seed = hash(`${c.product}|${c.audience}|${c.message}|${c.tone}`);
+  const sec = (text: string) => sceneSec(text, timing);
+  const notes: string[] = [];
+
+  const must = (c.mustSay ?? []).map(sentence);
+  const mustSec = must.reduce((a, m) => a + sec(m), 0);
+  const toneCta = sentence(fill(pick(bank.ctas, seed >>> 3), c));
+  const shortCta = sentence(fill(SHORT_CTA, c));
+  const cta = c.callToAction
+    ? sentence(c.callToAction)
+    : sec(sentence(fill(SHORT_HOOK, c))) + mustSec + sec(toneCta) <= timing.budgetSec
+      ? toneCta
+      : shortCta;
+  const required = sec(cta) + mustSec;
+  // The message comes before the tone's longer hook: plan with the short hook, upgrade it after.
+  let hook = sentence(fill(SHORT_HOOK, c));
+  let spare = timing.budgetSec - sec(hook) - required;
+
+  const visual = (subject: string) =>
+    `Vertical 9:16 shot for ${c.product}, aimed at ${c.audience}: ${subject}. ${bank.mood}, no text in the image.`;
+  type Draft = Omit<Scene, "durationSec">;
+  const body: Draft[] = [];
+  const maxBody = MAX_SCENES - 2 - must.length;
+  // In order: once a sentence does not fit, the rest are left out too (src/shared/brief-fit counts the same way).
+  let full = false;
+  for (const b of benefitsOf(c)) {
+    const line = sentence(b);
+    if (!full && body.length < maxBody && sec(line) <= spare) {
+      body.push({ narration: line, onScreenText: shortCaption(b), visualPrompt: visual(b) });
+      spare -= sec(line);
+    } else {
+      full = true;
+      notes.push(`Left out (does not fit ${targetDurationSec} s): “${line}”`);
+    }
+  }
+  const toneHook = sentence(fill(pick(bank.hooks, seed), c));
+  if (sec(toneHook) - sec(hook) <= spare) {
+    spare -= sec(toneHook) - sec(hook);
+    hook = toneHook;
+  }
+  // Room to spare: an elaboration after a benefit, or a generic selling point when the message is short.
+  const extras = full ? [] : bank.elaborations.map((e) => sentence(fill(e, c)));
+  for (let i = 0; i < extras.length && spare > 0; i++) {
+    const extra = extras[(seed + i) % extras.length]!;
+    const target = body[i];
+    const cost = target ? timing.secPerChar * (extra.length + 1) : sec(extra);
+    if (cost > spare || (!target && body.length >= maxBody)) continue;
+    if (target) target.narration = `${target.narration} ${extra}`;
+    else body.push({ narration: extra, onScreenText: shortCaption(extra), visualPrompt: visual(extra) });
+    spare -= cost;
+  }
+
+  const drafts: Draft[] = [
+    { narration: hook, onScreenText: shortCaption(c.product, 4), visualPrompt: visual(`eye-catching opening featuring ${c.product}`) },
+    ...body,
+    ...must.map((m) => ({ narration: m, onScreenText: shortCaption(m, 8), visualPrompt: visual(`${c.product} in use`) })),
+    {
+      narration: cta,
+      onScreenText: c.callToActionUrl ? `${shortCaption(cta, 5)} · ${c.callToActionUrl}`.slice(0, 120) : shortCaption(cta),
+      visualPrompt: visual(`${c.product} hero shot, inviting`),
+    },
+  ];
+  return {
+    title: `${c.brandName ?? c.product}: ${shortCaption(c.message, 8)}`,
+    hook,
+    callToAction: cta,
+    scenes: sizeScenes(drafts, timing, targetDurationSec),
+    ...(notes.length ? { notes } : {}),
+  };
+}
+
+/** Each scene as long as its estimated narration, stretched so the scenes fill the budget. */
+function sizeScenes(drafts: Omit<Scene, "durationSec">[], timing: Timing, targetDurationSec: number): Scene[] {
+  const needed = drafts.map((d) => sceneSec(d.narration, timing));
   const total = needed.reduce((a, b) => a + b, 0);
-  const stretch = Math.max(1, targetDurationSec / total);
-  return drafts.map((d, i) => ({ ...d, durationSec: Math.min(20, Math.round(needed[i]! * stretch * 10) / 10) }));
+  const stretch = Math.max(1, Math.min(timing.budgetSec, targetDurationSec) / total);
+  return drafts.map((d, i) => ({ ...d, durationSec: Math.min(20, Math.max(1, Math.round(needed[i]! * stretch * 10) / 10)) }));
 }

@@ -8,7 +8,8 @@ import { z } from "zod";
 
 /** Speaking pace used to size scripts and estimate timings (words per second). */
 export const WORDS_PER_SECOND = 2.6;
-export const MIN_SCENES = 3;
+/** Two scenes (hook, call to action) is what a 6 s bumper holds. */
+export const MIN_SCENES = 2;
 export const MAX_SCENES = 12;
 
 export const SceneSchema = z.object({
@@ -22,12 +23,14 @@ export const SceneSchema = z.object({
 });
 export type Scene = z.infer<typeof SceneSchema>;
 
-/** A script: 3..12 scenes. A provider answering 0 or 200 scenes fails this, as malformed_response. */
+/** A script: 2..12 scenes. A provider answering 0 or 200 scenes fails this, as malformed_response. */
 export const ScriptSchema = z.object({
   title: z.string().trim().min(1),
   hook: z.string().trim().min(1),
   callToAction: z.string().trim().min(1),
   scenes: z.array(SceneSchema).min(MIN_SCENES).max(MAX_SCENES),
+  /** What was left out, added or changed to fit the brief and the length (shown with the script; never silent). */
+  notes: z.array(z.string()).max(40).optional(),
 });
 export type Script = z.infer<typeof ScriptSchema>;
 
@@ -41,7 +44,12 @@ export const CampaignBriefSchema = z.object({
   /** Free text ("friendly", "bold but warm"); templates recognise TONES. Default "friendly". */
   tone: z.string().trim().min(1).default("friendly"),
   brandName: z.string().trim().optional(),
+  /** Said word for word in the last scene. */
   callToAction: z.string().trim().optional(),
+  /** Web address or handle of the call to action: shown on screen, not spoken. */
+  callToActionUrl: z.string().trim().optional(),
+  /** Lines the script must say word for word (claims, offer, legal line). */
+  mustSay: z.array(z.string().trim().min(1)).max(12).optional(),
   /** Selling points; when absent the template derives them from `message`. */
   benefits: z.array(z.string().trim().min(1)).max(8).optional(),
 });
@@ -53,6 +61,15 @@ export const ScriptInputSchema = z.object({
   targetDurationSec: z.number().min(6).max(180).default(30),
   /** BCP-47 language of the script. Default "en". */
   language: z.string().default("en"),
+  /**
+   * How long lines take to say with the campaign's voice and how much time the scenes have:
+   * a line lasts `clipSec + secPerChar * characters`, each scene adds `gapSec`, and all scenes
+   * together must stay within `budgetSec` (the target minus the end card and a margin).
+   * Default: WORDS_PER_SECOND and the whole target.
+   */
+  timing: z
+    .object({ secPerChar: z.number().positive().max(1), clipSec: z.number().min(0).max(5), gapSec: z.number().min(0).max(5), budgetSec: z.number().positive().max(180) })
+    .optional(),
 });
 export type ScriptInput = z.input<typeof ScriptInputSchema>;
 

@@ -1,15 +1,16 @@
 /** Campaigns: create, update, duplicate, archive. Input is always campaignInputSchema-parsed. */
 import { type CampaignInput, campaignInputSchema } from "~/shared/campaign";
 import { type Db } from "~/server/db";
+import { Prisma } from "~/server/generated/prisma/client";
 
 export async function createCampaign(db: Db, input: unknown, owner: { userId?: string | null; teamId?: string | null } = {}) {
   const c: CampaignInput = campaignInputSchema.parse(input);
-  return db.campaign.create({ data: { ...c, captionStyle: c.captionStyle, teamId: owner.teamId ?? null, createdById: owner.userId ?? null } });
+  return db.campaign.create({ data: { ...c, captionStyle: c.captionStyle, cta: c.cta ?? Prisma.DbNull, teamId: owner.teamId ?? null, createdById: owner.userId ?? null } });
 }
 
 export async function updateCampaign(db: Db, id: string, input: unknown) {
   const c: CampaignInput = campaignInputSchema.parse(input);
-  return db.campaign.update({ where: { id }, data: { ...c, captionStyle: c.captionStyle } });
+  return db.campaign.update({ where: { id }, data: { ...c, captionStyle: c.captionStyle, cta: c.cta ?? Prisma.DbNull } });
 }
 
 export async function duplicateCampaign(db: Db, id: string, owner: { userId?: string | null }) {
@@ -28,6 +29,8 @@ export async function duplicateCampaign(db: Db, id: string, owner: { userId?: st
       musicMood: src.musicMood,
       captionStyle: src.captionStyle ?? {},
       brandColor: src.brandColor,
+      cta: src.cta ?? Prisma.DbNull,
+      mustSay: src.mustSay,
       scriptOverride: src.scriptOverride ?? undefined,
       teamId: src.teamId,
       createdById: owner.userId ?? null,

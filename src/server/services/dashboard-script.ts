@@ -14,7 +14,7 @@ import { Prisma } from "~/server/generated/prisma/client";
 import { getProvider, providerContext } from "./providers";
 import { scriptInput } from "./pipeline/inputs";
 import { renderSettingsSchema } from "./renders";
-import { campaignInputSchema } from "~/shared/campaign";
+import { campaignFieldsSchema } from "~/shared/campaign";
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -22,7 +22,7 @@ export async function generateScriptPreview(db: Db, campaignId: string): Promise
   const c = await db.campaign.findUniqueOrThrow({ where: { id: campaignId } });
   const settings = renderSettingsSchema.parse({
     campaignId,
-    campaign: campaignInputSchema.parse({ ...c, captionStyle: c.captionStyle ?? undefined }),
+    campaign: campaignFieldsSchema.parse({ ...c, captionStyle: c.captionStyle ?? undefined, cta: c.cta ?? undefined }),
     images: [],
     preset: "preview",
   });

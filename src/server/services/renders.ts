@@ -3,14 +3,15 @@
  * A render's `settings` freeze the campaign as it was when queued (later edits don't change it).
  */
 import { z } from "zod";
-import { campaignInputSchema, voiceIds } from "~/shared/campaign";
+import { campaignFieldsSchema, campaignInputSchema, voiceIds } from "~/shared/campaign";
 import { ScriptSchema } from "~/plugins/spec/schemas";
 import { type Db } from "~/server/db";
 import { enqueue } from "~/server/jobs";
 
 export const renderSettingsSchema = z.object({
   campaignId: z.string(),
-  campaign: campaignInputSchema,
+  /** Checked against the length when queued (campaignInputSchema); read back without re-checking. */
+  campaign: campaignFieldsSchema,
   images: z.array(z.object({ file: z.string(), mimeType: z.string(), sha256: z.string() })).max(20),
   preset: z.enum(["preview", "final"]),
   /** A batch variant: another hook line and/or voice. */
@@ -50,6 +51,8 @@ export async function queueRender(
       musicMood: c.musicMood,
       captionStyle: c.captionStyle,
       brandColor: c.brandColor,
+      cta: c.cta ?? undefined,
+      mustSay: c.mustSay,
     }),
     images: c.images.map((i) => ({ file: i.file, mimeType: i.mimeType, sha256: i.sha256 })),
     preset: input.preset,

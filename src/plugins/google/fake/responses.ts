@@ -77,7 +77,9 @@ export function imageAnswer(model: string, body: Json, seed: number): Json {
 
 export function audioAnswer(model: string, body: Json, fault: Fault | undefined): Json {
   const prompt = promptText(body);
-  const pcm = fault?.type === "empty_audio" ? Buffer.alloc(0) : makeSpeechPcm(prompt, 24000);
+  // Like Gemini TTS, a leading delivery hint ("Say in a calm way:") is followed, not read out.
+  const spoken = prompt.replace(/^say[^\n:]*:\s*\n/i, "");
+  const pcm = fault?.type === "empty_audio" ? Buffer.alloc(0) : makeSpeechPcm(spoken, 24000);
   const seconds = pcm.length / 48000;
   return answer(model, [{ inlineData: { mimeType: "audio/L16;codec=pcm;rate=24000", data: pcm.toString("base64") } }], prompt, Math.ceil(seconds * 25));
 }

@@ -3,6 +3,7 @@
  * Pure functions: the same render always asks for the same things (idempotent retries).
  */
 import { VOICES, type VoiceId } from "~/shared/campaign";
+import { scriptTiming } from "~/shared/brief-fit";
 import { type Provider } from "~/plugins/spec";
 import { type ImageInput, type MusicInput, type Script, type ScriptInput, type VideoInput, type VoiceoverInput } from "~/plugins/spec/schemas";
 import { type RenderSettings } from "../renders";
@@ -10,9 +11,18 @@ import { type RenderSettings } from "../renders";
 export function scriptInput(s: RenderSettings): ScriptInput {
   const c = s.campaign;
   return {
-    campaign: { product: c.product, audience: c.audience, message: c.message, tone: c.tone, brandName: c.name },
+    campaign: {
+      product: c.product,
+      audience: c.audience,
+      message: c.message,
+      tone: c.tone,
+      brandName: c.name,
+      ...(c.cta ? { callToAction: c.cta.text, ...(c.cta.url ? { callToActionUrl: c.cta.url } : {}) } : {}),
+      ...(c.mustSay.length ? { mustSay: c.mustSay } : {}),
+    },
     targetDurationSec: c.targetSeconds,
     language: "en",
+    timing: scriptTiming(c.targetSeconds, s.variant.voice ?? c.voice),
   };
 }
 

@@ -12,7 +12,7 @@ export async function GET(req: Request) {
     where: { ...campaignScope(g.user), archivedAt: null },
     orderBy: { updatedAt: "desc" },
     take: 200,
-    select: { id: true, name: true, product: true, targetSeconds: true, updatedAt: true },
+    select: { id: true, name: true, product: true, targetSeconds: true, cta: true, mustSay: true, updatedAt: true },
   });
   return Response.json({ campaigns: rows });
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Campaign" ADD COLUMN     "cta" JSONB,
+ADD COLUMN     "mustSay" TEXT[] DEFAULT ARRAY[]::TEXT[];

@@ -1,0 +1,66 @@
+/**
+ * The brief's required lines (must-say lines, the call to action) in a script, and the time
+ * lines take to say: shared by the script providers and the render pipeline's checks.
+ */
+import { type CampaignBrief, type Script, WORDS_PER_SECOND } from "../spec/schemas";
+
+/** Seconds per line and per scene, and the scenes' budget (ScriptInput.timing). */
+export interface Timing {
+  secPerChar: number;
+  clipSec: number;
+  gapSec: number;
+  budgetSec: number;
+}
+
+/** Without a measured pace: WORDS_PER_SECOND at ~6 characters a word, the whole target for the scenes. */
+export function defaultTiming(targetDurationSec: number): Timing {
+  return { secPerChar: 1 / (WORDS_PER_SECOND * 6), clipSec: 0.3, gapSec: 0.25, budgetSec: targetDurationSec };
+}
+
+/** Estimated seconds a scene with this narration takes: the line plus the breath after it. */
+export function sceneSec(narration: string, t: Timing): number {
+  return t.clipSec + t.secPerChar * narration.trim().replace(/\s+/g, " ").length + t.gapSec;
+}
+
+export function scriptSec(script: Pick<Script, "scenes">, t: Timing): number {
+  return script.scenes.reduce((s, x) => s + sceneSec(x.narration, t), 0);
+}
+
+/** Lower case, letters and digits only, single spaces. */
+export function norm(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize("NFKC")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+/** True when `line` is said word for word (case and punctuation aside) somewhere in `text`. */
+export function says(text: string, line: string): boolean {
+  const l = norm(line);
+  return l.length === 0 || ` ${norm(text)} `.includes(` ${l} `);
+}
+
+/** The required lines a script's narration leaves out. */
+export function missingLines(script: Pick<Script, "scenes">, brief: Pick<CampaignBrief, "mustSay" | "callToAction">): { mustSay: string[]; cta: string | null } {
+  const spoken = script.scenes.map((s) => s.narration).join(" \n ");
+  return {
+    mustSay: (brief.mustSay ?? []).filter((m) => !says(spoken, m)),
+    cta: brief.callToAction && !says(spoken, brief.callToAction) ? brief.callToAction : null,
+  };
+}
+
+/** A line as a spoken sentence: trimmed, capitalised, ending in punctuation. */
+export function sentence(text: string): string {
+  const t = text.trim().replace(/\s+/g, " ");
+  const capital = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** Whole sentences of a text (never split at commas). */
+export function sentencesOf(text: string): string[] {
+  return text
+    .split(/(?<=[.!?…])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => /[\p{L}\p{N}]/u.test(s));
+}
