@@ -10,7 +10,8 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)  # the glyph check and caption layout read fc-list
-fc-list 2>/dev/null | grep -q DejaVuSans || need+=(fonts-dejavu-core)
+# (grep without -q: under pipefail, -q would make fc-list die of SIGPIPE and look like a miss)
+fc-list 2>/dev/null | grep DejaVuSans >/dev/null || need+=(fonts-dejavu-core)
 if [[ "${1:-}" == "--test" ]]; then
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
 fi
@@ -25,7 +26,10 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# npm packages: a clean install when node_modules is missing or older than the lock file.
+# npm packages, on a Node that satisfies package.json's engines (scripts/node.sh brings one from the
+# npm registry when the machine's is older, so `npm ci` prints no EBADENGINE warning): a clean
+# install when node_modules is missing or older than the lock file.
+source scripts/node.sh
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund
 fi
