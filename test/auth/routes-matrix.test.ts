@@ -8,6 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "~/env";
 import { createApiToken } from "~/server/services/api-tokens";
+import { addBrandAsset } from "~/server/services/brand-assets";
+import { logoPng } from "../helpers/brand-media";
 import { testDb } from "../helpers/db";
 import { browserHeaders, makeWorld, type World } from "./fixtures";
 
@@ -25,6 +27,7 @@ function findRoutes(dir: string, prefix = ""): string[] {
 
 let w: World;
 let bearer: { a: string; b: string };
+let logoA: { id: string };
 const serum = fs.readFileSync(path.resolve(import.meta.dirname, "../../examples/serum.jpg"));
 
 /** How to call each route: its [id] param and its credentials ("session" or "bearer"). */
@@ -41,6 +44,16 @@ function rowFor(route: string): { id?: () => string; auth: "session" | "bearer";
         return { body: f };
       },
     },
+    "teams/[id]/brand-assets": {
+      id: () => w.teamA.id,
+      auth: "session",
+      body: () => {
+        const f = new FormData();
+        f.append("logo", new Blob([new Uint8Array(logoPng())], { type: "image/png" }), "logo.png");
+        return { body: f };
+      },
+    },
+    "brand-assets/[id]": { id: () => logoA.id, auth: "session" },
     "v1/renders": { auth: "bearer", body: () => ({ body: JSON.stringify({ campaignId: w.campaignA.id, preset: "preview" }), headers: { "content-type": "application/json" } }) },
     "v1/renders/[id]": { id: () => w.renderA.id, auth: "bearer" },
     "v1/campaigns": { auth: "bearer" },
@@ -81,6 +94,7 @@ async function methodsOf(route: string) {
 
 beforeAll(async () => {
   w = await makeWorld();
+  logoA = await addBrandAsset(testDb(), w.teamA.id, "logo", { name: "logo.png", bytes: logoPng() });
   bearer = { a: (await createApiToken(testDb(), w.marketerA.id, { name: "a" })).token, b: (await createApiToken(testDb(), w.marketerB.id, { name: "b" })).token };
 });
 afterAll(async () => {

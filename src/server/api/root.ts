@@ -1,6 +1,8 @@
 import { adminRouter } from "./routers/admin";
+import { brandRouter } from "./routers/brand";
 import { campaignRouter } from "./routers/campaign";
 import { historyRouter } from "./routers/history";
+import { imageRouter } from "./routers/image";
 import { meRouter } from "./routers/me";
 import { renderRouter } from "./routers/render";
 import { scriptRouter } from "./routers/script";
@@ -11,6 +13,8 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   me: meRouter,
   campaign: campaignRouter,
+  image: imageRouter,
+  brand: brandRouter,
   script: scriptRouter,
   render: renderRouter,
   history: historyRouter,

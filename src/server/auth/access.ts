@@ -44,3 +44,11 @@ export async function assertRenderAccess(db: Db, user: SessionUser, renderId: st
   if (!canSeeTeam(user, r.campaign.teamId)) throw new ForbiddenError("This render belongs to another team");
   return r;
 }
+
+/** The team a request acts on: `teamId` when given (admins: any; marketers: their own), else the user's own team. */
+export function teamFor(user: SessionUser, teamId?: string | null): string {
+  const id = teamId ?? user.teamId;
+  if (!id) throw new ForbiddenError("You are not in a team yet: ask an admin to add you to one");
+  if (!canSeeTeam(user, id)) throw new ForbiddenError("This team's brand kit belongs to another team");
+  return id;
+}

@@ -32,10 +32,13 @@ export async function duplicateCampaign(db: Db, id: string, owner: { userId?: st
       cta: src.cta ?? Prisma.DbNull,
       mustSay: src.mustSay,
       scriptOverride: src.scriptOverride ?? undefined,
+      brandOverride: src.brandOverride ?? undefined,
       teamId: src.teamId,
       createdById: owner.userId ?? null,
       // Same stored files: uploads are immutable, so sharing keys is safe.
-      images: { create: src.images.map(({ position, file, mimeType, width, height, bytes, sha256 }) => ({ position, file, mimeType, width, height, bytes, sha256 })) },
+      images: {
+        create: src.images.map(({ position, file, mimeType, width, height, bytes, sha256, focusX, focusY, sceneIndex }) => ({ position, file, mimeType, width, height, bytes, sha256, focusX, focusY, sceneIndex })),
+      },
     },
   });
 }

@@ -56,7 +56,7 @@ export function campaignDetail(db: Db, id: string) {
   return db.campaign.findUniqueOrThrow({
     where: { id },
     include: {
-      images: { orderBy: { position: "asc" }, select: { id: true, position: true, mimeType: true, width: true, height: true, bytes: true } },
+      images: { orderBy: { position: "asc" }, select: { id: true, position: true, mimeType: true, width: true, height: true, bytes: true, focusX: true, focusY: true, sceneIndex: true } },
       team: { select: { name: true } },
       createdBy: { select: { name: true } },
     },

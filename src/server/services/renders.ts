@@ -7,12 +7,30 @@ import { campaignFieldsSchema, campaignInputSchema, voiceIds } from "~/shared/ca
 import { ScriptSchema } from "~/plugins/spec/schemas";
 import { type Db } from "~/server/db";
 import { enqueue } from "~/server/jobs";
+import { resolvedBrandSchema } from "~/shared/brand";
+import { resolveBrandForRender } from "./brand-kit";
 
 export const renderSettingsSchema = z.object({
   campaignId: z.string(),
   /** Checked against the length when queued (campaignInputSchema); read back without re-checking. */
   campaign: campaignFieldsSchema,
-  images: z.array(z.object({ file: z.string(), mimeType: z.string(), sha256: z.string() })).max(20),
+  /** In the campaign's order, with focal point (0..1), size and scene assignment (null: used in turn). */
+  images: z
+    .array(
+      z.object({
+        file: z.string(),
+        mimeType: z.string(),
+        sha256: z.string(),
+        width: z.number().int().positive().optional(),
+        height: z.number().int().positive().optional(),
+        focusX: z.number().min(0).max(1).default(0.5),
+        focusY: z.number().min(0).max(1).default(0.5),
+        sceneIndex: z.number().int().min(0).nullable().default(null),
+      }),
+    )
+    .max(20),
+  /** The brand kit as resolved when queued (storage keys); null in renders queued before brand kits. */
+  brand: resolvedBrandSchema.nullable().default(null),
   preset: z.enum(["preview", "final"]),
   /** A batch variant: another hook line and/or voice. */
   variant: z.object({ hook: z.string().trim().min(1).max(300).optional(), voice: z.enum(voiceIds).optional() }).default({}),
@@ -54,7 +72,8 @@ export async function queueRender(
       cta: c.cta ?? undefined,
       mustSay: c.mustSay,
     }),
-    images: c.images.map((i) => ({ file: i.file, mimeType: i.mimeType, sha256: i.sha256 })),
+    images: c.images.map((i) => ({ file: i.file, mimeType: i.mimeType, sha256: i.sha256, width: i.width, height: i.height, focusX: i.focusX, focusY: i.focusY, sceneIndex: i.sceneIndex })),
+    brand: await resolveBrandForRender(db, c.id),
     preset: input.preset,
     variant: input.variant ?? {},
     script: c.scriptOverride ?? null,

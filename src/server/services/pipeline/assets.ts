@@ -22,7 +22,7 @@ import * as breaker from "../breaker";
 import { getProvider, providerChain, providerContext } from "../providers";
 import { renderSettingsSchema, type RenderSettings } from "../renders";
 import { decide } from "./retry-policy";
-import { imageInput, musicInput, scriptInput, videoInput, voiceoverInput, applyVariant } from "./inputs";
+import { imageForScene, imageInput, musicInput, scriptInput, videoInput, voiceoverInput, applyVariant } from "./inputs";
 import { onAssetSettled } from "./fanout";
 import { providerSlots } from "./limits";
 
@@ -102,7 +102,7 @@ async function prepare(
       return () => p.doGenerateMusic(input, pctx);
     }
     case "image": {
-      const up = s.images.length ? s.images[scene % s.images.length]! : undefined;
+      const up = imageForScene(s.images, scene);
       const ref = up ? { file: await (await storage()).localPath(up.file), mimeType: up.mimeType } : undefined;
       const input = imageInput(s, l.script!, scene, ref);
       return () => p.doGenerateImage(input, pctx);

@@ -64,3 +64,20 @@ export function videoInput(script: Script, scene: number, still?: { file: string
   const sc = script.scenes[scene]!;
   return { prompt: sc.visualPrompt, durationSec: Math.min(20, Math.max(1, sc.durationSec)), aspectRatio: "9:16", ...(still ? { image: still } : {}) };
 }
+
+/**
+ * The uploaded image a scene shows: the one assigned to it, else the unassigned images in turn
+ * over the scenes that have no assignment (all images in turn when every one is assigned to
+ * another scene). Undefined without images.
+ */
+export function imageForScene<T extends { sceneIndex: number | null }>(images: readonly T[], scene: number): T | undefined {
+  if (images.length === 0) return undefined;
+  const assigned = images.find((i) => i.sceneIndex === scene);
+  if (assigned) return assigned;
+  const taken = new Set(images.map((i) => i.sceneIndex).filter((s): s is number => s !== null));
+  const pool = images.filter((i) => i.sceneIndex === null);
+  const from = pool.length ? pool : images;
+  let ordinal = 0;
+  for (let s = 0; s < scene; s++) if (!taken.has(s)) ordinal++;
+  return from[ordinal % from.length];
+}

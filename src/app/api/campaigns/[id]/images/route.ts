@@ -2,6 +2,7 @@ import { db } from "~/server/db";
 import { assertCampaignAccess } from "~/server/auth/access";
 import { accessErrorResponse, jsonError, requireUser } from "~/server/auth/guard";
 import { addCampaignImages, UploadError } from "~/server/services/uploads";
+import { lowResolutionWarning } from "~/shared/brand";
 import { MAX_IMAGE_BYTES, MAX_IMAGES } from "~/shared/campaign";
 
 export const dynamic = "force-dynamic";
@@ -41,7 +42,8 @@ export async function POST(req: Request, ctx: { params: Promise<{ id: string }> 
       id,
       await Promise.all(files.map(async (f) => ({ name: f.name.slice(0, 100) || "image", bytes: Buffer.from(await f.arrayBuffer()) }))),
     );
-    return Response.json({ images: all.map((i) => ({ id: i.id, width: i.width, height: i.height, mimeType: i.mimeType, bytes: i.bytes })) }, { status: 201 });
+    // Low-resolution photos are accepted with a warning: the render frames them over a backdrop.
+    return Response.json({ images: all.map((i) => ({ id: i.id, width: i.width, height: i.height, mimeType: i.mimeType, bytes: i.bytes, warning: lowResolutionWarning(i.width, i.height) })) }, { status: 201 });
   } catch (e) {
     if (e instanceof UploadError) return jsonError(400, e.message);
     throw e;
