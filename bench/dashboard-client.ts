@@ -8,7 +8,7 @@ const origin = () => new URL(env().PUBLIC_URL).origin;
 
 export async function signIn(email: string, password: string): Promise<string> {
   const res = await auth().handler(
-    new Request(`${origin()}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: origin(), "x-forwarded-for": "127.0.0.1" }, body: JSON.stringify({ email, password }) }),
+    new Request(`${origin()}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: origin(), "x-reelfarm-client-ip": "127.0.0.1" }, body: JSON.stringify({ email, password }) }),
   );
   if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
   return res.headers

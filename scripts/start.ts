@@ -27,7 +27,8 @@ async function main() {
     const b = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
     if (b.status !== 0) throw new Error("next build failed");
   }
-  const web = spawn(process.execPath, [nextBin, "start", "-p", String(e.PORT)], {
+  // scripts/web.ts: Next behind a node:http server that takes the client address from the socket.
+  const web = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "web.ts")], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },

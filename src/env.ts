@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustedProxies } from "~/server/http/client-ip";
 
 const bool = z
   .enum(["1", "0", "true", "false", "yes", "no"])
@@ -72,6 +73,20 @@ export const envSchema = z.object({
   WORKER_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(5).default(30),
   /** Let webhooks reach private and loopback addresses (tests, on-premises receivers). Default off. */
   WEBHOOK_ALLOW_PRIVATE: z.preprocess((v) => (v === "" ? undefined : v), bool.optional()).transform((v) => v ?? false),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs, e.g.
+   * "10.0.0.0/8"). Default none: rate limits use the connection's own address.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustedProxies(v);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be comma-separated IP addresses or CIDR ranges" });
+      }
+    }),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   CI: z.preprocess((v) => (v === "" ? undefined : v), bool.optional()),
 });

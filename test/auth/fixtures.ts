@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { env } from "~/env";
 import { type Prisma } from "~/server/generated/prisma/client";
 import { auth } from "~/server/auth";
+import { CLIENT_IP_HEADER } from "~/server/http/client-ip";
 import { workerUtils } from "~/server/jobs";
 import { createCampaign } from "~/server/services/campaigns";
 import { createUser } from "~/server/services/users";
@@ -26,7 +27,7 @@ export async function signIn(email: string, password = PASSWORD): Promise<string
   const res = await auth().handler(
     new Request(`${env().PUBLIC_URL}/api/auth/sign-in/email`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: new URL(env().PUBLIC_URL).origin, "x-forwarded-for": `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` },
+      headers: { "content-type": "application/json", origin: new URL(env().PUBLIC_URL).origin, [CLIENT_IP_HEADER]: `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` },
       body: JSON.stringify({ email, password }),
     }),
   );

@@ -9,8 +9,11 @@
  *   or the very host the request was sent to); tRPC mutations and our routes check the same
  *   way (./csrf).
  * - Rate limits, in PostgreSQL so every web process shares them (./rate-limit): sign-in is
- *   limited per client IP (SIGN_IN_PER_IP) and per email (SIGN_IN_PER_EMAIL, counting
- *   attempts since the last success).
+ *   limited per client IP (SIGN_IN_PER_IP), and slowed by a progressive delay per email and
+ *   client IP (SIGN_IN_DELAY_PER_EMAIL_IP) and per email (SIGN_IN_DELAY_PER_EMAIL, short cap),
+ *   counting attempts since the last success. A delay, never a lock: nobody can lock a user out.
+ *   The client IP is the connection's address (CLIENT_IP_HEADER, written by the web server;
+ *   forwarded headers count only from TRUSTED_PROXIES).
  *
  * Built lazily: `next build` imports this module without a database or a secret.
  */
@@ -20,20 +23,33 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { env } from "~/env";
 import { db } from "~/server/db";
 import { isSameOrigin, requestOrigin, SAFE_METHODS } from "./csrf";
-import { clearRateLimit, consumeRateLimit, pruneRateLimits, type RateRule } from "./rate-limit";
+import { CLIENT_IP_HEADER } from "~/server/http/client-ip";
+import { clearRateLimit, consumeDelay, consumeRateLimit, type DelayRule, type RateRule } from "./rate-limit";
 import { authSecret } from "./secret";
 
 /** Per client IP on /sign-in/email. Default 20 per minute. */
 export const SIGN_IN_PER_IP: RateRule = { window: 60, max: 20 };
-/** Per email address, reset by a successful sign-in. Default 8 per 15 minutes. */
-export const SIGN_IN_PER_EMAIL: RateRule = { window: 900, max: 8 };
+/** Per email address and client IP: 5 tries at once, then 1 s, 2 s, 4 s… up to 5 min between tries. */
+export const SIGN_IN_DELAY_PER_EMAIL_IP: DelayRule = { free: 5, baseSec: 1, capSec: 300, resetSec: 3600 };
+/**
+ * Per email address from every IP (a botnet): 20 tries at once, then 1 s, 2 s… up to 30 s. The
+ * short cap bounds how long anyone else's failures can make the owner wait.
+ */
+export const SIGN_IN_DELAY_PER_EMAIL: DelayRule = { free: 20, baseSec: 1, capSec: 30, resetSec: 3600 };
 /** Session lifetime (7 days), extended on use at most once a day. */
 const SESSION_SECONDS = 7 * 86_400;
 
-const emailKey = (email: unknown) => `sign-in:email:${String(email ?? "").trim().toLowerCase()}`;
+const emailOf = (email: unknown) => String(email ?? "").trim().toLowerCase();
+const emailKey = (email: unknown) => `sign-in:email:${emailOf(email)}`;
+const emailIpKey = (email: unknown, ip: string) => `sign-in:email-ip:${emailOf(email)}|${ip}`;
+const clientIpOf = (req: Request | undefined) => req?.headers.get(CLIENT_IP_HEADER) ?? "unknown";
 
-/** A better-auth instance; `publicUrl` (default PUBLIC_URL) decides the cookies' Secure flag. */
-export function createAuth(opts: { publicUrl?: string } = {}) {
+/**
+ * A better-auth instance; `publicUrl` (default PUBLIC_URL) decides the cookies' Secure flag;
+ * `delays` replaces the sign-in delay rules (tests).
+ */
+export function createAuth(opts: { publicUrl?: string; delays?: { perEmailIp: DelayRule; perEmail: DelayRule } } = {}) {
+  const delays = opts.delays ?? { perEmailIp: SIGN_IN_DELAY_PER_EMAIL_IP, perEmail: SIGN_IN_DELAY_PER_EMAIL };
   const e = env();
   const publicUrl = opts.publicUrl ?? e.PUBLIC_URL;
   const publicOrigin = new URL(publicUrl).origin;
@@ -64,6 +80,8 @@ export function createAuth(opts: { publicUrl?: string } = {}) {
       cookiePrefix: "reelfarm",
       useSecureCookies: publicUrl.startsWith("https://"),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax", path: "/" },
+      // Only the address our web server vouches for; X-Forwarded-For is never read directly.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
@@ -75,15 +93,22 @@ export function createAuth(opts: { publicUrl?: string } = {}) {
         }
         if (ctx.path !== "/sign-in/email") return;
         const body = ctx.body as { email?: unknown } | undefined;
-        const d = await consumeRateLimit(db(), emailKey(body?.email), SIGN_IN_PER_EMAIL);
-        if (!d.allowed) {
-          throw new APIError("TOO_MANY_REQUESTS", { message: `Too many sign-in attempts for this account. Try again in ${Math.ceil((d.retryAfter ?? 60) / 60)} min.` });
+        for (const [key, rule] of [
+          [emailIpKey(body?.email, clientIpOf(req)), delays.perEmailIp],
+          [emailKey(body?.email), delays.perEmail],
+        ] as const) {
+          const d = await consumeDelay(db(), key, rule);
+          if (!d.allowed) {
+            const wait = d.retryAfter ?? 1;
+            throw new APIError("TOO_MANY_REQUESTS", { message: `Too many sign-in attempts. Try again in ${wait < 60 ? `${wait} s` : `${Math.ceil(wait / 60)} min`}.` }, { "retry-after": String(wait) });
+          }
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== "/sign-in/email" || !ctx.context.newSession) return;
-        await clearRateLimit(db(), emailKey((ctx.body as { email?: unknown } | undefined)?.email));
-        await pruneRateLimits(db());
+        const email = (ctx.body as { email?: unknown } | undefined)?.email;
+        await clearRateLimit(db(), emailIpKey(email, clientIpOf(ctx.request)));
+        await clearRateLimit(db(), emailKey(email));
       }),
     },
   });
