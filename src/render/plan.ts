@@ -152,6 +152,10 @@ export type CaptionStyle = z.infer<typeof CaptionStyleSchema>;
 
 export const CaptionsSchema = z.object({
   style: CaptionStyleSchema.default(CaptionStyleSchema.parse({})),
+  /** BCP-47 tag of the cues' text (line breaking, shaping, font choice). Default "en". */
+  language: z.string().min(2).max(35).default("en"),
+  /** Base direction of the cues' text: "rtl" for Arabic, Hebrew, Persian, Urdu... Default "ltr". */
+  direction: z.enum(["ltr", "rtl"]).default("ltr"),
   cues: z.array(CueSchema).default([]),
 });
 export type Captions = z.infer<typeof CaptionsSchema>;

@@ -7,22 +7,55 @@
 import { z } from "zod";
 import { MOODS, TONES } from "~/plugins/spec/schemas";
 import { briefFit } from "./brief-fit";
+import { espeakVoiceFor, fliteSpeaks, googleTtsSpeaks, languageLabel, languageTagSchema } from "./languages";
 
 export { MOODS as MUSIC_MOODS, TONES };
 
-/** Offline voices (ffmpeg's flite) and Google TTS voices; each Google voice names its offline stand-in. */
+/**
+ * The campaign's voice. `engine` says who speaks it: flite (inside ffmpeg, English only),
+ * espeak-ng (offline, most languages) or Google's Gemini TTS (its 24 languages). Each Google
+ * voice names its offline stand-ins (`fallback` for English, `fallbackOther` otherwise).
+ */
 export const VOICES = [
-  { id: "slt", label: "Sarah (offline)", provider: "local", fallback: "slt" },
-  { id: "kal", label: "Kal (offline)", provider: "local", fallback: "kal" },
-  { id: "awb", label: "Alan (offline)", provider: "local", fallback: "awb" },
-  { id: "rms", label: "Rick (offline)", provider: "local", fallback: "rms" },
-  { id: "Kore", label: "Kore (Google, firm)", provider: "google", fallback: "slt" },
-  { id: "Puck", label: "Puck (Google, upbeat)", provider: "google", fallback: "kal" },
-  { id: "Charon", label: "Charon (Google, informative)", provider: "google", fallback: "rms" },
-  { id: "Aoede", label: "Aoede (Google, breezy)", provider: "google", fallback: "slt" },
+  { id: "slt", label: "Sarah (offline, English)", provider: "local", engine: "flite", fallback: "slt", fallbackOther: "espeak-f" },
+  { id: "kal", label: "Kal (offline, English)", provider: "local", engine: "flite", fallback: "kal", fallbackOther: "espeak-m" },
+  { id: "awb", label: "Alan (offline, English)", provider: "local", engine: "flite", fallback: "awb", fallbackOther: "espeak-m" },
+  { id: "rms", label: "Rick (offline, English)", provider: "local", engine: "flite", fallback: "rms", fallbackOther: "espeak-m" },
+  { id: "espeak-f", label: "Eva (offline, many languages)", provider: "local", engine: "espeak-ng", fallback: "espeak-f", fallbackOther: "espeak-f" },
+  { id: "espeak-m", label: "Max (offline, many languages)", provider: "local", engine: "espeak-ng", fallback: "espeak-m", fallbackOther: "espeak-m" },
+  { id: "Kore", label: "Kore (Google, firm)", provider: "google", engine: "gemini-tts", fallback: "slt", fallbackOther: "espeak-f" },
+  { id: "Puck", label: "Puck (Google, upbeat)", provider: "google", engine: "gemini-tts", fallback: "kal", fallbackOther: "espeak-m" },
+  { id: "Charon", label: "Charon (Google, informative)", provider: "google", engine: "gemini-tts", fallback: "rms", fallbackOther: "espeak-m" },
+  { id: "Aoede", label: "Aoede (Google, breezy)", provider: "google", engine: "gemini-tts", fallback: "slt", fallbackOther: "espeak-f" },
 ] as const;
 export type VoiceId = (typeof VOICES)[number]["id"];
+export type Voice = (typeof VOICES)[number];
 export const voiceIds = VOICES.map((v) => v.id) as [VoiceId, ...VoiceId[]];
+
+/** Whether a voice can speak a (canonical) language tag. */
+export function voiceSpeaks(voice: VoiceId, language: string): boolean {
+  const v = VOICES.find((x) => x.id === voice);
+  if (!v) return false;
+  switch (v.engine) {
+    case "flite":
+      return fliteSpeaks(language);
+    case "espeak-ng":
+      return espeakVoiceFor(language) !== null;
+    case "gemini-tts":
+      return googleTtsSpeaks(language);
+  }
+}
+
+/** The voices that speak `language`, in catalogue order. */
+export function voicesFor(language: string): Voice[] {
+  return VOICES.filter((v) => voiceSpeaks(v.id, language));
+}
+
+/** The offline voice standing in for `voice` in `language` (flite for English, else espeak-ng). */
+export function offlineVoiceFor(voice: VoiceId, language: string): VoiceId {
+  const v = VOICES.find((x) => x.id === voice) ?? VOICES[0];
+  return fliteSpeaks(language) ? v.fallback : v.fallbackOther;
+}
 
 export const CAPTION_PRESETS = ["bold", "clean", "karaoke"] as const;
 export const FONTS = ["DejaVu Sans", "DejaVu Serif", "DejaVu Sans Mono"] as const;
@@ -85,6 +118,8 @@ export const campaignFieldsSchema = z.object({
   cta: ctaSchema.optional(),
   /** Lines the ad must say word for word (claims, offer, legal line), in order of importance. */
   mustSay: z.array(text(200)).max(MAX_MUST_SAY, `at most ${MAX_MUST_SAY} lines`).default([]),
+  /** BCP-47 tag of the script, voice and captions. Default "en". */
+  language: languageTagSchema.default("en"),
 });
 
 /**
@@ -94,6 +129,20 @@ export const campaignFieldsSchema = z.object({
 function refineFit(c: z.infer<typeof campaignFieldsSchema>, ctx: z.RefinementCtx) {
   const fit = briefFit(c);
   for (const [field, message] of Object.entries(fit.errors)) ctx.addIssue({ code: "custom", path: field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message });
+  refineVoice(c, ctx);
+}
+
+/** The voice must speak the campaign's language: a field-level error on "voice" naming voices that can. */
+function refineVoice(c: { voice: VoiceId; language: string }, ctx: z.RefinementCtx) {
+  if (voiceSpeaks(c.voice, c.language)) return;
+  const some = voicesFor(c.language).map((v) => v.label);
+  ctx.addIssue({
+    code: "custom",
+    path: ["voice"],
+    message: some.length
+      ? `${VOICES.find((v) => v.id === c.voice)?.label ?? c.voice} cannot speak ${languageLabel(c.language)}; choose ${some.slice(0, 3).join(", ")}${some.length > 3 ? "…" : ""}`
+      : `no voice can speak ${languageLabel(c.language)}`,
+  });
 }
 
 export const campaignInputSchema = campaignFieldsSchema.superRefine(refineFit);

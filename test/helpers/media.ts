@@ -7,3 +7,5 @@ export async function describeVideo(file: string) {
   const [n, d] = (v?.r_frame_rate ?? "0/1").split("/").map(Number);
   return { width: v?.width, height: v?.height, fps: n! / (d || 1), videoCodec: v?.codec_name, audioCodec: a?.codec_name, durationSec: p.durationSec ?? 0 };
 }
+
+export { voicedSeconds } from "~/plugins/testing";

@@ -1,7 +1,8 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { CAPTION_PRESETS, campaignInputSchema, type CampaignInput, fieldErrors, FONTS, MAX_MUST_SAY, MUSIC_MOODS, TONES, VOICES } from "~/shared/campaign";
+import { CAPTION_PRESETS, campaignInputSchema, type CampaignInput, fieldErrors, FONTS, MAX_MUST_SAY, MUSIC_MOODS, TONES, voicesFor } from "~/shared/campaign";
 import { briefFit } from "~/shared/brief-fit";
+import { canonicalLanguageTag, languageLabel, SUGGESTED_LANGUAGES } from "~/shared/languages";
 
 const DEFAULTS = campaignInputSchema.parse({ name: "-", product: "-", audience: "-", message: "-" });
 
@@ -25,6 +26,12 @@ export function CampaignForm({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const v = { ...DEFAULTS, name: "", product: "", audience: "", message: "", ...initial, captionStyle: { ...DEFAULTS.captionStyle, ...initial?.captionStyle } };
   const all = { ...errors, ...serverErrors };
+  // Only voices that speak the chosen language are offered; a typed tag that is not BCP-47 offers none.
+  const [language, setLanguage] = useState<string>(v.language);
+  const canonical = canonicalLanguageTag(language);
+  const voices = canonical ? voicesFor(canonical) : [];
+  const [chosenVoice, setVoice] = useState<string>(v.voice);
+  const voice = voices.some((x) => x.id === chosenVoice) ? chosenVoice : (voices[0]?.id ?? "");
 
   const [fit, setFit] = useState(() => briefFit({ ...v, cta: v.cta, mustSay: v.mustSay }).summary);
 
@@ -41,7 +48,8 @@ export function CampaignForm({
       tone: f.get("tone"),
       targetSeconds: Number(f.get("targetSeconds")),
       fps: Number(f.get("fps")),
-      voice: f.get("voice"),
+      voice: f.get("voice") || undefined,
+      language: f.get("language"),
       musicMood: f.get("musicMood"),
       brandColor: f.get("brandColor"),
       ...(ctaText || ctaUrl ? { cta: { text: ctaText, ...(ctaUrl ? { url: ctaUrl } : {}) } } : {}),
@@ -138,18 +146,40 @@ export function CampaignForm({
       <p className="hint" role="status" aria-live="polite" data-testid="brief-fit">
         {fit}
       </p>
-      <div className="row">
-      </div>
-      <div className="row">
+      <div className="row-3">
+        <div>
+          <label htmlFor="language">Language</label>
+          <input
+            id="language"
+            name="language"
+            list="language-suggestions"
+            autoComplete="off"
+            placeholder="en, es, pt-BR, ar…"
+            value={language}
+            onChange={(e) => setLanguage(e.target.value)}
+            {...described("language")}
+          />
+          <datalist id="language-suggestions">
+            {SUGGESTED_LANGUAGES.map((l) => (
+              <option key={l.tag} value={l.tag}>
+                {l.name}
+              </option>
+            ))}
+          </datalist>
+          {canonical ? <div className="hint">{languageLabel(canonical)}</div> : null}
+          {err("language")}
+        </div>
         <div>
           <label htmlFor="voice">Voice</label>
-          <select id="voice" name="voice" defaultValue={v.voice}>
-            {VOICES.map((x) => (
+          <select id="voice" name="voice" value={voice} onChange={(e) => setVoice(e.target.value)} {...described("voice")}>
+            {voices.map((x) => (
               <option key={x.id} value={x.id}>
                 {x.label}
               </option>
             ))}
           </select>
+          {!voices.length && canonical ? <div className="field-error">No voice speaks {languageLabel(canonical)}.</div> : null}
+          {err("voice")}
         </div>
         <div>
           <label htmlFor="musicMood">Music</label>

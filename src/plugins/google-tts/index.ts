@@ -4,7 +4,8 @@
  * Word timings are estimated over the voiced span (silencedetect).
  */
 import { z } from "zod";
-import { type ProviderWarning, SPECIFICATION_VERSION, type VoiceoverProvider, type VoiceoverResult, VoiceoverInputSchema, WORDS_PER_SECOND } from "../spec";
+import { googleTtsSpeaks, languageName } from "~/shared/languages";
+import { ProviderError, type ProviderWarning, SPECIFICATION_VERSION, type VoiceoverProvider, type VoiceoverResult, VoiceoverInputSchema, WORDS_PER_SECOND } from "../spec";
 import { outputPath, writeFileAtomic } from "../shared/files";
 import { parseWith } from "../shared/guard";
 import { detectVoicedSpan } from "../shared/silence";
@@ -53,6 +54,7 @@ export const googleTtsProvider: VoiceoverProvider<GoogleTtsOptions> = {
   local: false,
   requiredSecrets: [GEMINI_API_KEY],
   voices: GEMINI_TTS_VOICES,
+  speaks: (language) => googleTtsSpeaks(language),
 
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),
 
@@ -63,8 +65,13 @@ export const googleTtsProvider: VoiceoverProvider<GoogleTtsOptions> = {
       const known = GEMINI_TTS_VOICES.find((v) => v.toLowerCase() === input.voice?.toLowerCase());
       if (input.voice && !known) warnings.push({ type: "unsupported-setting", setting: "voice", message: `unknown voice "${input.voice}", used "${ctx.options.voiceName}"` });
       const voiceName = known ?? ctx.options.voiceName;
-      // Gemini TTS takes delivery hints in natural language, ahead of the text.
-      const prompt = input.style ? `Say in a ${input.style} way:\n${input.text}` : input.text;
+      if (!googleTtsSpeaks(input.language)) {
+        throw new ProviderError({ code: "invalid_request", providerId: ID, message: `${ID}: Gemini TTS does not speak "${input.language}"` });
+      }
+      // Gemini TTS takes delivery hints (and the language, which it otherwise guesses) in natural language, ahead of the text.
+      const english = input.language.toLowerCase().startsWith("en");
+      const how = [input.style ? `in a ${input.style} way` : null, english ? null : `in ${languageName(input.language)}`].filter(Boolean).join(", ");
+      const prompt = how ? `Say ${how}:\n${input.text}` : input.text;
 
       const ai = createGenAI(ctx, ID, ctx.options.timeoutMs);
       const response = await ai.models.generateContent({

@@ -5,6 +5,7 @@ import { missingLines, scriptSec, sentencesOf } from "../shared/coverage";
 import { describeProviderContract } from "../spec/contract-kit";
 import { localContext, tempDir } from "../testing";
 import { localTemplateProvider } from ".";
+import { PHRASE_BANKS } from "./phrases";
 import { buildTemplateScript, toneOf } from "./template";
 
 const campaign = {
@@ -67,10 +68,34 @@ describe("local-template script", () => {
     expect(a.hook).not.toEqual(buildTemplateScript({ ...campaign, tone: "calm" }, 30, timing(30)).hook);
   });
 
-  it("warns (does not fail) for a language it cannot write", async () => {
+  it("writes its fixed phrases in es, pt, fr, de, it: no English sentence in them", async () => {
     const outputDir = await tempDir();
     const ctx = localContext({ signal: new AbortController().signal, outputDir, options: localTemplateProvider.optionsSchema.parse(undefined) });
-    const result = await localTemplateProvider.doGenerateScript({ ...sample, language: "fr" }, ctx);
-    expect(result.warnings).toEqual([expect.objectContaining({ type: "unsupported-setting", setting: "language" })]);
+    const en = PHRASE_BANKS.en!;
+    const englishPhrases = [...Object.values(en.tones).flatMap((t) => [...t.hooks, ...t.ctas, ...t.elaborations]), ...en.genericBenefits].map((p) =>
+      p.replaceAll("{product}", campaign.product).replaceAll("{audience}", campaign.audience).replace(/[.!?]$/, ""),
+    );
+    for (const language of ["es", "pt", "fr", "de", "it"]) {
+      const result = await localTemplateProvider.doGenerateScript({ ...sample, language }, ctx);
+      expect(result.warnings).toEqual([]);
+      const text = result.script.scenes.map((s) => s.narration).join(" ");
+      for (const phrase of englishPhrases) expect(text, `${language} contains "${phrase}"`).not.toContain(phrase);
+      // The marketer's own sentences are kept verbatim.
+      expect(text).toContain("Lighter shoes for faster miles.");
+    }
+  });
+
+  it("a language without phrases (Arabic, Japanese): only the campaign's own sentences, with its punctuation, and a warning", async () => {
+    const outputDir = await tempDir();
+    const ctx = localContext({ signal: new AbortController().signal, outputDir, options: localTemplateProvider.optionsSchema.parse(undefined) });
+    const ar = { product: "مصباح لومن", audience: "محبي السهر", message: "ضوء دافئ لا يبهر العين. يشحن في ساعة ويدوم أسبوعا كاملا ✨", tone: "friendly" };
+    const r = await localTemplateProvider.doGenerateScript({ campaign: ar, targetDurationSec: 20, language: "ar" }, ctx);
+    expect(r.warnings).toEqual([expect.objectContaining({ type: "unsupported-setting", setting: "language" })]);
+    expect(r.script.scenes.map((s) => s.narration)).toEqual(["مصباح لومن.", "ضوء دافئ لا يبهر العين.", "يشحن في ساعة ويدوم أسبوعا كاملا ✨", "مصباح لومن!"]);
+    expect(JSON.stringify(r.script.scenes.map((s) => [s.narration, s.onScreenText]))).not.toMatch(/[A-Za-z]/);
+
+    const ja = { product: "ルーメンランプ", audience: "夜型の人", message: "まぶしくない暖かい光。一時間で充電、一週間長持ち。", tone: "calm" };
+    const j = await localTemplateProvider.doGenerateScript({ campaign: ja, targetDurationSec: 20, language: "ja" }, ctx);
+    expect(j.script.scenes.map((s) => s.narration)).toEqual(["ルーメンランプ。", "まぶしくない暖かい光。", "一時間で充電、一週間長持ち。", "ルーメンランプ！"]);
   });
 });

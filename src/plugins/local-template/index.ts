@@ -4,7 +4,7 @@ import { type ScriptProvider, type ScriptResult, SPECIFICATION_VERSION, ScriptIn
 import { outputPath, writeFileAtomic } from "../shared/files";
 import { guardLocal, parseWith } from "../shared/guard";
 import { defaultTiming } from "../shared/coverage";
-import { buildTemplateScript } from "./template";
+import { buildTemplateScript, hasPhrases } from "./template";
 
 export const localTemplateOptionsSchema = z
   .object({
@@ -33,12 +33,12 @@ export const localTemplateProvider: ScriptProvider<LocalTemplateOptions> = {
     return guardLocal(ID, ctx.signal, async () => {
       const input = parseWith(ScriptInputSchema, rawInput, ID, "script input");
       const timing = input.timing ?? { ...defaultTiming(input.targetDurationSec), secPerChar: 1 / (ctx.options.wordsPerSecond * 6) };
-      const draft = buildTemplateScript(input.campaign, input.targetDurationSec, timing);
+      const draft = buildTemplateScript(input.campaign, input.targetDurationSec, timing, input.language);
       // Same schema as any remote script: the template must never emit what a provider would be blamed for.
       const script = parseWith(ScriptSchema, draft, ID, "template script", "malformed_response");
-      const warnings = input.language.toLowerCase().startsWith("en")
+      const warnings = hasPhrases(input.language)
         ? []
-        : [{ type: "unsupported-setting" as const, setting: "language", message: `${ID} writes English only; got "${input.language}"` }];
+        : [{ type: "unsupported-setting" as const, setting: "language", message: `${ID} has no fixed phrases in "${input.language}": the script is made of the campaign's own sentences` }];
       const file = outputPath(ctx.outputDir, ID, "json");
       await writeFileAtomic(file, JSON.stringify(script, null, 2));
       const durationSec = script.scenes.reduce((s, x) => s + x.durationSec, 0);

@@ -3,62 +3,37 @@
  * sized to the time the voice needs to say them. Pure and deterministic: the same campaign gives
  * the same script (phrases are picked by a hash, not at random).
  */
+import { primaryLanguage } from "~/shared/languages";
 import { type CampaignBrief, MAX_SCENES, type Scene, type Script, TONES } from "../spec";
-import { defaultTiming, says, sceneSec, sentence, sentencesOf, type Timing } from "../shared/coverage";
+import { defaultTiming, says, sceneSec, sentence as spoken, sentencesOf, type Timing } from "../shared/coverage";
+import { PHRASE_BANKS, type PhraseBank, type Tone, TONE_MOODS } from "./phrases";
 
-type Tone = (typeof TONES)[number];
-
-interface ToneBank {
-  hooks: readonly string[];
-  ctas: readonly string[];
-  elaborations: readonly string[];
-  mood: string;
+/** A script is made in one language: phrases, punctuation and word counts follow it. */
+interface Lang {
+  tag: string;
+  bank: PhraseBank | null;
+  segmenter: Intl.Segmenter;
 }
 
-/** {product}, {audience} and {brand} are replaced; nothing else is interpreted. */
-const BANKS: { [T in Tone]: ToneBank } = {
-  friendly: {
-    hooks: ["Hey {audience}, meet {product}.", "Looking for something better, {audience}? Say hi to {product}."],
-    ctas: ["Try {product} today.", "Give {product} a go today."],
-    elaborations: ["Made with {audience} in mind.", "It just makes the day easier.", "You will wonder how you managed without it."],
-    mood: "warm, bright, welcoming",
-  },
-  bold: {
-    hooks: ["Stop scrolling. {product} changes the game.", "{audience}, this is the one: {product}."],
-    ctas: ["Get {product} now.", "Make the switch to {product} now."],
-    elaborations: ["No compromises.", "Built to outperform.", "Nothing else comes close."],
-    mood: "high contrast, dynamic, energetic",
-  },
-  professional: {
-    hooks: ["{audience}: here is how {product} helps.", "Meet {product}, built for {audience}."],
-    ctas: ["Learn more about {product} today.", "Book a demo of {product} today."],
-    elaborations: ["Reliable from day one.", "Designed for teams that value their time.", "Measurable results, clearly reported."],
-    mood: "clean, modern, trustworthy",
-  },
-  playful: {
-    hooks: ["Okay {audience}, this one is fun: {product}!", "Guess what just got better? {product}!"],
-    ctas: ["Go on, try {product}!", "Grab {product} and have fun with it!"],
-    elaborations: ["Seriously, it is that easy.", "Your future self says thanks.", "Fun, fast and fuss-free."],
-    mood: "colourful, playful, lively",
-  },
-  calm: {
-    hooks: ["Take a breath. {product} makes it simple.", "A calmer way for {audience}: {product}."],
-    ctas: ["Discover {product} today.", "Find your calm with {product}."],
-    elaborations: ["Simple, quiet and dependable.", "Everything in its place.", "Less stress, more time for you."],
-    mood: "soft light, serene, minimal",
-  },
-  urgent: {
-    hooks: ["Don't miss this, {audience}: {product}.", "Time is running out to try {product}."],
-    ctas: ["Get {product} before it is gone.", "Act now: get {product} today."],
-    elaborations: ["Offers like this do not last.", "Start today, not tomorrow.", "Join the people already ahead."],
-    mood: "fast paced, striking, high energy",
-  },
-};
+function lang(tag: string): Lang {
+  let segmenter: Intl.Segmenter;
+  try {
+    segmenter = new Intl.Segmenter(tag, { granularity: "word" });
+  } catch {
+    segmenter = new Intl.Segmenter("en", { granularity: "word" });
+  }
+  return { tag, bank: PHRASE_BANKS[primaryLanguage(tag)] ?? null, segmenter };
+}
 
-/** The hook when time is short; src/shared/brief-fit reserves time for it. */
-export const SHORT_HOOK = "Meet {product}.";
-/** The call to action when the campaign has none and time is short. */
-export const SHORT_CTA = "Try it today.";
+/** The hook when time is short (English); src/shared/brief-fit reserves time for it. */
+export const SHORT_HOOK = PHRASE_BANKS.en!.shortHook;
+/** The call to action when the campaign has none and time is short (English). */
+export const SHORT_CTA = PHRASE_BANKS.en!.shortCta;
+
+/** Whether the template has its fixed phrases in this language (else it uses only the marketer's sentences). */
+export function hasPhrases(tag: string): boolean {
+  return primaryLanguage(tag) in PHRASE_BANKS;
+}
 
 export function toneOf(tone: string): Tone {
   const lower = tone.toLowerCase();
@@ -75,6 +50,11 @@ function pick<T>(items: readonly T[], seed: number): T {
   return items[seed % items.length]!;
 }
 
+function exclaim(text: string, l: Lang): string {
+  const p = primaryLanguage(l.tag);
+  return `${text}${p === "ja" || p === "zh" || p === "yue" ? "！" : "!"}`;
+}
+
 function fill(template: string, c: CampaignBrief): string {
   return template
     .replaceAll("{product}", c.product)
@@ -82,9 +62,16 @@ function fill(template: string, c: CampaignBrief): string {
     .replaceAll("{brand}", c.brandName ?? c.product);
 }
 
-function shortCaption(text: string, maxWords = 6): string {
-  const w = text.replace(/[.!?]+$/, "").split(/\s+/).filter(Boolean);
-  return w.length <= maxWords ? w.join(" ") : `${w.slice(0, maxWords).join(" ")}…`;
+/** The first `maxWords` words of `text` as written (with spaces or, in Japanese and Chinese, none), "…" when cut. */
+function shortCaption(text: string, l: Lang, maxWords = 6): string {
+  const t = text.trim().replace(/[.!?。！？؟।]+$/u, "");
+  let n = 0;
+  let out = "";
+  for (const s of l.segmenter.segment(t)) {
+    if (s.isWordLike && ++n > maxWords) return `${out.trim()}…`;
+    out += s.segment;
+  }
+  return out.trim();
 }
 
 /** Selling points: the campaign's own, else the whole sentences of its message (never split at commas). */
@@ -99,30 +86,40 @@ export function benefitsOf(c: CampaignBrief): string[] {
  * scenes have (`timing`): the hook, must-say lines and CTA always; message sentences, whole, in
  * order while they fit; then elaborations while there is room. What does not fit is named in
  * `notes`. Throws nothing: a brief whose required lines cannot fit was refused before queueing.
+ *
+ * In `language`: the fixed phrases come from its bank (en, es, pt, fr, de, it). A language with no
+ * bank gets none: the product's name is the hook, the marketer's sentences the scenes, their call
+ * to action (or the name again) the end: nothing in another language.
  */
-export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number, timing: Timing = defaultTiming(targetDurationSec)): Script {
+export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number, timing: Timing = defaultTiming(targetDurationSec), language = "en"): Script {
+  const l = lang(language);
   const tone = toneOf(c.tone);
-  const bank = BANKS[tone];
+  const phrases = l.bank;
+  const bank = phrases?.tones[tone] ?? { hooks: ["{product}"], ctas: [exclaim("{product}", l)], elaborations: [] };
+  const shortHook = phrases?.shortHook ?? "{product}";
+  const shortCtaText = phrases?.shortCta ?? exclaim("{product}", l);
+  const sentence = (text: string) => spoken(text, l.tag);
+  const shortCaptionL = (text: string, maxWords?: number) => shortCaption(text, l, maxWords);
   const seed = hash(`${c.product}|${c.audience}|${c.message}|${c.tone}`);
   const sec = (text: string) => sceneSec(text, timing);
   const notes: string[] = [];
 
-  const must = (c.mustSay ?? []).map(sentence);
+  const must = (c.mustSay ?? []).map((m) => sentence(m));
   const mustSec = must.reduce((a, m) => a + sec(m), 0);
   const toneCta = sentence(fill(pick(bank.ctas, seed >>> 3), c));
-  const shortCta = sentence(fill(SHORT_CTA, c));
+  const shortCta = sentence(fill(shortCtaText, c));
   const cta = c.callToAction
     ? sentence(c.callToAction)
-    : sec(sentence(fill(SHORT_HOOK, c))) + mustSec + sec(toneCta) <= timing.budgetSec
+    : sec(sentence(fill(shortHook, c))) + mustSec + sec(toneCta) <= timing.budgetSec
       ? toneCta
       : shortCta;
   const required = sec(cta) + mustSec;
   // The message comes before the tone's longer hook: plan with the short hook, upgrade it after.
-  let hook = sentence(fill(SHORT_HOOK, c));
+  let hook = sentence(fill(shortHook, c));
   let spare = timing.budgetSec - sec(hook) - required;
 
   const visual = (subject: string) =>
-    `Vertical 9:16 shot for ${c.product}, aimed at ${c.audience}: ${subject}. ${bank.mood}, no text in the image.`;
+    `Vertical 9:16 shot for ${c.product}, aimed at ${c.audience}: ${subject}. ${TONE_MOODS[tone]}, no text in the image.`;
   type Draft = Omit<Scene, "durationSec">;
   const body: Draft[] = [];
   const maxBody = MAX_SCENES - 2 - must.length;
@@ -131,7 +128,7 @@ export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number,
   for (const b of benefitsOf(c)) {
     const line = sentence(b);
     if (!full && body.length < maxBody && sec(line) <= spare) {
-      body.push({ narration: line, onScreenText: shortCaption(b), visualPrompt: visual(b) });
+      body.push({ narration: line, onScreenText: shortCaptionL(b), visualPrompt: visual(b) });
       spare -= sec(line);
     } else {
       full = true;
@@ -151,22 +148,22 @@ export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number,
     const cost = target ? timing.secPerChar * (extra.length + 1) : sec(extra);
     if (cost > spare || (!target && body.length >= maxBody)) continue;
     if (target) target.narration = `${target.narration} ${extra}`;
-    else body.push({ narration: extra, onScreenText: shortCaption(extra), visualPrompt: visual(extra) });
+    else body.push({ narration: extra, onScreenText: shortCaptionL(extra), visualPrompt: visual(extra) });
     spare -= cost;
   }
 
   const drafts: Draft[] = [
-    { narration: hook, onScreenText: shortCaption(c.product, 4), visualPrompt: visual(`eye-catching opening featuring ${c.product}`) },
+    { narration: hook, onScreenText: shortCaptionL(c.product, 4), visualPrompt: visual(`eye-catching opening featuring ${c.product}`) },
     ...body,
-    ...must.map((m) => ({ narration: m, onScreenText: shortCaption(m, 8), visualPrompt: visual(`${c.product} in use`) })),
+    ...must.map((m) => ({ narration: m, onScreenText: shortCaptionL(m, 8), visualPrompt: visual(`${c.product} in use`) })),
     {
       narration: cta,
-      onScreenText: c.callToActionUrl ? `${shortCaption(cta, 5)} · ${c.callToActionUrl}`.slice(0, 120) : shortCaption(cta),
+      onScreenText: c.callToActionUrl ? `${shortCaptionL(cta, 5)} · ${c.callToActionUrl}`.slice(0, 120) : shortCaptionL(cta),
       visualPrompt: visual(`${c.product} hero shot, inviting`),
     },
   ];
   return {
-    title: `${c.brandName ?? c.product}: ${shortCaption(c.message, 8)}`,
+    title: `${c.brandName ?? c.product}: ${shortCaptionL(c.message, 8)}`,
     hook,
     callToAction: cta,
     scenes: sizeScenes(drafts, timing, targetDurationSec),

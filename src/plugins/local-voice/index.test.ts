@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { type VoiceoverInput } from "../spec";
 import { describeProviderContract } from "../spec/contract-kit";
-import { ffprobe, localContext, tempDir } from "../testing";
+import { ffprobe, localContext, tempDir, voicedSeconds } from "../testing";
 import { LOCAL_VOICES, type LocalVoiceOptions, localVoiceProvider } from ".";
 
 const sample: VoiceoverInput = { text: "Hey runners, meet Stride. Lighter shoes, faster miles! Try Stride today.", voice: "slt" };
@@ -54,5 +54,26 @@ describe("local-voice output", () => {
       expect(result.words).toHaveLength(text.split(/\s+/).length);
     }
     await expect(readFile("/tmp/pwned-reelfarm")).rejects.toThrow();
+  });
+
+  it.each([
+    ["ar", "مرحبا بكم في متجرنا الجديد، ضوء دافئ لا يبهر العين"],
+    ["he", "שלום לכולם, אור חם שלא מסנוור"],
+    ["ja", "まぶしくない暖かい光。一時間で充電。"],
+    ["hi", "हमारे नए स्टोर में आपका स्वागत है"],
+  ])("%s with a flite voice: spoken by espeak-ng, with a warning, and audible (not flite's silence)", async (language, text) => {
+    const result = await synth({ text, voice: "slt", language });
+    expect(result.warnings.map((w) => w.setting)).toContain("voice");
+    expect(await voicedSeconds(result.file)).toBeGreaterThan(1);
+  });
+
+  it("speaks(): flite only English; espeak-ng most languages; nothing without espeak-ng", () => {
+    const opts = localVoiceProvider.optionsSchema.parse(undefined);
+    expect(localVoiceProvider.speaks("en-GB", opts)).toBe(true);
+    expect(localVoiceProvider.speaks("ar", opts)).toBe(true);
+    expect(localVoiceProvider.speaks("tlh", opts)).toBe(false);
+    const noEspeak = localVoiceProvider.optionsSchema.parse({ espeakPath: "/nonexistent/espeak-ng" });
+    expect(localVoiceProvider.speaks("en", noEspeak)).toBe(true);
+    expect(localVoiceProvider.speaks("ar", noEspeak)).toBe(false);
   });
 });

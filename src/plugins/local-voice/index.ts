@@ -1,6 +1,8 @@
 /**
  * local-voice: offline text-to-speech, the voiceover chain's fallback.
- * Engines: ffmpeg's built-in `flite` source (default) or espeak-ng.
+ * Engines: ffmpeg's built-in `flite` source (English only; default for English) and espeak-ng
+ * (~130 languages; every other language, and the "espeak-f"/"espeak-m" voices). flite given
+ * another language says nothing useful (~0.2 s of silence for Arabic), so it is never asked to.
  *
  * Invariant: user text never enters a filter string, an argv or a shell.
  * flite reads it from a temp file (`textfile=`), espeak-ng from stdin.
@@ -8,8 +10,10 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { accessSync, constants } from "node:fs";
 import { z } from "zod";
-import { type ProviderWarning, SPECIFICATION_VERSION, type VoiceoverProvider, type VoiceoverResult, VoiceoverInputSchema } from "../spec";
+import { espeakVoiceFor, fliteSpeaks } from "~/shared/languages";
+import { ProviderError, type ProviderWarning, SPECIFICATION_VERSION, type VoiceoverProvider, type VoiceoverResult, VoiceoverInputSchema } from "../spec";
 import { commitFile, outputPath, tempPathFor } from "../shared/files";
 import { guardLocal, parseWith } from "../shared/guard";
 import { argv, runFfmpeg, runProcess } from "../shared/process";
@@ -17,22 +21,42 @@ import { SILENCEDETECT } from "../shared/silence";
 import { readWavInfo } from "../shared/wav";
 import { estimateWordTimings, voicedSpanFromSilencedetect } from "../shared/word-timings";
 
-/** Campaign voices this provider accepts (flite's built-in voices). */
-export const LOCAL_VOICES = ["kal", "slt", "awb", "rms", "kal16"] as const;
+/** Campaign voices this provider accepts: flite's built-in voices and two espeak-ng ones. */
+export const LOCAL_VOICES = ["kal", "slt", "awb", "rms", "kal16", "espeak-f", "espeak-m"] as const;
 export type LocalVoice = (typeof LOCAL_VOICES)[number];
+const FLITE_VOICES: readonly LocalVoice[] = ["kal", "slt", "awb", "rms", "kal16"];
 
-/** Closest espeak-ng voice for each campaign voice. */
-const ESPEAK_VOICES: { [V in LocalVoice]: string } = {
-  kal: "en-us+m3",
-  slt: "en-us+f3",
-  awb: "en-gb-scotland",
-  rms: "en-us+m1",
-  kal16: "en-us+m3",
+/** espeak-ng variant per campaign voice (appended to the language's voice, e.g. "ar+f3"). */
+const ESPEAK_VARIANTS: { [V in LocalVoice]: string } = {
+  kal: "m3",
+  slt: "f3",
+  awb: "m1",
+  rms: "m1",
+  kal16: "m3",
+  "espeak-f": "f3",
+  "espeak-m": "m3",
 };
+
+/** The espeak-ng voice argument for a language and a campaign voice ("ar+f3"); awb keeps its Scottish English. */
+function espeakArg(language: string, voice: LocalVoice): string | null {
+  const lang = espeakVoiceFor(language);
+  if (!lang) return null;
+  if (voice === "awb" && lang.startsWith("en")) return "en-gb-scotland";
+  return `${lang}+${ESPEAK_VARIANTS[voice]}`;
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const localVoiceOptionsSchema = z
   .object({
-    /** Default "flite" (inside ffmpeg). */
+    /** Engine for English with a flite voice; other languages always use espeak-ng. Default "flite" (inside ffmpeg). */
     engine: z.enum(["flite", "espeak-ng"]).default("flite"),
     /** Voice when the input names none or an unknown one. Default "slt". */
     defaultVoice: z.enum(LOCAL_VOICES).default("slt"),
@@ -67,24 +91,32 @@ export const localVoiceProvider: VoiceoverProvider<LocalVoiceOptions> = {
   id: ID,
   kind: "voiceover",
   model: "flite",
-  displayName: "Offline voice (flite / espeak-ng)",
+  displayName: "Offline voice (flite for English, espeak-ng for other languages)",
   optionsSchema: localVoiceOptionsSchema,
   costModel: { estimateUsd: () => 0, notes: "Runs locally; free." },
   maxConcurrency: 2,
   local: true,
   requiredSecrets: [],
   voices: LOCAL_VOICES,
+  speaks: (language, options) => (options.engine === "flite" && fliteSpeaks(language)) || (espeakVoiceFor(language) !== null && executable(options.espeakPath)),
 
   async doSynthesize(rawInput, ctx): Promise<VoiceoverResult> {
     return guardLocal(ID, ctx.signal, async () => {
       const input = parseWith(VoiceoverInputSchema, rawInput, ID, "voiceover input");
-      const { engine, sampleRate, tempo } = ctx.options;
+      const { sampleRate, tempo } = ctx.options;
       const warnings: ProviderWarning[] = [];
       let voice: LocalVoice = ctx.options.defaultVoice;
       if (input.voice && (LOCAL_VOICES as readonly string[]).includes(input.voice)) voice = input.voice as LocalVoice;
       else if (input.voice) warnings.push({ type: "unsupported-setting", setting: "voice", message: `unknown voice "${input.voice}", used "${voice}"` });
-      if (engine === "flite" && !input.language.toLowerCase().startsWith("en")) {
-        warnings.push({ type: "unsupported-setting", setting: "language", message: `flite speaks English only; got "${input.language}"` });
+      // flite only for English with a flite voice; anything else is espeak-ng's (or nobody's).
+      const useFlite = ctx.options.engine === "flite" && fliteSpeaks(input.language) && FLITE_VOICES.includes(voice);
+      const engine = useFlite ? "flite" : "espeak-ng";
+      const espeakVoice = useFlite ? null : espeakArg(input.language, voice);
+      if (!useFlite && !espeakVoice) {
+        throw new ProviderError({ code: "invalid_request", providerId: ID, message: `${ID}: no offline voice speaks "${input.language}" (flite speaks English; espeak-ng has no voice for it)` });
+      }
+      if (!useFlite && FLITE_VOICES.includes(voice) && !fliteSpeaks(input.language)) {
+        warnings.push({ type: "unsupported-setting", setting: "voice", message: `flite speaks English only: "${input.language}" is spoken by espeak-ng (${espeakVoice})` });
       }
       if (input.style) warnings.push({ type: "unsupported-setting", setting: "style", message: `${ID} ignores style hints` });
 
@@ -102,7 +134,7 @@ export const localVoiceProvider: VoiceoverProvider<LocalVoiceOptions> = {
           ({ stderr } = await runFfmpeg(ctx.ffmpegPath, args, { signal: ctx.signal }));
         } else {
           const speed = String(Math.round(175 * tempo));
-          const espeak = await runProcess(ctx.options.espeakPath, ["--stdout", "-v", ESPEAK_VOICES[voice], "-s", speed, "--stdin"], {
+          const espeak = await runProcess(ctx.options.espeakPath, ["--stdout", "-v", espeakVoice!, "-s", speed, "--stdin"], {
             signal: ctx.signal,
             stdin: input.text,
             captureStdout: true,

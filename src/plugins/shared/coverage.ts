@@ -50,17 +50,30 @@ export function missingLines(script: Pick<Script, "scenes">, brief: Pick<Campaig
   };
 }
 
-/** A line as a spoken sentence: trimmed, capitalised, ending in punctuation. */
-export function sentence(text: string): string {
-  const t = text.trim().replace(/\s+/g, " ");
-  const capital = t.charAt(0).toUpperCase() + t.slice(1);
-  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+/** Full stop per script: 。 for Chinese and Japanese, । for Hindi, Marathi, Bengali, Nepali; "." otherwise. */
+function fullStop(language: string): string {
+  const l = language.split("-")[0]!.toLowerCase();
+  if (l === "ja" || l === "zh" || l === "yue") return "。";
+  if (l === "hi" || l === "mr" || l === "bn" || l === "ne") return "।";
+  return ".";
 }
 
-/** Whole sentences of a text (never split at commas). */
+/** Ends in a sentence-final mark of any script (Latin, CJK, Arabic, Devanagari), closing quotes allowed. */
+const FINAL = /[.!?…。！？؟।]["'”’»)\]]*$/u;
+/** Ends in an emoji or another symbol: a stop after it would show as "✨." in the caption. */
+const SYMBOL_END = /[\p{Extended_Pictographic}\p{S}]\uFE0F?$/u;
+
+/** A line as a spoken sentence: trimmed, capitalised, ending in the language's punctuation (none after an emoji). */
+export function sentence(text: string, language = "en"): string {
+  const t = text.trim().replace(/\s+/g, " ");
+  const capital = t.charAt(0).toUpperCase() + t.slice(1);
+  return FINAL.test(capital) || SYMBOL_END.test(capital) ? capital : `${capital}${fullStop(language)}`;
+}
+
+/** Whole sentences of a text (never split at commas); CJK, Arabic and Devanagari stops need no space after them. */
 export function sentencesOf(text: string): string[] {
   return text
-    .split(/(?<=[.!?…])\s+|\n+/)
+    .split(/(?<=[.!?…])\s+|(?<=[。！？؟।])\s*|\n+/u)
     .map((s) => s.trim())
     .filter((s) => /[\p{L}\p{N}]/u.test(s));
 }

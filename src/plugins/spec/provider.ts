@@ -146,6 +146,11 @@ export interface VideoProvider<Options = unknown> extends ProviderBase<"video", 
 export interface VoiceoverProvider<Options = unknown> extends ProviderBase<"voiceover", VoiceoverInput, Options> {
   /** Voice names it accepts in `input.voice`; others give a warning and the default voice. */
   readonly voices: readonly string[];
+  /**
+   * Whether it can speak a BCP-47 language tag with these options (a cheap local check, no
+   * network): the queue refuses a campaign no provider of the chain can speak.
+   */
+  speaks(language: string, options: Options): boolean;
   doSynthesize(input: VoiceoverInput, ctx: ProviderContext<Options>): Promise<VoiceoverResult>;
 }
 

@@ -54,3 +54,28 @@ export async function providerErrorOf(promise: Promise<unknown>): Promise<Provid
   if (!ProviderError.isInstance(error)) throw new Error(`expected a ProviderError, got ${error === undefined ? "success" : String(error)}`);
   return error;
 }
+
+/**
+ * Seconds of `file`'s audio between `startSec` and `startSec + durationSec` whose 50 ms RMS is
+ * above `thresholdDb` dBFS: decoded to mono 16 kHz PCM and measured here, independently of the
+ * silencedetect the app itself uses.
+ */
+export async function voicedSeconds(file: string, startSec = 0, durationSec?: number, thresholdDb = -40): Promise<number> {
+  const window = durationSec === undefined ? [] : ["-t", String(durationSec)];
+  const pcm = await new Promise<Buffer>((resolve, reject) =>
+    execFile(FFMPEG, ["-v", "error", "-ss", String(startSec), ...window, "-i", file, "-vn", "-ac", "1", "-ar", "16000", "-f", "s16le", "-"], { encoding: "buffer", maxBuffer: 1 << 28 }, (e, out) =>
+      e ? reject(e) : resolve(out),
+    ),
+  );
+  const frame = 800; // 50 ms at 16 kHz
+  let voiced = 0;
+  for (let i = 0; i + frame * 2 <= pcm.length; i += frame * 2) {
+    let sum = 0;
+    for (let k = 0; k < frame; k++) {
+      const s = pcm.readInt16LE(i + k * 2) / 32768;
+      sum += s * s;
+    }
+    if (10 * Math.log10(sum / frame + 1e-12) > thresholdDb) voiced += 0.05;
+  }
+  return voiced;
+}

@@ -15,7 +15,7 @@ import { db } from "~/server/db";
 import { ForbiddenError } from "~/server/auth/access";
 import { isSameOrigin } from "~/server/auth/csrf";
 import { getSessionUser, type SessionUser } from "~/server/auth/session";
-import { NotFoundError } from "~/server/services/renders";
+import { NotFoundError, QueueRefusedError } from "~/server/services/renders";
 import { UploadError } from "~/server/services/uploads";
 import { UserExistsError } from "~/server/services/users";
 import { TokenLimitError } from "~/server/services/api-tokens";
@@ -54,7 +54,7 @@ const mapErrors = t.middleware(async ({ next }) => {
   const as = (code: TRPCError["code"]) => ({ ...result, error: new TRPCError({ code, message: (cause as Error).message, cause }) });
   if (cause instanceof NotFoundError || (cause as { code?: string } | undefined)?.code === "P2025") return as("NOT_FOUND");
   if (cause instanceof ForbiddenError) return as("FORBIDDEN");
-  if (cause instanceof UploadError || cause instanceof TokenLimitError || cause instanceof WebhookTargetError) return as("BAD_REQUEST");
+  if (cause instanceof UploadError || cause instanceof QueueRefusedError || cause instanceof TokenLimitError || cause instanceof WebhookTargetError) return as("BAD_REQUEST");
   if (cause instanceof ZodError) return { ...result, error: new TRPCError({ code: "BAD_REQUEST", message: cause.issues[0]?.message ?? "invalid input", cause }) };
   if (cause instanceof UserExistsError) return as("CONFLICT");
   return result;

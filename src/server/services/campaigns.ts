@@ -31,6 +31,7 @@ export async function duplicateCampaign(db: Db, id: string, owner: { userId?: st
       brandColor: src.brandColor,
       cta: src.cta ?? Prisma.DbNull,
       mustSay: src.mustSay,
+      language: src.language,
       scriptOverride: src.scriptOverride ?? undefined,
       brandOverride: src.brandOverride ?? undefined,
       teamId: src.teamId,

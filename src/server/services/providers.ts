@@ -52,3 +52,9 @@ export function providerContext(
     baseUrl: provider.local ? undefined : env().GEMINI_BASE_URL,
   };
 }
+
+/** Each configured voiceover provider, in chain order, and whether it can speak `language` with its options. */
+export function voiceoverSpeakers(language: string): { id: string; speaks: boolean }[] {
+  const reg = providerRegistry();
+  return reg.chain("voiceover", secrets()).map((p) => ({ id: p.id, speaks: p.speaks(language, reg.parseOptions(p, env().PROVIDER_OPTIONS[p.id])) }));
+}

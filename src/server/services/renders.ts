@@ -3,7 +3,9 @@
  * A render's `settings` freeze the campaign as it was when queued (later edits don't change it).
  */
 import { z } from "zod";
-import { campaignFieldsSchema, campaignInputSchema, voiceIds } from "~/shared/campaign";
+import { campaignFieldsSchema, campaignInputSchema, voiceIds, voiceSpeaks } from "~/shared/campaign";
+import { languageLabel } from "~/shared/languages";
+import { voiceoverSpeakers } from "./providers";
 import { ScriptSchema } from "~/plugins/spec/schemas";
 import { type Db } from "~/server/db";
 import { enqueue } from "~/server/jobs";
@@ -41,6 +43,29 @@ export type RenderSettings = z.infer<typeof renderSettingsSchema>;
 
 export const START_ATTEMPTS = 3;
 
+/** Queueing refused for a reason the user can fix (e.g. no voice speaks the campaign's language). */
+export class QueueRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QueueRefusedError";
+  }
+}
+
+/**
+ * Refuses a render whose narration no provider of the voiceover chain can speak, and a batch
+ * variant's voice that cannot speak the campaign's language: better now than an ad with no voice.
+ */
+function assertSpeakable(s: RenderSettings) {
+  const language = s.campaign.language;
+  const voice = s.variant.voice;
+  if (voice && !voiceSpeaks(voice, language)) throw new QueueRefusedError(`The voice ${voice} cannot speak ${languageLabel(language)}.`);
+  const chain = voiceoverSpeakers(language);
+  if (!chain.some((p) => p.speaks)) {
+    const why = chain.map((p) => p.id).join(", ") || "no voiceover provider is configured";
+    throw new QueueRefusedError(`No voice provider can speak ${languageLabel(language)} (tried ${why}). Choose another language, or configure a provider that speaks it (Google TTS needs GEMINI_API_KEY; offline voices need espeak-ng).`);
+  }
+}
+
 export class NotFoundError extends Error {
   constructor(what: string) {
     super(`${what} not found`);
@@ -71,6 +96,7 @@ export async function queueRender(
       brandColor: c.brandColor,
       cta: c.cta ?? undefined,
       mustSay: c.mustSay,
+      language: c.language,
     }),
     images: c.images.map((i) => ({ file: i.file, mimeType: i.mimeType, sha256: i.sha256, width: i.width, height: i.height, focusX: i.focusX, focusY: i.focusY, sceneIndex: i.sceneIndex })),
     brand: await resolveBrandForRender(db, c.id),
@@ -78,6 +104,7 @@ export async function queueRender(
     variant: input.variant ?? {},
     script: c.scriptOverride ?? null,
   });
+  assertSpeakable(settings);
   const render = await db.render.create({
     data: { campaignId: c.id, queuedById: input.queuedById ?? null, apiTokenId: input.apiTokenId ?? null, preset: input.preset, settings, batchId: input.batchId ?? null },
   });

@@ -2,7 +2,7 @@
  * What each asset asks its provider for, derived from the render's frozen settings and script.
  * Pure functions: the same render always asks for the same things (idempotent retries).
  */
-import { VOICES, type VoiceId } from "~/shared/campaign";
+import { offlineVoiceFor, VOICES, type VoiceId } from "~/shared/campaign";
 import { scriptTiming } from "~/shared/brief-fit";
 import { type Provider } from "~/plugins/spec";
 import { type ImageInput, type MusicInput, type Script, type ScriptInput, type VideoInput, type VoiceoverInput } from "~/plugins/spec/schemas";
@@ -21,7 +21,7 @@ export function scriptInput(s: RenderSettings): ScriptInput {
       ...(c.mustSay.length ? { mustSay: c.mustSay } : {}),
     },
     targetDurationSec: c.targetSeconds,
-    language: "en",
+    language: c.language,
     timing: scriptTiming(c.targetSeconds, s.variant.voice ?? c.voice),
   };
 }
@@ -34,15 +34,16 @@ export function applyVariant(script: Script, s: RenderSettings): Script {
   return { ...script, hook, scenes: [{ ...first, narration: hook, onScreenText: hook.slice(0, 120) }, ...rest] };
 }
 
+/** The campaign's voice for this provider: a local provider gets the offline stand-in for the language. */
 export function voiceFor(provider: Provider, s: RenderSettings): string {
   const id: VoiceId = s.variant.voice ?? s.campaign.voice;
   const v = VOICES.find((x) => x.id === id) ?? VOICES[0];
-  if (provider.local) return v.fallback;
+  if (provider.local) return offlineVoiceFor(v.id, s.campaign.language);
   return v.provider === "google" ? v.id : "Kore";
 }
 
 export function voiceoverInput(provider: Provider, s: RenderSettings, script: Script, scene: number): VoiceoverInput {
-  return { text: script.scenes[scene]!.narration, voice: voiceFor(provider, s), language: "en", style: s.campaign.tone };
+  return { text: script.scenes[scene]!.narration, voice: voiceFor(provider, s), language: s.campaign.language, style: s.campaign.tone };
 }
 
 export function musicInput(s: RenderSettings, script: Script): MusicInput {

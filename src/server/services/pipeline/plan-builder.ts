@@ -8,6 +8,7 @@
  */
 import { type RenderPlanInput } from "~/render/plan";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
+import { directionOf } from "~/shared/languages";
 import { type RenderSettings } from "../renders";
 
 export const LEAD_SEC = 0;
@@ -80,6 +81,8 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
     output: { width: 1080, height: 1920, fps: c.fps, preset: settings.preset },
     scenes,
     captions: {
+      language: c.language,
+      direction: directionOf(c.language),
       style: {
         font: style.font,
         sizePx: style.sizePx,

@@ -3,7 +3,7 @@ import { env } from "~/env";
 import { db } from "~/server/db";
 import { assertCampaignAccess } from "~/server/auth/access";
 import { accessErrorResponse, requireBearer } from "~/server/auth/guard";
-import { queueRender } from "~/server/services/renders";
+import { QueueRefusedError, queueRender } from "~/server/services/renders";
 import { renderStatusBody } from "~/server/api/rest/render-body";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +21,13 @@ export async function POST(req: Request) {
   } catch (e) {
     return accessErrorResponse(e);
   }
-  const r = await queueRender(db(), { ...parsed.data, queuedById: g.user.id, apiTokenId: g.tokenId });
+  let r;
+  try {
+    r = await queueRender(db(), { ...parsed.data, queuedById: g.user.id, apiTokenId: g.tokenId });
+  } catch (e) {
+    if (e instanceof QueueRefusedError) return Response.json({ error: e.message }, { status: 422 });
+    throw e;
+  }
   const row = await db().render.findUniqueOrThrow({ where: { id: r.id } });
   return Response.json(renderStatusBody(row), { status: 201, headers: { location: `${env().PUBLIC_URL}/api/v1/renders/${r.id}` } });
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Campaign" ADD COLUMN     "language" TEXT NOT NULL DEFAULT 'en';

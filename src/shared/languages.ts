@@ -1,0 +1,163 @@
+/**
+ * Campaign languages: BCP-47 tags, their writing direction, and which voices can speak them.
+ * Shared by the browser (the form offers only voices that speak the chosen language) and the
+ * server (the same rule is a field-level error; the voice providers say at queue time whether
+ * they can speak it).
+ *
+ * Glossary:
+ * - tag: a BCP-47 language tag as the user typed it, canonicalised ("pt-br" -> "pt-BR").
+ * - primary language: the tag's first subtag ("pt" of "pt-BR"), ISO 639 (2 or 3 letters).
+ * - direction: "rtl" when the tag's likely script (CLDR likely subtags) is written right to left.
+ */
+import { z } from "zod";
+
+export type Direction = "ltr" | "rtl";
+
+/** Languages the form suggests (any other valid tag may be typed). Native names for the picker. */
+export const SUGGESTED_LANGUAGES = [
+  { tag: "en", name: "English" },
+  { tag: "es", name: "Español" },
+  { tag: "pt", name: "Português" },
+  { tag: "pt-BR", name: "Português (Brasil)" },
+  { tag: "fr", name: "Français" },
+  { tag: "de", name: "Deutsch" },
+  { tag: "it", name: "Italiano" },
+  { tag: "nl", name: "Nederlands" },
+  { tag: "pl", name: "Polski" },
+  { tag: "tr", name: "Türkçe" },
+  { tag: "ru", name: "Русский" },
+  { tag: "uk", name: "Українська" },
+  { tag: "ja", name: "日本語" },
+  { tag: "zh", name: "中文" },
+  { tag: "ko", name: "한국어" },
+  { tag: "ar", name: "العربية" },
+  { tag: "he", name: "עברית" },
+  { tag: "fa", name: "فارسی" },
+  { tag: "ur", name: "اردو" },
+  { tag: "hi", name: "हिन्दी" },
+  { tag: "bn", name: "বাংলা" },
+  { tag: "th", name: "ไทย" },
+  { tag: "vi", name: "Tiếng Việt" },
+  { tag: "id", name: "Bahasa Indonesia" },
+] as const;
+
+/** Scripts written right to left (ISO 15924). */
+const RTL_SCRIPTS = new Set(["Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Mend"]);
+
+/**
+ * The canonical form of a well-formed BCP-47 tag whose primary language is an ISO 639 code
+ * (2-3 letters), or null. "english", "en_US" and "" are null; "pt-br" gives "pt-BR".
+ */
+export function canonicalLanguageTag(tag: string): string | null {
+  const t = tag.trim();
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(t)) return null;
+  try {
+    return Intl.getCanonicalLocales(t)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** "pt" of "pt-BR"; lower case. */
+export function primaryLanguage(tag: string): string {
+  return tag.split("-")[0]!.toLowerCase();
+}
+
+/** Writing direction of a tag: from its script subtag, else its language's likely script. */
+export function directionOf(tag: string): Direction {
+  try {
+    const script = new Intl.Locale(tag).maximize().script;
+    return script && RTL_SCRIPTS.has(script) ? "rtl" : "ltr";
+  } catch {
+    return "ltr";
+  }
+}
+
+/** A language's name in English ("Arabic"), or the tag itself when ICU has none. */
+export function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames(["en"], { type: "language" }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** "Arabic (ar)", for messages. */
+export function languageLabel(tag: string): string {
+  const name = languageName(tag);
+  return name !== tag ? `${name} (${tag})` : tag;
+}
+
+/** Validates and canonicalises a campaign language. Default "en". */
+export const languageTagSchema = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    const c = canonicalLanguageTag(s);
+    if (!c) {
+      ctx.addIssue({ code: "custom", message: `"${s.slice(0, 40)}" is not a BCP-47 language tag (e.g. en, pt-BR, ar, zh-Hant)` });
+      return z.NEVER;
+    }
+    return c;
+  });
+
+/**
+ * Languages of the Gemini TTS voices (gemini-2.5-flash/pro-preview-tts), from Google's speech
+ * generation guide (ai.google.dev/gemini-api/docs/speech-generation, "Supported languages",
+ * read 2026-11): 24 languages, matched on the primary language.
+ */
+export const GOOGLE_TTS_LANGUAGES: ReadonlySet<string> = new Set([
+  "ar", "bn", "de", "en", "es", "fr", "hi", "id", "it", "ja", "ko", "mr",
+  "nl", "pl", "pt", "ro", "ru", "ta", "te", "th", "tr", "uk", "vi",
+]);
+
+/**
+ * espeak-ng 1.51's voices (`espeak-ng --voices`, Debian 12): the offline voice for every
+ * language flite cannot speak.
+ */
+const ESPEAK_LANGUAGES: ReadonlySet<string> = new Set(
+  (
+    "af am an ar as az ba be bg bn bpy bs ca cmn cs cv cy da de el en-029 en-gb en-gb-scotland en-us eo es es-419 et eu fa fi " +
+    "fr-be fr-ch fr-fr ga gd gn grc gu hak haw he hi hr ht hu hy hyw ia id io is it ja jbo ka kk kl kn ko kok ku ky la lb lfn lt " +
+    "ltg lv mi mk ml mr ms mt my nb nci ne nl nog om or pa pap piqd pl pt pt-br py qdb qu quc qya ro ru ru-lv sd shn si sjn sk sl " +
+    "smj sq sr sv sw ta te th tk tn tr tt ug uk ur uz vi yue"
+  ).split(" "),
+);
+
+/** Tags whose espeak-ng voice has another name. */
+const ESPEAK_ALIASES: Record<string, string> = {
+  en: "en-us",
+  fr: "fr-fr",
+  zh: "cmn",
+  "zh-hk": "yue",
+  "zh-mo": "yue",
+  no: "nb",
+  iw: "he",
+  "es-mx": "es-419",
+  "es-us": "es-419",
+  "es-ar": "es-419",
+  "es-co": "es-419",
+};
+
+/** The espeak-ng voice for a tag ("pt-BR" -> "pt-br", "zh-CN" -> "cmn", "ar-EG" -> "ar"), or null. */
+export function espeakVoiceFor(tag: string): string | null {
+  const lower = tag.toLowerCase();
+  const parts = lower.split("-");
+  const region = parts.find((p, i) => i > 0 && /^([a-z]{2}|\d{3})$/.test(p));
+  const candidates = [region ? `${parts[0]}-${region}` : null, parts[0]!];
+  for (const c of candidates) {
+    if (!c) continue;
+    const v = ESPEAK_ALIASES[c] ?? c;
+    if (ESPEAK_LANGUAGES.has(v)) return v;
+  }
+  return null;
+}
+
+/** flite (inside ffmpeg) speaks English only. */
+export function fliteSpeaks(tag: string): boolean {
+  return primaryLanguage(tag) === "en";
+}
+
+export function googleTtsSpeaks(tag: string): boolean {
+  return GOOGLE_TTS_LANGUAGES.has(primaryLanguage(tag));
+}
