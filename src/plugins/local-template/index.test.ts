@@ -72,7 +72,7 @@ describe("local-template script", () => {
     const outputDir = await tempDir();
     const ctx = localContext({ signal: new AbortController().signal, outputDir, options: localTemplateProvider.optionsSchema.parse(undefined) });
     const en = PHRASE_BANKS.en!;
-    const englishPhrases = [...Object.values(en.tones).flatMap((t) => [...t.hooks, ...t.ctas, ...t.elaborations]), ...en.genericBenefits].map((p) =>
+    const englishPhrases = [...Object.values(en.tones).flatMap((t) => [...t.hooks, ...t.ctas, ...t.elaborations])].map((p) =>
       p.replaceAll("{product}", campaign.product).replaceAll("{audience}", campaign.audience).replace(/[.!?]$/, ""),
     );
     for (const language of ["es", "pt", "fr", "de", "it"]) {
