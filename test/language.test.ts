@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { campaignInputSchema, fieldErrors, voicesFor } from "~/shared/campaign";
 import { directionOf } from "~/shared/languages";
 import { createCampaign } from "~/server/services/campaigns";
-import { queueRender } from "~/server/services/renders";
+import { queueRender, renderSettingsSchema } from "~/server/services/renders";
 import { buildPlan } from "~/server/services/pipeline/plan-builder";
 import { storage } from "~/server/storage";
 import { testDb, waitFor } from "./helpers/db";
@@ -51,14 +51,12 @@ describe("campaign language", () => {
   it("captions get the language and its direction", () => {
     expect(["ar", "he", "fa", "ur", "az-Arab"].map(directionOf)).toEqual(["rtl", "rtl", "rtl", "rtl", "rtl"]);
     expect(["en", "ja", "hi", "az", "zh-Hant"].map(directionOf)).toEqual(["ltr", "ltr", "ltr", "ltr", "ltr"]);
-    const settings = {
+    const settings = renderSettingsSchema.parse({
       campaignId: "c",
       campaign: campaignInputSchema.parse({ ...good, language: "he", voice: "espeak-f" }),
       images: [],
-      preset: "preview" as const,
-      variant: {},
-      script: null,
-    };
+      preset: "preview",
+    });
     const plan = buildPlan({ settings, script: { title: "t", hook: "h", callToAction: "c", scenes: [{ narration: "שלום", onScreenText: "", visualPrompt: "p", durationSec: 2 }] }, scenes: [] });
     expect(plan.captions).toMatchObject({ language: "he", direction: "rtl" });
   });
