@@ -6,9 +6,18 @@
  *   override tags in the file are the colour tags generated here.
  * - Karaoke: one Dialogue line per time span; during a word's span that word carries the highlight colour.
  *   Spans are computed in whole centiseconds (ASS's resolution) so consecutive lines neither overlap nor gap.
+ * - Layout is ours, not libass's (caption-layout.ts): every line break, font (`\fn`), size and the visual order of
+ *   right-to-left text are written explicitly, each cue anchored (`\an`, `\pos`) in the caption band of the safe
+ *   zone (`textBands(...).captions`). Every span of a cue has the same units and fonts; only colours differ.
  */
 import { writeFile } from "node:fs/promises";
+import { type LayoutLine, type LayoutWord, layoutCue } from "./caption-layout";
+import { type CaptionFonts } from "./caption-script";
+import { installedFaces } from "./fonts";
+import { loadHyphenator } from "./hyphenate";
 import { type CaptionStyle, type Captions, type Cue } from "./plan";
+import { textBands } from "./safe-zone";
+import { TextShaper } from "./text-shape";
 
 /** Invisible, zero-width; put after a user backslash so libass never reads it as the start of `\N`, `\h`, `\{`. */
 const WORD_JOINER = "\u2060";
@@ -69,30 +78,41 @@ function assTime(cs: number): string {
   return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}.${String(cc).padStart(2, "0")}`;
 }
 
-/** Where captions sit in a 9:16 frame: clear of the bottom UI zone (~15% + room) and the top bar. */
-export function safeArea(width: number, height: number, position: CaptionStyle["position"]) {
-  const marginLR = Math.round(width * 0.08);
-  // Alignment uses the numpad layout: 2 = bottom centre, 5 = middle centre, 8 = top centre.
-  switch (position) {
-    case "bottom":
-      return { alignment: 2, marginL: marginLR, marginR: marginLR, marginV: Math.round(height * 0.2) };
-    case "center":
-      return { alignment: 5, marginL: marginLR, marginR: marginLR, marginV: 0 };
-    case "top":
-      return { alignment: 8, marginL: marginLR, marginR: marginLR, marginV: Math.round(height * 0.12) };
-  }
-}
-
-interface TimedWord {
-  text: string;
-  /** Centiseconds on the output timeline. */
+/** One karaoke word with its time span in centiseconds on the output timeline. */
+export interface TimedWord extends LayoutWord {
   start: number;
   end: number;
-  /** A user line break precedes this word. */
-  breakBefore: boolean;
 }
 
-/** Words of a cue with times in centiseconds, clamped into the cue and ordered. */
+const SPACELESS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
+
+/**
+ * A token of a script written without spaces (Japanese, Chinese, Thai ...) split into its words by ICU's
+ * dictionary segmentation, punctuation kept with the word before it; the token's time is shared by length.
+ */
+function splitSpaceless(w: TimedWord): TimedWord[] {
+  if (!SPACELESS.test(w.text)) return [w];
+  const parts: string[] = [];
+  for (const seg of wordSegmenter.segment(w.text)) {
+    if (parts.length && !seg.isWordLike) parts[parts.length - 1] += seg.segment;
+    else parts.push(seg.segment);
+  }
+  if (parts.length < 2) return [w];
+  const total = parts.reduce((a, p) => a + [...p].length, 0);
+  let acc = 0;
+  return parts.map((text, i) => {
+    const start = w.start + Math.round(((w.end - w.start) * acc) / total);
+    acc += [...text].length;
+    const end = w.start + Math.round(((w.end - w.start) * acc) / total);
+    return { text, start, end, breakBefore: i === 0 && w.breakBefore, joined: i > 0 };
+  });
+}
+
+/**
+ * Words of a cue with times in centiseconds, clamped into the cue and ordered. Tokens of scripts written without
+ * spaces are split into their words, so the highlight moves word by word there too.
+ */
 export function timedWords(cue: Cue, uppercase: boolean): TimedWord[] {
   const cs = (t: number) => Math.round(t * 100);
   const cueStart = cs(cue.start);
@@ -104,11 +124,16 @@ export function timedWords(cue: Cue, uppercase: boolean): TimedWord[] {
       .filter((w) => w.text !== "")
       .sort((a, b) => a.start - b.start);
     let prevEnd = cueStart;
-    return words.map((w) => {
+    return words.flatMap((w) => {
       const start = Math.min(cueEnd, Math.max(prevEnd, cs(w.start)));
       const end = Math.min(cueEnd, Math.max(start, cs(w.end)));
       prevEnd = end;
-      return { text: up(w.text), start, end, breakBefore: false };
+      // A timed "word" may hold spaces (a phrase): its parts share its span.
+      return w.text.split(" ").flatMap((text, i, all) => {
+        const a = start + Math.round(((end - start) * i) / all.length);
+        const b = start + Math.round(((end - start) * (i + 1)) / all.length);
+        return splitSpaceless({ text: up(text), start: a, end: b, breakBefore: false });
+      });
     });
   }
   // No timings: share the cue between the words by character count (a fair proxy for speaking time).
@@ -126,50 +151,92 @@ export function timedWords(cue: Cue, uppercase: boolean): TimedWord[] {
   const weights = tokens.map((t) => [...t.text].length + 1);
   const total = weights.reduce((a, b) => a + b, 0);
   let acc = 0;
-  return tokens.map((t, i) => {
+  return tokens.flatMap((t, i) => {
     const start = cueStart + Math.round(((cueEnd - cueStart) * acc) / total);
     acc += weights[i]!;
     const end = cueStart + Math.round(((cueEnd - cueStart) * acc) / total);
-    return { ...t, start, end };
+    return splitSpaceless({ ...t, start, end });
   });
 }
 
-function lineText(words: TimedWord[], highlighted: number, primary: string, highlight: string): string {
-  return words
-    .map((w, i) => {
-      const sep = i === 0 ? "" : w.breakBefore ? "\\N" : " ";
-      const t = escapeAssText(w.text);
-      return i === highlighted ? `${sep}{\\1c${highlight}&}${t}{\\1c${primary}&}` : `${sep}${t}`;
+/** Where a cue is anchored and how much room it has: the caption band less the outline and a small margin. */
+export function captionBox(size: { width: number; height: number }, style: CaptionStyle) {
+  const band = textBands(size.width, size.height, style.position).captions;
+  const outline = (style.outlinePx * size.height) / 1920;
+  const inset = Math.ceil(outline + (4 * size.height) / 1920);
+  const x = Math.round(band.x + band.w / 2);
+  const anchor =
+    style.position === "bottom"
+      ? { an: 2, x, y: band.y + band.h - inset }
+      : style.position === "top"
+        ? { an: 8, x, y: band.y + inset }
+        : { an: 5, x, y: Math.round(band.y + band.h / 2) };
+  return { band, anchor, maxWidth: band.w - 2 * inset, maxHeight: band.h - 2 * inset };
+}
+
+/**
+ * Colours of adjacent units always differ (by one step of blue in the lowest bits, invisible), so libass splits
+ * the line at every unit boundary in every frame: the same runs, the same layout, whichever word is highlighted.
+ */
+function unitColours(primaryHex: string, highlightHex: string) {
+  const rgb = (hex: string) => parseInt(hex.slice(1), 16);
+  const p = rgb(primaryHex);
+  let h = rgb(highlightHex);
+  if ((h & ~1) === (p & ~1)) h ^= 2;
+  const ass = (v: number) => assColor(`#${v.toString(16).padStart(6, "0")}`);
+  return (highlighted: boolean, parity: number) => ass((highlighted ? h : p) ^ parity);
+}
+
+function lineText(line: LayoutLine, sizePx: number, highlighted: number, colour: ReturnType<typeof unitColours>): string {
+  const scale = Math.round(line.scale * 1000) / 10;
+  return line.units
+    .map((u, k) => {
+      const fs = Math.round(sizePx * u.sizeFactor * 10) / 10;
+      const tags = `${k === 0 ? `\\fscx${scale}\\fscy${scale}` : ""}\\fn${u.family}\\fs${fs}\\1c${colour(u.word >= 0 && u.word === highlighted, k % 2)}&`;
+      return `{${tags}}${u.text === " " ? " " : escapeAssText(u.text)}`;
     })
     .join("");
 }
 
-/** Dialogue lines for one cue: plain before/after/between words, highlighted during each word. */
-function cueEvents(cue: Cue, style: CaptionStyle): string[] {
+/** Dialogue lines for one cue: per page, plain before/after/between words, highlighted during each word. */
+function cueEvents(cue: Cue, style: CaptionStyle, size: { width: number; height: number }, fonts: CaptionFonts): string[] {
   const words = timedWords(cue, style.uppercase);
   const cueStart = Math.round(cue.start * 100);
   const cueEnd = Math.round(cue.end * 100);
   if (words.length === 0 || cueEnd <= cueStart) return [];
-  const primary = assColor(style.primaryColor);
-  const highlight = assColor(style.highlightColor);
-  const spans: { start: number; end: number; word: number }[] = [];
-  let t = cueStart;
-  words.forEach((w, i) => {
-    if (w.start > t) spans.push({ start: t, end: w.start, word: -1 });
-    if (w.end > w.start) spans.push({ start: w.start, end: w.end, word: i });
-    t = Math.max(t, w.end);
+  const box = captionBox(size, style);
+  const layout = layoutCue(words, { maxWidth: box.maxWidth, maxHeight: box.maxHeight, sizePx: Math.round((style.sizePx * size.height) / 1920) }, fonts);
+  const colour = unitColours(style.primaryColor, style.highlightColor);
+  const pos = `{\\an${box.anchor.an}\\pos(${box.anchor.x},${box.anchor.y})}`;
+  return layout.pages.flatMap((page, p) => {
+    const next = layout.pages[p + 1];
+    const from = p === 0 ? cueStart : words[page.firstWord]!.start;
+    const to = next ? words[next.firstWord]!.start : cueEnd;
+    if (to <= from) return [];
+    const last = next ? next.firstWord : words.length;
+    const spans: { start: number; end: number; word: number }[] = [];
+    let t = from;
+    for (let i = page.firstWord; i < last; i++) {
+      const w = words[i]!;
+      const a = Math.max(t, Math.min(w.start, to));
+      const b = Math.min(to, w.end);
+      if (a > t) spans.push({ start: t, end: a, word: -1 });
+      if (b > a) spans.push({ start: a, end: b, word: i });
+      t = Math.max(t, b);
+    }
+    if (to > t) spans.push({ start: t, end: to, word: -1 });
+    return spans.map((s) => {
+      const text = page.lines.map((l) => lineText(l, layout.sizePx, s.word, colour)).join("\\N");
+      return `Dialogue: 0,${assTime(s.start)},${assTime(s.end)},Caption,,0,0,0,,${pos}${text}`;
+    });
   });
-  if (cueEnd > t) spans.push({ start: t, end: cueEnd, word: -1 });
-  return spans.map(
-    (s) => `Dialogue: 0,${assTime(s.start)},${assTime(s.end)},Caption,,0,0,0,,${lineText(words, s.word, primary, highlight)}`,
-  );
 }
 
-/** The whole .ass script for a video of `width` x `height`. */
-export function buildAss(captions: Captions, size: { width: number; height: number }): string {
+/** The whole .ass script for a video of `width` x `height`, laid out with `fonts` (see `loadCaptionFonts`). */
+export function buildAss(captions: Captions, size: { width: number; height: number }, fonts: CaptionFonts): string {
   const { style } = captions;
   const { width, height } = size;
-  const area = safeArea(width, height, style.position);
+  const box = captionBox(size, style);
   const fontSize = Math.round((style.sizePx * height) / 1920);
   const outline = Math.round(((style.outlinePx * height) / 1920) * 10) / 10;
   const styleLine = [
@@ -191,19 +258,20 @@ export function buildAss(captions: Captions, size: { width: number; height: numb
     1,
     outline,
     0,
-    area.alignment,
-    area.marginL,
-    area.marginR,
-    area.marginV,
+    box.anchor.an,
+    box.band.x,
+    width - box.band.x - box.band.w,
+    0,
     1,
   ].join(",");
-  const events = captions.cues.flatMap((c) => cueEvents(c, style));
+  const events = captions.cues.flatMap((c) => cueEvents(c, style, size, fonts));
   return [
     "[Script Info]",
     "ScriptType: v4.00+",
     `PlayResX: ${width}`,
     `PlayResY: ${height}`,
-    "WrapStyle: 0",
+    // No automatic wrapping: every line break is the layout's.
+    "WrapStyle: 2",
     "ScaledBorderAndShadow: yes",
     "YCbCr Matrix: TV.709",
     "",
@@ -218,6 +286,19 @@ export function buildAss(captions: Captions, size: { width: number; height: numb
   ].join("\n");
 }
 
+/** The installed fonts and a shaper over them, for `buildAss`. Reads fontconfig's list once per process. */
+export async function loadCaptionFonts(style: Pick<CaptionStyle, "font" | "bold">, language?: string): Promise<CaptionFonts> {
+  const faces = (await installedFaces()).filter((f) => f.outline);
+  const [shaper, hyphenate] = await Promise.all([sharedShaper(), loadHyphenator(language)]);
+  return { faces, shaper, family: style.font, bold: style.bold, hyphenate };
+}
+
+let shaperP: Promise<TextShaper> | null = null;
+function sharedShaper(): Promise<TextShaper> {
+  shaperP ??= TextShaper.create();
+  return shaperP;
+}
+
 export async function writeAssFile(path: string, captions: Captions, size: { width: number; height: number }): Promise<void> {
-  await writeFile(path, buildAss(captions, size), "utf8");
+  await writeFile(path, buildAss(captions, size, await loadCaptionFonts(captions.style)), "utf8");
 }

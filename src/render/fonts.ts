@@ -23,6 +23,8 @@ export interface InstalledFace {
   index: number;
   /** fontconfig weight: 80 regular, 200 bold. */
   weight: number;
+  /** fontconfig width: 100 normal, 87 condensed. */
+  width: number;
   /** Italic or oblique. */
   italic: boolean;
   /** Glyphs are outlines (false: bitmap-only, e.g. colour emoji in CBDT). */
@@ -76,7 +78,7 @@ export function mergeRanges(sets: readonly Uint32Array[]): Uint32Array {
   return Uint32Array.from(out);
 }
 
-const FORMAT = "%{family}\\t%{file}\\t%{index}\\t%{weight}\\t%{slant}\\t%{outline}\\t%{color}\\t%{charset}\\n";
+const FORMAT = "%{family}\\t%{file}\\t%{index}\\t%{weight}\\t%{width}\\t%{slant}\\t%{outline}\\t%{color}\\t%{charset}\\n";
 
 let cached: Promise<InstalledFace[]> | null = null;
 
@@ -95,13 +97,14 @@ export function installedFaces(): Promise<InstalledFace[]> {
     }
     const faces: InstalledFace[] = [];
     for (const line of stdout.split("\n")) {
-      const [family, file, index, weight, slant, outline, color, charset] = line.split("\t");
+      const [family, file, index, weight, width, slant, outline, color, charset] = line.split("\t");
       if (!family || !file || charset === undefined) continue;
       faces.push({
         families: family.split(",").map((f) => f.replace(/\\-/g, "-")),
         file,
         index: Number(index) || 0,
         weight: Number(weight) || 80,
+        width: Number(width) || 100,
         italic: Number(slant) > 0,
         outline: outline !== "False",
         color: color === "True",
@@ -118,4 +121,24 @@ export function installedFaces(): Promise<InstalledFace[]> {
 /** Forget the cached list (after fonts were installed or removed). */
 export function resetInstalledFaces(): void {
   cached = null;
+}
+
+/**
+ * The face libass would open for `family` (any of a face's names, case-insensitive) in bold or regular:
+ * upright, normal width, weight nearest 200 (bold) or 80 (regular). Null when no outline face has that name.
+ */
+export function pickFace(faces: readonly InstalledFace[], family: string, bold: boolean): InstalledFace | null {
+  const name = family.toLowerCase();
+  const target = bold ? 200 : 80;
+  let best: InstalledFace | null = null;
+  let bestScore = Infinity;
+  for (const f of faces) {
+    if (!f.outline || !f.families.some((n) => n.toLowerCase() === name)) continue;
+    const score = Math.abs(f.weight - target) + (f.italic ? 1000 : 0) + Math.abs(f.width - 100) * 10 + (f.families[0]!.toLowerCase() === name ? 0 : 1);
+    if (score < bestScore) {
+      best = f;
+      bestScore = score;
+    }
+  }
+  return best;
 }
