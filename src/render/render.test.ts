@@ -6,6 +6,7 @@ import { probe } from "./ffmpeg";
 import { type RenderPlanInput, renderVideo } from "./index";
 import { parseRate } from "./ffmpeg";
 import { makeImage, makeMusic, makeVoice, mean, measureLoudness, readGrayFrames } from "./testing";
+import { textBands } from "./safe-zone";
 
 let dir: string;
 let work: string;
@@ -61,7 +62,7 @@ describe("renderVideo (real ffmpeg)", () => {
     expect(peak).toBeGreaterThan(225);
 
     // Caption: at 2.2 s the highlighted word sits in the caption band; before the cue the band is the flat card.
-    const band = { x: 0, y: 1300, w: 1080, h: 300 };
+    const band = textBands(1080, 1920, "bottom").captions;
     const [before] = await readGrayFrames(out, { from: 45, count: 1, width: 1080, height: 1920, crop: band });
     const [during] = await readGrayFrames(out, { from: 53, count: 1, width: 1080, height: 1920, crop: band });
     const bright = (f: Uint8Array) => f.filter((x) => x > 150).length;
