@@ -27,7 +27,7 @@ export const SPEAKING_PACE: Record<string, { secPerChar: number; clipSec: number
 /** The finished video ends this much before the target (frame rounding, the last AAC frame). */
 export const OUTPUT_MARGIN_SEC = 0.2;
 /** The end card closing every ad: its length is a lever of the timeline fit. */
-export const END_CARD_SEC = { min: 1, max: 2.5 } as const;
+export const END_CARD_SEC = { min: 1.2, max: 3 } as const;
 /** Shortest breath after a scene's narration. */
 export const SCENE_GAP_SEC = 0.25;
 /** Fastest the narration may be sped up to fit (ffmpeg atempo); past it the script is shortened. */

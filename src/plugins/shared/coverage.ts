@@ -77,3 +77,10 @@ export function sentencesOf(text: string): string[] {
     .map((s) => s.trim())
     .filter((s) => /[\p{L}\p{N}]/u.test(s));
 }
+
+/** Scenes that may not be dropped: the hook (first), the call to action (last), and any saying a must-say line or the CTA. */
+export function requiredScenes(script: Pick<Script, "scenes">, brief: Pick<CampaignBrief, "mustSay" | "callToAction">): boolean[] {
+  const lines = [...(brief.mustSay ?? []), ...(brief.callToAction ? [brief.callToAction] : [])];
+  const last = script.scenes.length - 1;
+  return script.scenes.map((s, i) => i === 0 || i === last || lines.some((l) => says(s.narration, l)));
+}

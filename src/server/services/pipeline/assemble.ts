@@ -14,7 +14,9 @@ import { storage } from "~/server/storage";
 import { enqueue } from "~/server/jobs";
 import { renderSettingsSchema } from "../renders";
 import { clipCacheFor } from "../clip-cache";
-import { buildPlan, type SceneAssets } from "./plan-builder";
+import { buildPlan, onScreenKey, onScreenText, type SceneAssets } from "./plan-builder";
+import { fitScenes, fitVoiceClip } from "./voice-fit";
+import { fitTimeline, TimelineFitError } from "./timeline-fit";
 import { addStageTiming, setProgress, stageProgress } from "./progress";
 
 export async function assembleRender(db: Db, renderId: string, opts: { signal: AbortSignal; hostId?: string }): Promise<string> {
@@ -41,7 +43,6 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     });
   }
   const music = ok.find((a) => a.kind === "music");
-  const plan = buildPlan({ settings, script, scenes, ...(music ? { music: { path: await local(music.file!) } } : {}) });
 
   // Cancellation: a cancelled render or a worker shutdown kills ffmpeg.
   const ac = new AbortController();
@@ -57,6 +58,18 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
   const outPath = path.join(workDir, "output.mp4");
   const t0 = Date.now();
   try {
+    // The length: fit the timeline to the target now that the voiceover exists (./timeline-fit).
+    const fit = fitTimeline({ targetSec: settings.campaign.targetSeconds, fps: settings.campaign.fps, scenes: fitScenes(script, scenes, settings) });
+    if (fit.dropped.length || fit.notes.length) {
+      // The rendered script is the one on record: dropped scenes leave it, every change is noted.
+      const rendered = { ...script, scenes: script.scenes.filter((_, i) => !fit.dropped.includes(i)), notes: [...(script.notes ?? []), ...fit.notes].slice(0, 40) };
+      await db.renderAsset.update({ where: { id: scriptRow.id }, data: { data: rendered as object } });
+    }
+    for (const f of fit.scenes) {
+      const v = scenes[f.index]?.voice;
+      if (v && v.durationSec > 0) v.path = await fitVoiceClip(v.path, path.join(workDir, `voice-${f.index}.wav`), f, fit.tempo, ac.signal);
+    }
+    const plan = buildPlan({ settings, script, scenes, fit, ...(music ? { music: { path: await local(music.file!) } } : {}) });
     const result = await renderVideo(plan, {
       workDir,
       outPath,
@@ -66,6 +79,8 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     });
     const key = `renders/${renderId}/output.mp4`;
     const stored = await store.putFile(key, outPath, { move: true });
+    // What the render put on screen as text (captions, headlines, end card): the coverage record.
+    await store.putBuffer(onScreenKey(renderId), Buffer.from(JSON.stringify(onScreenText(plan))));
     const costUsd = render.assets.reduce((a, x) => a + x.costUsd, 0);
     // Timings first: whoever sees "succeeded" must see the whole breakdown.
     for (const [k, ms] of Object.entries(result.timingsMs)) await addStageTiming(db, renderId, `assemble.${k}`, ms);
@@ -92,7 +107,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
   } catch (e) {
     if (opts.signal.aborted) throw e; // worker shutting down: let the job be retried elsewhere
     if (ac.signal.aborted) return "cancelled";
-    const message = e instanceof RenderError ? e.message : `Assembly failed: ${(e as Error).message}`;
+    const message = e instanceof RenderError || e instanceof TimelineFitError ? e.message : `Assembly failed: ${(e as Error).message}`;
     await db.render.updateMany({ where: { id: renderId, status: "running" }, data: { status: "failed", stage: "failed", error: message.slice(0, 8000), finishedAt: new Date() } });
     await notify(db, renderId, "render.failed");
     return `failed: ${message.slice(0, 200)}`;

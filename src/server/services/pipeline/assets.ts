@@ -24,6 +24,7 @@ import { renderSettingsSchema, type RenderSettings } from "../renders";
 import { decide } from "./retry-policy";
 import { imageForScene, imageInput, musicInput, scriptInput, videoInput, voiceoverInput, applyVariant } from "./inputs";
 import { onAssetSettled } from "./fanout";
+import { finalizeScript } from "./script-fit";
 import { providerSlots } from "./limits";
 
 export const ASSET_ATTEMPTS = 3;
@@ -271,7 +272,10 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         await record(db, assetId, { providerId: p.id, model: p.model, outcome: "succeeded", at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
         await storeResult(db, l.asset, p, result as never, fallbackReason);
         const settled = await db.renderAsset.findUniqueOrThrow({ where: { id: assetId } });
-        if (settled.kind === "script") await db.renderAsset.update({ where: { id: assetId }, data: { data: applyVariant(settled.data as unknown as Script, l.settings) as object } });
+        if (settled.kind === "script") {
+          const script = finalizeScript(applyVariant(settled.data as unknown as Script, l.settings), l.settings, p.displayName);
+          await db.renderAsset.update({ where: { id: assetId }, data: { data: script as object } });
+        }
         await onAssetSettled(db, settled);
         return `succeeded on ${p.id}`;
       } catch (e) {

@@ -1,19 +1,16 @@
 /**
  * Campaign + generated assets -> the render engine's plan. Pure: no database, no files.
  *
- * Timeline: each scene lasts its narration plus a short breath (the voices' own edge silence
- * adds the rest of the pause; the whole stays within ~10% of the narration) (never less than MIN_SCENE_SEC);
- * the narration starts LEAD_SEC into its scene; caption cues are the narration's words in
- * groups of at most WORDS_PER_CUE, timed by the voice's word timings.
+ * Timeline: ./timeline-fit decides each scene's length, where its line starts, the narration's
+ * tempo and the end card's length, so the video fits the campaign's target; caption cues are
+ * the narration's words in groups of at most WORDS_PER_CUE, timed by the voice's word timings.
  */
 import { type RenderPlanInput } from "~/render/plan";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { directionOf } from "~/shared/languages";
 import { type RenderSettings } from "../renders";
+import { type TimelineFit } from "./timeline-fit";
 
-export const LEAD_SEC = 0;
-export const TAIL_SEC = 0.12;
-export const MIN_SCENE_SEC = 1.5;
 export const WORDS_PER_CUE = 4;
 
 export interface SceneAssets {
@@ -44,38 +41,47 @@ function wordsOf(text: string, words: WordTiming[] | undefined, durationSec: num
   });
 }
 
-export function buildPlan(input: { settings: RenderSettings; script: Script; scenes: SceneAssets[]; music?: { path: string } }): RenderPlanInput {
-  const { settings, script } = input;
+/**
+ * The plan on the fitted timeline (./timeline-fit): the kept scenes at their fitted lengths,
+ * then the end card. Each kept scene's `voice.path` must already be its clip trimmed and sped
+ * up as `fit` says (assemble does it); word timings are of the original clip and are mapped.
+ */
+export function buildPlan(input: { settings: RenderSettings; script: Script; scenes: SceneAssets[]; fit: TimelineFit; music?: { path: string } }): RenderPlanInput {
+  const { settings, script, fit } = input;
   const c = settings.campaign;
   let t = 0;
   const scenes: RenderPlanInput["scenes"] = [];
   const voice: { path: string; startSec: number }[] = [];
   const cues: { start: number; end: number; text: string; words: WordTiming[] }[] = [];
-  script.scenes.forEach((sc, i) => {
+  fit.scenes.forEach((f, k) => {
+    const i = f.index;
+    const sc = script.scenes[i]!;
     const a = input.scenes[i] ?? {};
-    const spoken = a.voice?.durationSec ?? 0;
-    const last = i === script.scenes.length - 1;
-    const dur = Math.max(MIN_SCENE_SEC, spoken > 0 ? LEAD_SEC + spoken + TAIL_SEC + (last ? 0.3 : 0) : sc.durationSec);
+    const dur = f.durationSec;
+    const last = k === fit.scenes.length - 1;
     const visual = a.clip
       ? { kind: "video" as const, path: a.clip.path }
       : a.still
         ? { kind: "image" as const, path: a.still.path, motion: { type: MOTIONS[i % MOTIONS.length]!, easing: "ease-in-out" as const, focusX: 0.5, focusY: 0.45, amount: 0.12 } }
         : { kind: "color" as const, color: c.brandColor };
-    const tr = TRANSITIONS[i % TRANSITIONS.length]!;
-    scenes.push({ durationSec: Number(dur.toFixed(3)), visual, transition: last ? { kind: "cut", durationSec: 0 } : { ...tr } });
+    const tr = TRANSITIONS[k % TRANSITIONS.length]!;
+    scenes.push({ durationSec: Number(dur.toFixed(4)), visual, transition: last ? { kind: "cut", durationSec: 0 } : { ...tr } });
+    const spoken = a.voice?.durationSec ?? 0;
     if (a.voice && spoken > 0) {
-      const start = t + LEAD_SEC;
-      voice.push({ path: a.voice.path, startSec: Number(start.toFixed(3)) });
-      const words = wordsOf(sc.narration, a.voice.words, spoken).map((w) => ({ text: w.text, start: start + w.start, end: start + Math.max(w.end, w.start + 0.05) }));
-      for (let k = 0; k < words.length; k += WORDS_PER_CUE) {
-        const group = words.slice(k, k + WORDS_PER_CUE);
-        const next = words[k + WORDS_PER_CUE];
+      const start = t + f.voiceOffsetSec;
+      voice.push({ path: a.voice.path, startSec: Number(start.toFixed(4)) });
+      const at = (sec: number) => start + Math.max(0, sec - f.trimStartSec) / fit.tempo;
+      const words = wordsOf(sc.narration, a.voice.words, spoken).map((w) => ({ text: w.text, start: at(w.start), end: Math.max(at(w.end), at(w.start) + 0.05) }));
+      for (let k2 = 0; k2 < words.length; k2 += WORDS_PER_CUE) {
+        const group = words.slice(k2, k2 + WORDS_PER_CUE);
+        const next = words[k2 + WORDS_PER_CUE];
         const end = Math.min(next ? next.start : group.at(-1)!.end + 0.3, t + dur);
         cues.push({ start: group[0]!.start, end: Math.max(end, group[0]!.start + 0.2), text: group.map((w) => w.text).join(" "), words: group });
       }
     }
     t += dur;
   });
+  const cta = c.cta?.text ?? script.callToAction;
   const style = c.captionStyle;
   return {
     output: { width: 1080, height: 1920, fps: c.fps, preset: settings.preset },
@@ -97,5 +103,18 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
       cues,
     },
     audio: { voice, ...(input.music ? { music: { path: input.music.path, gainDb: -16 } } : {}), targetLufs: -14, truePeakDb: -1 },
+    endCard: { durationSec: Number(fit.endCardSec.toFixed(4)), cta: cta.slice(0, 120), ...(c.cta?.url ? { url: c.cta.url.slice(0, 100) } : {}) },
+  };
+}
+
+/** Storage key of a render's on-screen text record. */
+export const onScreenKey = (renderId: string) => `renders/${renderId}/onscreen.json`;
+
+/** The text a plan puts on screen: caption cues, scene headlines, the end card's CTA and URL. */
+export function onScreenText(plan: RenderPlanInput): { captions: { start: number; end: number; text: string }[]; headlines: string[]; endCard: { cta: string; url?: string } | null } {
+  return {
+    captions: (plan.captions?.cues ?? []).map((c) => ({ start: c.start, end: c.end, text: c.text })),
+    headlines: plan.scenes.flatMap((s) => ("headline" in s && typeof s.headline === "string" ? [s.headline] : [])),
+    endCard: plan.endCard ? { cta: plan.endCard.cta, ...(plan.endCard.url ? { url: plan.endCard.url } : {}) } : null,
   };
 }

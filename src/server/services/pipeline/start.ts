@@ -9,6 +9,7 @@ import { ScriptSchema } from "~/plugins/spec/schemas";
 import { renderSettingsSchema } from "../renders";
 import { ASSET_JOB_ATTEMPTS, onAssetSettled } from "./fanout";
 import { applyVariant } from "./inputs";
+import { finalizeScript } from "./script-fit";
 
 export async function startRender(db: Db, renderId: string): Promise<string> {
   const moved = await db.render.updateMany({
@@ -22,7 +23,7 @@ export async function startRender(db: Db, renderId: string): Promise<string> {
 
   let script = await db.renderAsset.findFirst({ where: { renderId, kind: "script" } });
   if (!script && settings.script) {
-    const edited = applyVariant(ScriptSchema.parse(settings.script), settings);
+    const edited = finalizeScript(applyVariant(ScriptSchema.parse(settings.script), settings), settings, "The edited script");
     script = await db.renderAsset.create({
       data: { renderId, kind: "script", sceneIndex: -1, status: "succeeded", providerId: "user", data: edited as object, startedAt: new Date(), finishedAt: new Date() },
     });
