@@ -51,7 +51,9 @@ describe("render pipeline", () => {
     expect(v).toMatchObject({ width: 1080, height: 1920, fps: 30, videoCodec: "h264", audioCodec: "aac" });
     const narration = done.assets.filter((a) => a.kind === "voiceover").reduce((s, a) => s + (a.durationSec ?? 0), 0);
     expect(narration).toBeGreaterThan(3);
-    expect(Math.abs(v.durationSec - narration) / narration).toBeLessThan(0.1);
+    // The timeline is fitted to the target (test/length proves it for every length and voice chain).
+    expect(v.durationSec).toBeLessThanOrEqual(brief.targetSeconds);
+    expect(v.durationSec).toBeGreaterThanOrEqual(brief.targetSeconds - 0.5);
     // Every asset was made by a local provider and recorded.
     const kinds = done.assets.map((a) => a.kind).sort();
     expect(kinds.filter((k) => k === "voiceover").length).toBe(kinds.filter((k) => k === "image").length);
