@@ -13,15 +13,17 @@ import { norm, sentencesOf } from "~/plugins/shared/coverage";
  * Speaking pace per campaign voice. Offline voices: ffmpeg's flite, measured 2026-12 on seven
  * ad lines of 7-106 characters (least squares of duration = clipSec + secPerChar * chars;
  * espeak-ng at 175 wpm is 5-10% quicker, so these bound it). Google voices: the fake Gemini
- * TTS (0.1 s + 55 ms per letter, pauses at punctuation, 0.2 s silence at each end) is slower
- * than Gemini's ~15 characters/s, so sizing to it leaves room with the real API too.
+ * TTS (0.1 s + 55 ms per letter, pauses at punctuation) is slower than Gemini's ~15 characters/s,
+ * so sizing to it leaves room with the real API too; its edge silence is trimmed by the timeline
+ * fit (only ~0.15 s of pads stay), hence the small clipSec. Flite's clipSec is the regression's
+ * intercept as measured, untrimmed: conservative.
  */
 export const SPEAKING_PACE: Record<string, { secPerChar: number; clipSec: number }> = {
   slt: { secPerChar: 0.0556, clipSec: 0.45 },
   kal: { secPerChar: 0.0595, clipSec: 0.45 },
   awb: { secPerChar: 0.057, clipSec: 0.43 },
   rms: { secPerChar: 0.0648, clipSec: 0.48 },
-  google: { secPerChar: 0.075, clipSec: 0.45 },
+  google: { secPerChar: 0.075, clipSec: 0.2 },
 };
 
 /** The finished video ends this much before the target (frame rounding, the last AAC frame). */
