@@ -14,8 +14,8 @@ import { storage } from "~/server/storage";
 import { enqueue } from "~/server/jobs";
 import { renderSettingsSchema } from "../renders";
 import { clipCacheFor } from "../clip-cache";
-import { buildPlan, onScreenKey, onScreenText, type SceneAssets } from "./plan-builder";
-import { fitScenes, fitVoiceClip } from "./voice-fit";
+import { buildPlan, fitScenes, onScreenKey, onScreenText, type SceneAssets } from "./plan-builder";
+import { fitVoiceClip } from "./voice-fit";
 import { fitTimeline, TimelineFitError } from "./timeline-fit";
 import { addStageTiming, setProgress, stageProgress } from "./progress";
 

@@ -9,7 +9,11 @@ import { type RenderPlanInput } from "~/render/plan";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { directionOf } from "~/shared/languages";
 import { type RenderSettings } from "../renders";
-import { type TimelineFit } from "./timeline-fit";
+import { requiredScenes, sceneSec } from "~/plugins/shared/coverage";
+import { scriptInput } from "./inputs";
+import { type FitScene, fitTimeline, type TimelineFit } from "./timeline-fit";
+
+const untrimmed = (f: TimelineFit): TimelineFit => ({ ...f, tempo: 1, scenes: f.scenes.map((s) => ({ ...s, trimStartSec: 0 })) });
 
 export const WORDS_PER_CUE = 4;
 
@@ -26,6 +30,23 @@ const TRANSITIONS = [
   { kind: "slide", durationSec: 0.4 },
   { kind: "crossfade", durationSec: 0.5 },
 ] as const;
+
+/** What ./timeline-fit needs to know of each scene: its voice's voiced span, its estimate, whether it may be dropped. */
+export function fitScenes(script: Script, assets: SceneAssets[], settings: RenderSettings): FitScene[] {
+  const input = scriptInput(settings);
+  const required = requiredScenes(script, { ...input.campaign, callToAction: input.campaign.callToAction ?? script.callToAction });
+  return script.scenes.map((sc, i) => {
+    const v = assets[i]?.voice;
+    const words = v?.words ?? [];
+    return {
+      estimateSec: sceneSec(sc.narration, input.timing!),
+      required: required[i]!,
+      ...(v && v.durationSec > 0
+        ? { voice: { durationSec: v.durationSec, voicedStartSec: words[0]?.start ?? 0, voicedEndSec: words.at(-1)?.end ?? v.durationSec } }
+        : {}),
+    };
+  });
+}
 
 /** Words with no timings share the narration's span by character count. */
 function wordsOf(text: string, words: WordTiming[] | undefined, durationSec: number): WordTiming[] {
@@ -46,8 +67,10 @@ function wordsOf(text: string, words: WordTiming[] | undefined, durationSec: num
  * then the end card. Each kept scene's `voice.path` must already be its clip trimmed and sped
  * up as `fit` says (assemble does it); word timings are of the original clip and are mapped.
  */
-export function buildPlan(input: { settings: RenderSettings; script: Script; scenes: SceneAssets[]; fit: TimelineFit; music?: { path: string } }): RenderPlanInput {
-  const { settings, script, fit } = input;
+export function buildPlan(input: { settings: RenderSettings; script: Script; scenes: SceneAssets[]; fit?: TimelineFit; music?: { path: string } }): RenderPlanInput {
+  const { settings, script } = input;
+  // Without a fit (callers that only lay out text), one is made here; the clips are then not trimmed.
+  const fit = input.fit ?? untrimmed(fitTimeline({ targetSec: settings.campaign.targetSeconds, fps: settings.campaign.fps, scenes: fitScenes(script, input.scenes, settings) }));
   const c = settings.campaign;
   let t = 0;
   const scenes: RenderPlanInput["scenes"] = [];
