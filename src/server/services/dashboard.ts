@@ -148,8 +148,8 @@ export const batchSchema = z.object({
   voices: z.array(z.enum(voiceIds)).max(4).default([]),
 });
 
-/** Queues every hook x voice combination as one batch (shared batchId): at most 24 renders. */
-export async function queueBatch(db: Db, user: SessionUser, input: z.input<typeof batchSchema>) {
+/** Queues every hook x voice combination as one batch (shared batchId): at most 24 renders. `apiTokenId`: the API token that queued it (its webhook hears of each render). */
+export async function queueBatch(db: Db, user: SessionUser, input: z.input<typeof batchSchema>, opts: { apiTokenId?: string } = {}) {
   const b = batchSchema.parse(input);
   const hooks: (string | undefined)[] = b.hooks.length ? [...new Set(b.hooks)] : [undefined];
   const voices: (string | undefined)[] = b.voices.length ? [...new Set(b.voices)] : [undefined];
@@ -159,7 +159,7 @@ export async function queueBatch(db: Db, user: SessionUser, input: z.input<typeo
   for (const hook of hooks) {
     for (const voice of voices) {
       const variant = { ...(hook ? { hook } : {}), ...(voice ? { voice: voice as (typeof voiceIds)[number] } : {}) };
-      renders.push(await queueRender(db, { campaignId: b.campaignId, preset: b.preset, queuedById: user.id, variant, batchId }));
+      renders.push(await queueRender(db, { campaignId: b.campaignId, preset: b.preset, queuedById: user.id, apiTokenId: opts.apiTokenId ?? null, variant, batchId }));
     }
   }
   return { batchId, renderIds: renders.map((r) => r.id) };
