@@ -39,6 +39,10 @@ export interface ResolvedInputs {
   assPath: string | null;
   /** Extra fonts for libass (a repo folder); fontconfig's system fonts are always available. */
   fontsDir?: string | null;
+  /** Headline overlays and end card text (.ass, see overlays.ts), burned after the captions; null = none. */
+  overlayAssPath?: string | null;
+  /** The brand logo (transparency kept), scaled into `box` and shown from `startSec` on; null = none. */
+  logo?: { path: string; box: { x: number; y: number; w: number; h: number }; startSec: number } | null;
   /**
    * Per boundary (scene i -> i + 1): the pipe fd carrying that transition's frames, composed by the caller
    * (transitions.ts), or null: xfade in the graph (or a cut). A composed boundary's overlapping frames are not read
@@ -290,15 +294,27 @@ export function buildAssemblyGraph(plan: RenderPlan, r: ResolvedInputs): Assembl
       : `${pieces[0]}null[${cur}]`,
   );
 
-  const post: string[] = [];
-  if (r.assPath) {
-    const opts = [`filename=${escapeFilterValue(r.assPath)}`];
-    if (r.fontsDir) opts.push(`fontsdir=${escapeFilterValue(r.fontsDir)}`);
-    post.push(`subtitles=${opts.join(":")}`);
+  let cur2 = cur;
+  if (r.logo) {
+    const idx = countInputs(inputs);
+    inputs.push("-i", r.logo.path);
+    const { x, y, w, h } = r.logo.box;
+    // One frame: overlay repeats it to the end. The logo's alpha is kept (yuva420p) and blended over the card.
+    chains.push(`[${idx}:v]trim=end_frame=1,scale=${w}:${h}:flags=lanczos,format=yuva420p,setsar=1[logo]`);
+    chains.push(`[${cur}][logo]overlay=x=${x}:y=${y}:enable='gte(t,${r.logo.startSec.toFixed(3)})':format=yuv420,format=yuv420p[withlogo]`);
+    cur2 = "withlogo";
   }
+  const post: string[] = [];
+  const subtitles = (path: string) => {
+    const opts = [`filename=${escapeFilterValue(path)}`];
+    if (r.fontsDir) opts.push(`fontsdir=${escapeFilterValue(r.fontsDir)}`);
+    return `subtitles=${opts.join(":")}`;
+  };
+  if (r.assPath) post.push(subtitles(r.assPath));
+  if (r.overlayAssPath) post.push(subtitles(r.overlayAssPath));
   if (r.encoder.uploadFilter) post.push(r.encoder.uploadFilter);
   const videoLabel = "vout";
-  chains.push(`[${cur}]${post.length ? post.join(",") : "null"}[${videoLabel}]`);
+  chains.push(`[${cur2}]${post.length ? post.join(",") : "null"}[${videoLabel}]`);
   return { inputs, filterComplex: chains.join(";\n"), videoLabel, timeline };
 }
 

@@ -31,6 +31,8 @@ import { type FrameSource, writeTransition } from "./transitions";
 import { simdAvailable } from "./resample";
 import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
+import { withEndCardScene } from "./endcard";
+import { type OverlayBox, layoutOverlays, writeOverlayAss } from "./overlays";
 import { checkImage, checkReadable, checkVideo, withAudioInputs } from "./validate";
 
 export * from "./errors";
@@ -71,6 +73,8 @@ export interface RenderResult {
   kenBurnsBuilds: number;
   /** Cache writes that failed (the video is still complete; those clips are simply rebuilt next time). */
   cacheWriteErrors: number;
+  /** Every headline, end card text and logo drawn, with its estimated box and time span (for QA and tests). */
+  overlays: OverlayBox[];
 }
 
 /** A still streamed into the assembly: its frames (decoded on first use) and its cache key, if it is to be cached. */
@@ -120,7 +124,7 @@ function progressReporter(onProgress: ((f: number) => void) | undefined, interva
 
 /** Render `plan` to an H.264/AAC MP4 at `outPath`. */
 export async function renderVideo(planInput: RenderPlanInput, opts: RenderOptions): Promise<RenderResult> {
-  const plan = parseRenderPlan(planInput);
+  const source = parseRenderPlan(planInput);
   const outer = opts.signal;
   if (outer?.aborted) throw abortError(outer);
   // One internal signal: the caller's abort, or our own first failure, stops every ffmpeg still running.
@@ -141,8 +145,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     }
   };
   const t0 = performance.now();
-  const timeline = buildTimeline(plan);
-  const size = outputSize(plan.output);
+  const size = outputSize(source.output);
   const report = progressReporter(opts.onProgress);
   const cache = opts.clipCache;
   let cacheHits = 0;
@@ -162,6 +165,13 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     return guarded;
   };
   try {
+    // Headlines and the end card are laid out on the plan as given; the end card then becomes its last scene.
+    const logoSizeP = start(source.endCard && source.brand.logoPath ? checkImage("brand.logoPath", source.brand.logoPath, signal) : Promise.resolve(null));
+    const plan = await timed("endCard", () => withEndCardScene(source, tmp, signal));
+    const timeline = buildTimeline(plan);
+    const overlays = layoutOverlays(source, await logoSizeP);
+    const overlayAssPath = overlays.ass ? join(tmp, "overlays.ass") : null;
+    const overlaysP = start(overlayAssPath ? writeOverlayAss(overlayAssPath, overlays) : Promise.resolve());
     const encoderP = start(
       plan.output.encoder ? Promise.resolve(plan.output.encoder) : timed("encoders", () => detectEncoders({ signal }).then((d) => d.best)),
     );
@@ -364,7 +374,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       const bytes = await masteredSamples(await audioP, signal);
       await writeChunk(stream, bytes);
     });
-    const [encoderId] = await Promise.all([encoderP, assP]);
+    const [encoderId] = await Promise.all([encoderP, assP, overlaysP]);
     const encoder = encoderSettings(encoderId, plan.output.preset);
     const args = buildFfmpegArgs(plan, {
       scenes,
@@ -374,6 +384,9 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
         filter: "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo",
       },
       assPath: hasCaptions ? assPath : null,
+      overlayAssPath,
+      logo: overlays.logo,
+      fontsDir: plan.brand.fontPath ? dirname(plan.brand.fontPath) : null,
       encoder,
       outPath: tmpOut,
       format: "mp4",
@@ -403,6 +416,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       cacheMisses,
       kenBurnsBuilds,
       cacheWriteErrors,
+      overlays: overlays.boxes,
     };
   } catch (e) {
     if (outer?.aborted) throw abortError(outer);

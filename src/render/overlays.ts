@@ -1,0 +1,330 @@
+/**
+ * Headline overlays and the end card, as their own .ass script (burned by libass after the captions' script) plus
+ * the logo's placement (composited by ffmpeg's `overlay`).
+ *
+ * - Headline: each scene's on-screen text, bold, in the brand font and text colour on a brand-primary plate
+ *   (BorderStyle 3: libass draws an opaque box around each line), top-centred in `textBands(...).headline`; it
+ *   slides up 4% of the band and fades in ~0.25 s into the scene, each word following the previous by 60 ms, and
+ *   fades out with the scene.
+ * - End card: logo, brand name, the CTA large on a secondary-colour plate (a button) and the URL, stacked in the
+ *   part of the safe zone the captions do not use.
+ * Lines are broken and the size shrunk until the text fits its box: widths are estimated per character
+ * (`textWidthEm`, conservative for bold sans fonts), and libass wrapping is off (WrapStyle 2) so the breaks made
+ * here are the ones drawn. User text is escaped by `escapeAssText` (no override tags, braces or `\N` from users).
+ */
+import { writeFile } from "node:fs/promises";
+import { assColor, escapeAssText } from "./ass";
+import { type Brand, type RenderPlan, outputSize } from "./plan";
+import { type Rect, safeRect, textBands } from "./safe-zone";
+
+/** One text box drawn on screen: for QA (inside the safe zone, clear of the captions) and tests (pixel checks). */
+export interface OverlayBox {
+  kind: "headline" | "cta" | "url" | "brand" | "logo";
+  /** Index of the scene it belongs to; the end card has index `plan.scenes.length`. */
+  sceneIndex: number;
+  /** Fully visible from `startSec` to `endSec` (fades happen just outside). */
+  startSec: number;
+  endSec: number;
+  /** Estimated box in output pixels (text and plate; the logo's exact box). */
+  box: Rect;
+  text: string;
+  lines: string[];
+  fontPx: number;
+}
+
+export interface OverlayLayout {
+  boxes: OverlayBox[];
+  /** The .ass script, or null when there is nothing to draw in it. */
+  ass: string | null;
+  /** The logo, scaled into `box`, shown over the end card from `startSec` to the end. */
+  logo: { path: string; box: Rect; startSec: number } | null;
+}
+
+/** Advance width of one character in em, for bold sans fonts (DejaVu Sans Bold measures ~0.55-0.75 em). */
+function charEm(ch: string): number {
+  const c = ch.codePointAt(0)!;
+  if (ch === " ") return 0.35;
+  if (/[iIl.,:;'!|]/.test(ch)) return 0.38;
+  if (/[mwMW@%]/.test(ch)) return 1.0;
+  if (/[A-Z0-9#&$]/.test(ch)) return 0.78;
+  if (c < 0x2e80) return 0.68;
+  // CJK, emoji and other wide glyphs.
+  return 1.1;
+}
+
+export function textWidthEm(s: string): number {
+  let w = 0;
+  for (const ch of s) w += charEm(ch);
+  return w;
+}
+
+/** Greedy line breaking of `text` into lines at most `maxEm` wide; words longer than a line are split. */
+export function breakLines(text: string, maxEm: number): string[] {
+  const lines: string[] = [];
+  for (const para of text.replace(/\r\n?/g, "\n").split("\n")) {
+    let cur = "";
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      const pieces: string[] = [];
+      let rest = word;
+      while (textWidthEm(rest) > maxEm) {
+        let cut = "";
+        for (const ch of rest) {
+          if (textWidthEm(cut + ch) > maxEm) break;
+          cut += ch;
+        }
+        if (!cut) cut = [...rest][0]!;
+        pieces.push(cut);
+        rest = rest.slice(cut.length);
+      }
+      if (rest) pieces.push(rest);
+      for (const p of pieces) {
+        const joined = cur ? `${cur} ${p}` : p;
+        if (cur && textWidthEm(joined) > maxEm) {
+          lines.push(cur);
+          cur = p;
+        } else cur = joined;
+      }
+    }
+    if (cur) lines.push(cur);
+  }
+  return lines;
+}
+
+/** Line height in em (libass draws DejaVu Sans at ~1.17 em per line). */
+const LINE_EM = 1.2;
+
+export interface FittedText {
+  lines: string[];
+  fontPx: number;
+  /** Estimated size of the text block including `padPx` on every side. */
+  w: number;
+  h: number;
+}
+
+/**
+ * The largest font size in [minPx, maxPx] at which `text`, broken into at most `maxLines` lines, fits `box` with
+ * `padPx` around it (the plate). At `minPx` the text is cut to `maxLines` lines ending in an ellipsis.
+ */
+export function fitText(text: string, box: { w: number; h: number }, opts: { maxPx: number; minPx: number; maxLines: number; padPx: (px: number) => number }): FittedText {
+  const measure = (lines: string[], px: number) => {
+    const pad = opts.padPx(px);
+    const w = Math.max(...lines.map((l) => textWidthEm(l))) * px + 2 * pad;
+    const h = lines.length * LINE_EM * px + 2 * pad;
+    return { w: Math.ceil(w), h: Math.ceil(h) };
+  };
+  for (let px = Math.floor(opts.maxPx); px >= opts.minPx; px -= 2) {
+    const pad = opts.padPx(px);
+    const lines = breakLines(text, (box.w - 2 * pad) / px);
+    if (lines.length === 0) return { lines, fontPx: px, w: 0, h: 0 };
+    const m = measure(lines, px);
+    if (lines.length <= opts.maxLines && m.w <= box.w && m.h <= box.h) return { lines, fontPx: px, ...m };
+  }
+  const px = opts.minPx;
+  const pad = opts.padPx(px);
+  const maxLines = Math.max(1, Math.min(opts.maxLines, Math.floor((box.h - 2 * pad) / (LINE_EM * px))));
+  let lines = breakLines(text, (box.w - 2 * pad) / px);
+  if (lines.length > maxLines) {
+    lines = lines.slice(0, maxLines);
+    let last = lines[maxLines - 1]!;
+    while (last && textWidthEm(`${last}…`) * px > box.w - 2 * pad) last = [...last].slice(0, -1).join("");
+    lines[maxLines - 1] = `${last.trimEnd()}…`;
+  }
+  return { lines, fontPx: px, ...measure(lines, px) };
+}
+
+/** Centiseconds -> `H:MM:SS.cc`. */
+function assTime(sec: number): string {
+  const c = Math.max(0, Math.round(sec * 100));
+  const h = Math.floor(c / 360000);
+  const m = Math.floor((c % 360000) / 6000);
+  const s = Math.floor((c % 6000) / 100);
+  return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}.${String(c % 100).padStart(2, "0")}`;
+}
+
+/** Headline entry: delay after the scene's start, fade-in and fade-out (ms), word stagger (ms). */
+const HEADLINE_DELAY_SEC = 0.25;
+const FADE_IN_MS = 300;
+const FADE_OUT_MS = 200;
+const WORD_STAGGER_MS = 60;
+
+/**
+ * A line's words fading in one after another (`\alpha` from transparent to opaque, staggered), escaped.
+ * The plate (outline colour, `\3a`) fades in with the first word.
+ */
+function staggeredLine(words: string[], firstIndex: number): string {
+  return words
+    .map((w, k) => {
+      const t0 = (firstIndex + k) * WORD_STAGGER_MS;
+      const sep = k === 0 ? "" : " ";
+      return `${sep}{\\1a&HFF&\\t(${t0},${t0 + FADE_IN_MS},\\1a&H00&)}${escapeAssText(w)}`;
+    })
+    .join("");
+}
+
+function style(name: string, font: string, px: number, text: string, outline: string, opts: { bold?: boolean; box?: boolean; pad?: number; shadow?: number }) {
+  return [
+    `Style: ${name}`, font, px, assColor(text), assColor(text), assColor(outline), assColor("#000000", 0x90),
+    opts.bold === false ? 0 : -1, 0, 0, 0, 100, 100, 0, 0,
+    opts.box ? 3 : 1, opts.pad ?? 0, opts.shadow ?? 0, 8, 0, 0, 0, 1,
+  ].join(",");
+}
+
+/** Scene time spans on the output timeline: [start, end) per scene, then the end card's. */
+function spans(plan: RenderPlan): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let t = 0;
+  for (const s of plan.scenes) {
+    out.push({ start: t, end: t + s.durationSec });
+    t += s.durationSec;
+  }
+  if (plan.endCard) out.push({ start: t, end: t + plan.endCard.durationSec });
+  return out;
+}
+
+/**
+ * Lay out every headline and the end card of `plan` at its output size. `plan.scenes` are the plan's own scenes
+ * (the end card not yet appended as a scene).
+ */
+export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; height: number } | null = null): OverlayLayout {
+  const size = outputSize(plan.output);
+  const { width: W, height: H } = size;
+  const brand: Brand = plan.brand;
+  const bands = textBands(W, H, plan.captions.style.position);
+  const band = bands.headline;
+  const unit = H / 1920;
+  const times = spans(plan);
+  const boxes: OverlayBox[] = [];
+  const events: string[] = [];
+  const styles = new Map<string, string>();
+  const font = brand.font;
+  const styleFor = (name: string, px: number, line: () => string) => {
+    const key = `${name}${px}`;
+    if (!styles.has(key)) styles.set(key, line());
+    return key;
+  };
+  const padOf = (px: number) => Math.round(px * 0.28);
+
+  plan.scenes.forEach((scene, i) => {
+    const text = scene.headline?.trim();
+    if (!text) return;
+    const span = times[i]!;
+    const start = span.start + Math.min(HEADLINE_DELAY_SEC, scene.durationSec / 4);
+    const end = span.end;
+    if (end - start < 0.3) return;
+    // The slide-up needs room inside the band: fit into the band less the travel.
+    const travel = Math.round(band.h * 0.04);
+    const fit = fitText(text, { w: band.w, h: band.h - travel }, { maxPx: 84 * unit, minPx: 40 * unit, maxLines: 3, padPx: padOf });
+    if (fit.lines.length === 0) return;
+    const pad = padOf(fit.fontPx);
+    const name = styleFor("Headline", fit.fontPx, () => style(`Headline${fit.fontPx}`, font, fit.fontPx, brand.colors.text, brand.colors.primary, { box: true, pad }));
+    const cx = Math.round(band.x + band.w / 2);
+    // \an8 anchors the text's top; the box grows `pad` around it.
+    const y = band.y + pad;
+    let wordIndex = 0;
+    const body = fit.lines
+      .map((line) => {
+        const words = line.split(" ");
+        const out = staggeredLine(words, wordIndex);
+        wordIndex += words.length;
+        return out;
+      })
+      .join("\\N");
+    const head = `{\\an8\\move(${cx},${y + travel},${cx},${y},0,${FADE_IN_MS + 100})\\fad(${FADE_IN_MS},${FADE_OUT_MS})}`;
+    events.push(`Dialogue: 1,${assTime(start)},${assTime(end)},${name},,0,0,0,,${head}${body}`);
+    boxes.push({
+      kind: "headline",
+      sceneIndex: i,
+      startSec: start + (FADE_IN_MS + WORD_STAGGER_MS * wordIndex) / 1000,
+      endSec: end - FADE_OUT_MS / 1000,
+      box: { x: Math.round(cx - fit.w / 2), y: band.y, w: fit.w, h: fit.h },
+      text,
+      lines: fit.lines,
+      fontPx: fit.fontPx,
+    });
+  });
+
+  let logo: OverlayLayout["logo"] = null;
+  const card = plan.endCard;
+  if (card) {
+    const i = plan.scenes.length;
+    const span = times[i]!;
+    const start = span.start + Math.min(card.transitionSec / 2, 0.3);
+    const end = span.end;
+    // The card uses the safe zone minus the caption band (the CTA may still be spoken and captioned over it).
+    const zone = safeRect(W, H);
+    const cap = bands.captions;
+    const above = { x: zone.x, y: zone.y, w: zone.w, h: cap.y - zone.y };
+    const below = { x: zone.x, y: cap.y + cap.h, w: zone.w, h: zone.y + zone.h - (cap.y + cap.h) };
+    const area = above.h >= below.h ? above : below;
+    const gap = Math.round(28 * unit);
+    const cx = Math.round(area.x + area.w / 2);
+    const inner = area.h - 2 * gap;
+    // Fit every part first (logo, name, CTA, URL), then stack them centred in the area.
+    let logoBox: { w: number; h: number } | null = null;
+    if (brand.logoPath && logoSize && logoSize.width > 0 && logoSize.height > 0) {
+      const maxW = Math.min(area.w, Math.round(W * 0.4));
+      const maxH = Math.round(Math.min(H * 0.12, inner * 0.25));
+      const s = Math.min(maxW / logoSize.width, maxH / logoSize.height);
+      logoBox = { w: Math.max(2, 2 * Math.floor((logoSize.width * s) / 2)), h: Math.max(2, 2 * Math.floor((logoSize.height * s) / 2)) };
+    }
+    let room = inner - (logoBox ? logoBox.h + gap : 0);
+    const nameFit = brand.name
+      ? fitText(brand.name, { w: area.w, h: Math.max(1, room * 0.15) }, { maxPx: 56 * unit, minPx: 28 * unit, maxLines: 1, padPx: () => 0 })
+      : null;
+    if (nameFit) room -= nameFit.h + gap;
+    const urlFit = card.url
+      ? fitText(card.url, { w: area.w, h: Math.max(1, room * 0.2) }, { maxPx: 52 * unit, minPx: 26 * unit, maxLines: 2, padPx: () => 0 })
+      : null;
+    if (urlFit) room -= urlFit.h + gap;
+    const ctaFit = fitText(card.cta, { w: area.w, h: Math.max(1, room) }, { maxPx: 104 * unit, minPx: 44 * unit, maxLines: 3, padPx: padOf });
+    const parts = [logoBox?.h, nameFit?.h, ctaFit.h, urlFit?.h].filter((h): h is number => h !== undefined);
+    const total = parts.reduce((a, h) => a + h, 0) + gap * (parts.length - 1);
+    let y = Math.max(area.y + gap, Math.round(area.y + (area.h - total) / 2));
+    const push = (kind: OverlayBox["kind"], text: string, box: Rect, lines: string[], fontPx: number, delay: number) =>
+      boxes.push({ kind, sceneIndex: i, startSec: start + delay + FADE_IN_MS / 1000, endSec: end, box, text, lines, fontPx });
+    if (logoBox && brand.logoPath) {
+      const box = { x: Math.round(cx - logoBox.w / 2), y, ...logoBox };
+      logo = { path: brand.logoPath, box, startSec: start };
+      push("logo", "", box, [], 0, 0);
+      y += logoBox.h + gap;
+    }
+    const textStyle = (name: string, px: number, colour: string, plate: string, box: boolean) =>
+      styleFor(name, px, () => style(`${name}${px}`, font, px, colour, plate, { box, pad: box ? padOf(px) : 0, shadow: box ? 0 : Math.max(1, Math.round(2 * unit)) }));
+    const fade = (delayMs: number) => `\\alpha&HFF&\\t(${delayMs},${delayMs + FADE_IN_MS},\\alpha&H00&)`;
+    const draw = (kind: OverlayBox["kind"], text: string, fit: FittedText, name: string, delayMs: number, pad: number) => {
+      const body = fit.lines.map(escapeAssText).join("\\N");
+      events.push(`Dialogue: 2,${assTime(start)},${assTime(end)},${name},,0,0,0,,{\\an8\\pos(${cx},${y + pad})${fade(delayMs)}}${body}`);
+      push(kind, text, { x: Math.round(cx - fit.w / 2), y, w: fit.w, h: fit.h }, fit.lines, fit.fontPx, delayMs / 1000);
+      y += fit.h + gap;
+    };
+    if (brand.name && nameFit) draw("brand", brand.name, nameFit, textStyle("Brand", nameFit.fontPx, brand.colors.text, brand.colors.primary, false), 0, 0);
+    draw("cta", card.cta, ctaFit, textStyle("Cta", ctaFit.fontPx, brand.colors.text, brand.colors.secondary, true), 150, padOf(ctaFit.fontPx));
+    if (card.url && urlFit) draw("url", card.url, urlFit, textStyle("Url", urlFit.fontPx, brand.colors.text, brand.colors.primary, false), 350, 0);
+  }
+
+  if (events.length === 0) return { boxes, ass: null, logo };
+  const ass = [
+    "[Script Info]",
+    "ScriptType: v4.00+",
+    `PlayResX: ${W}`,
+    `PlayResY: ${H}`,
+    // 2: no automatic wrapping; the breaks made here are the ones drawn.
+    "WrapStyle: 2",
+    "ScaledBorderAndShadow: yes",
+    "YCbCr Matrix: TV.709",
+    "",
+    "[V4+ Styles]",
+    "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+    ...styles.values(),
+    "",
+    "[Events]",
+    "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+    ...events,
+    "",
+  ].join("\n");
+  return { boxes, ass, logo };
+}
+
+export async function writeOverlayAss(path: string, layout: OverlayLayout): Promise<void> {
+  if (layout.ass) await writeFile(path, layout.ass, "utf8");
+}
