@@ -107,7 +107,7 @@ describe("bad inputs fail with an error naming the asset, or render correctly", 
     );
     const out = join(dir, "cmyk.mp4");
     await renderVideo(
-      { output: { fps: 24, preset: "preview" }, scenes: [{ durationSec: 0.5, visual: { kind: "image", path: cmyk, motion: { type: "none" } } }] },
+      { output: { fps: 24, preset: "preview" }, scenes: [{ durationSec: 0.5, visual: { kind: "image", path: cmyk, motion: { type: "none" }, framing: { mode: "cover" } } }] },
       { workDir: work, outPath: out },
     );
     const [r, g, b] = rgbAt(out, 100, 200); // cyan quadrant

@@ -9,6 +9,7 @@
  *   `clipFrames` frames; the transitions below rely on it.
  */
 import { type EncoderSettings } from "./encoders";
+import { type ContainFrame, type FrameDecision, containBox } from "./framing";
 import { isPan, panPlan, perspectiveFilter } from "./kenburns";
 import { type KenBurns, type RenderPlan, type Transition, outputSize } from "./plan";
 import { type SceneSpan, type Timeline, buildTimeline } from "./timeline";
@@ -23,7 +24,7 @@ export type ResolvedVisual =
    */
   | { kind: "stream"; fd: number }
   /** A still: decoded once, scaled to cover, Ken Burns applied in this graph (pans read `commandsPath`). */
-  | { kind: "image"; path: string; motion: KenBurns; hasAlpha: boolean; commandsPath: string | null }
+  | { kind: "image"; path: string; motion: KenBurns; hasAlpha: boolean; commandsPath: string | null; frame?: FrameDecision; backdropColor?: string }
   /** A video clip, trimmed or looped to the scene. */
   | { kind: "video"; path: string; durationSec: number }
   | { kind: "color"; color: string };
@@ -74,23 +75,30 @@ export interface StillRecipe {
 }
 
 export function stillRecipe(
-  v: { motion: KenBurns; hasAlpha: boolean },
+  v: { motion: KenBurns; hasAlpha: boolean; frame?: FrameDecision; backdropColor?: string },
   frames: number,
   size: { width: number; height: number },
   fps: number,
   id = "kb",
 ): StillRecipe {
   const { width: W, height: H } = size;
+  const f = v.frame;
+  if (f?.mode === "contain") return containRecipe(v, f, frames, size, fps, id);
+  const motionOf = f?.mode === "cover" ? f.motion : v.motion;
+  v = { ...v, motion: motionOf };
   const pan = isPan(v.motion) ? panPlan(v.motion, frames, size, fps, id) : null;
   const cw = pan ? pan.coverWidth : W;
   const ch = pan ? pan.coverHeight : H;
+  const place =
+    f?.mode === "cover"
+      ? [`crop=${Math.round(f.crop.w)}:${Math.round(f.crop.h)}:${Math.round(f.crop.x)}:${Math.round(f.crop.y)}`, `scale=${cw}:${ch}:flags=lanczos`]
+      : [`scale=${cw}:${ch}:force_original_aspect_ratio=increase:flags=lanczos`, `crop=${cw}:${ch}`];
   const base = [
     // GIFs and other multi-frame images: only the first frame.
     "trim=end_frame=1",
     // Transparent PNGs: composite onto black rather than exposing the colour under alpha.
     ...(v.hasAlpha ? ["format=gbrap", "premultiply=inplace=1"] : []),
-    `scale=${cw}:${ch}:force_original_aspect_ratio=increase:flags=lanczos`,
-    `crop=${cw}:${ch}`,
+    ...place,
     "setsar=1",
     "format=yuv420p",
     `loop=loop=${frames - 1}:size=1:start=0`,
@@ -110,6 +118,44 @@ export function stillRecipe(
         motion.push(perspectiveFilter(v.motion, frames, W, H));
       }
       return `[${input}]${[...base, ...motion].join(",")}`;
+    },
+  };
+}
+
+/**
+ * `contain` framing without the SIMD resampler: the whole photo at its middle size over its backdrop, composed once
+ * and held (no motion: ffmpeg has no cheap sub-pixel scaler with a per-frame size).
+ */
+function containRecipe(
+  v: { hasAlpha: boolean; backdropColor?: string },
+  f: ContainFrame,
+  frames: number,
+  size: { width: number; height: number },
+  fps: number,
+  id: string,
+): StillRecipe {
+  const { width: W, height: H } = size;
+  const box = containBox(f, 0.5, size);
+  const sw = 2 * Math.ceil(W / 16);
+  const sh = 2 * Math.ceil(H / 16);
+  const first = ["trim=end_frame=1", ...(v.hasAlpha ? ["format=gbrap", "premultiply=inplace=1"] : []), "setsar=1"];
+  const hold = ["format=yuv420p", `loop=loop=${frames - 1}:size=1:start=0`, `settb=1/${fps}`, "setpts=N", `fps=${fps}`];
+  return {
+    commands: null,
+    chain: (input) => {
+      const bg =
+        f.backdrop === "color"
+          ? `color=c=0x${(v.backdropColor ?? "#111827").slice(1)}:s=${W}x${H}:d=1[${id}bg]`
+          : `[${id}b]scale=${sw}:${sh}:force_original_aspect_ratio=increase,crop=${sw}:${sh},gblur=sigma=4,scale=${W}:${H}:flags=bicubic,eq=brightness=-0.18:saturation=0.7:contrast=0.85,setsar=1[${id}bg]`;
+      return [
+        `[${input}]${first.join(",")},split=2[${id}a][${id}b]`,
+        f.backdrop === "color" ? `[${id}b]nullsink` : null,
+        bg,
+        `[${id}a]scale=${box.w}:${box.h}:flags=lanczos[${id}fg]`,
+        `[${id}bg][${id}fg]overlay=x=${box.x}:y=${box.y},${hold.join(",")}`,
+      ]
+        .filter((x): x is string => x !== null)
+        .join(";");
     },
   };
 }

@@ -33,6 +33,7 @@ import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { buildTimeline } from "./timeline";
 import { withEndCardScene } from "./endcard";
 import { type OverlayBox, layoutOverlays, writeOverlayAss } from "./overlays";
+import { type FrameDecision, decideFraming } from "./framing";
 import { checkImage, checkReadable, checkVideo, withAudioInputs } from "./validate";
 
 export * from "./errors";
@@ -60,7 +61,7 @@ export interface RenderOptions {
 }
 
 /** Bump when the Ken Burns rendering changes, so old cached clips stop matching. */
-const KEN_BURNS_VERSION = 3;
+const KEN_BURNS_VERSION = 4;
 
 export interface RenderResult {
   encoder: string;
@@ -75,6 +76,19 @@ export interface RenderResult {
   cacheWriteErrors: number;
   /** Every headline, end card text and logo drawn, with its estimated box and time span (for QA and tests). */
   overlays: OverlayBox[];
+  /**
+   * Per photo scene (not the end card): the photo's size, the framing used and its upscale (output pixels per
+   * source pixel at the move's largest zoom; `contain` keeps it <= 1.5).
+   */
+  framing: SceneFraming[];
+}
+
+export interface SceneFraming {
+  sceneIndex: number;
+  sourceWidth: number;
+  sourceHeight: number;
+  mode: "cover" | "contain";
+  upscale: number;
 }
 
 /** A still streamed into the assembly: its frames (decoded on first use) and its cache key, if it is to be cached. */
@@ -146,7 +160,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
   };
   const t0 = performance.now();
   const size = outputSize(source.output);
-  const report = progressReporter(opts.onProgress);
+  const progress = progressReporter(opts.onProgress);
   const cache = opts.clipCache;
   let cacheHits = 0;
   let cacheMisses = 0;
@@ -203,6 +217,10 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     let cacheWriteErrors = 0;
     const usedKeys = new Set<string>();
     const kb0 = performance.now();
+    const framing: SceneFraming[] = [];
+    const framingReports: Promise<void>[] = [];
+    const report = (sceneIndex: number, d: FrameDecision, src: { width: number; height: number }) =>
+      void framing.push({ sceneIndex, sourceWidth: src.width, sourceHeight: src.height, mode: d.mode, upscale: d.upscale });
     const scenesP = start(
       Promise.all(
         plan.scenes.map(async (s, i): Promise<ResolvedVisual> => {
@@ -215,11 +233,15 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
           }
           const frames = timeline.scenes[i]!.clipFrames;
           let key: string | null = null;
+          const backdropColor = plan.brand.colors.primary;
           const params = {
             v: KEN_BURNS_VERSION,
             frames,
             fps: timeline.fps,
             motion: v.motion,
+            // The framing decision is a function of the photo (its size) and these, so they complete the key.
+            framing: v.framing,
+            ...(v.framing.backdrop === "color" ? { backdropColor } : {}),
             width: size.width,
             height: size.height,
             codec: cache?.format === "raw" ? "rawvideo yuv420p, 4096-byte frame stride" : clipCodecArgs.join(" "),
@@ -231,6 +253,12 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             const hit = await cache.lookup(key);
             if (hit) {
               cacheHits++;
+              // The report still says how the photo was framed; probing it must not hold the assembly back.
+              if (i < source.scenes.length) {
+                framingReports.push(
+                  checkImage(where, v.path, signal).then((c) => report(i, decideFraming(c, v.framing, v.motion, size), c)),
+                );
+              }
               if (cache.format !== "raw") return { kind: "clip", path: hit };
               // Raw clips are read here (direct I/O, see frame-file.ts) and streamed like a still's frames.
               rawClips.set(i, hit);
@@ -239,7 +267,9 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
             cacheMisses++;
           }
           const c = await checkImage(where, v.path, signal);
-          const still = { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha };
+          const frame = decideFraming(c, v.framing, v.motion, size);
+          if (i < source.scenes.length) report(i, frame, c);
+          const still = { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha, frame, backdropColor };
           if (!streaming) {
             // No WebAssembly SIMD: animate inside the assembly run with ffmpeg filters.
             const id = `kb${i}`;
@@ -396,16 +426,17 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       runFfmpeg(args, {
         signal,
         durationSec: timeline.durationSec,
-        onProgress: (f) => report(0.97 * f),
+        onProgress: (f) => progress(0.97 * f),
         progressIntervalMs: 500,
         cwd: tmp,
         pipes: feeders,
       }),
     );
     await timed("cacheWrite", () => cacheWritesDone);
+    await Promise.all(framingReports);
     await rename(tmpOut, opts.outPath);
     if (cache) await cache.evict(usedKeys);
-    report(1, true);
+    progress(1, true);
     timings.total = Math.round(performance.now() - t0);
     return {
       encoder: encoderId,
@@ -417,6 +448,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       kenBurnsBuilds,
       cacheWriteErrors,
       overlays: overlays.boxes,
+      framing: framing.sort((a, b) => a.sceneIndex - b.sceneIndex),
     };
   } catch (e) {
     if (outer?.aborted) throw abortError(outer);

@@ -8,7 +8,8 @@
 import { RenderInputError } from "./errors";
 import { FrameFileWriter } from "./frame-file";
 import { runFfmpeg, writeChunk } from "./ffmpeg";
-import { windowAtFrame, maxZoom } from "./kenburns";
+import { type ContainFrame, type FrameDecision, containBox } from "./framing";
+import { ease, windowAtFrame, maxZoom } from "./kenburns";
 import { type KenBurns } from "./plan";
 import { FrameResampler } from "./resample";
 import { type FrameSource } from "./transitions";
@@ -19,6 +20,10 @@ export interface KenBurnsClipInput {
   path: string;
   motion: KenBurns;
   hasAlpha: boolean;
+  /** How the photo fills the frame (framing.ts); unset: a centred cover crop, as before framing existed. */
+  frame?: FrameDecision;
+  /** `#rrggbb` behind a `contain` photo whose backdrop is `color`. */
+  backdropColor?: string;
 }
 
 /** Size of the still's cover for a move: the output size times the largest zoom, rounded up to even. */
@@ -27,31 +32,77 @@ export function coverSize(motion: KenBurns, size: { width: number; height: numbe
   return { width: even(size.width * z), height: even(size.height * z) };
 }
 
-/** Decode frame 0 of a still, flatten alpha, scale once to cover `cover`, as yuv420p bytes. */
+/** Frame 0 of `path` through `chain` as yuv420p bytes of `size`. */
+async function decodeRaw(path: string, chain: string[], size: { width: number; height: number }, signal?: AbortSignal, input: string[] = ["-i", path]): Promise<Uint8Array> {
+  const r = await runFfmpeg(
+    ["-hide_banner", "-nostdin", "-loglevel", "error", ...input, "-filter_complex", `[0:v]${chain.join(",")}[v]`,
+      "-map", "[v]", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"],
+    { raw: true, binaryStdout: true, signal },
+  );
+  const bytes = r.stdoutBytes!;
+  const expected = size.width * size.height * 1.5;
+  if (bytes.length !== expected) {
+    throw new RenderInputError("image", path, `decoding gave ${bytes.length} bytes, expected ${expected}`);
+  }
+  return bytes;
+}
+
+const firstFrame = (still: KenBurnsClipInput) => [
+  "trim=end_frame=1",
+  // Transparent PNGs: composite onto black rather than exposing the colour under alpha.
+  ...(still.hasAlpha ? ["format=gbrap", "premultiply=inplace=1"] : []),
+];
+
+/** Decode frame 0 of a still, flatten alpha, crop (cover framing) and scale once to `cover`, as yuv420p bytes. */
 export async function decodeCover(
   still: KenBurnsClipInput,
   cover: { width: number; height: number },
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  const chain = [
-    "trim=end_frame=1",
-    ...(still.hasAlpha ? ["format=gbrap", "premultiply=inplace=1"] : []),
-    `scale=${cover.width}:${cover.height}:force_original_aspect_ratio=increase:flags=lanczos`,
-    `crop=${cover.width}:${cover.height}`,
-    "setsar=1",
-    "format=yuv420p",
-  ].join(",");
-  const r = await runFfmpeg(
-    ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", still.path, "-filter_complex", `[0:v]${chain}[v]`,
-      "-map", "[v]", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"],
-    { raw: true, binaryStdout: true, signal },
-  );
-  const bytes = r.stdoutBytes!;
-  const expected = cover.width * cover.height * 1.5;
-  if (bytes.length !== expected) {
-    throw new RenderInputError("image", still.path, `decoding gave ${bytes.length} bytes, expected ${expected}`);
-  }
-  return bytes;
+  const f = still.frame?.mode === "cover" ? still.frame : null;
+  const place = f
+    ? [`crop=${Math.round(f.crop.w)}:${Math.round(f.crop.h)}:${Math.round(f.crop.x)}:${Math.round(f.crop.y)}`, `scale=${cover.width}:${cover.height}:flags=lanczos`]
+    : [`scale=${cover.width}:${cover.height}:force_original_aspect_ratio=increase:flags=lanczos`, `crop=${cover.width}:${cover.height}`];
+  return decodeRaw(still.path, [...firstFrame(still), ...place, "setsar=1", "format=yuv420p"], cover, signal);
+}
+
+/**
+ * The two layers of a `contain` frame: the sharp photo scaled once to its largest size, and the backdrop at output
+ * size (the photo covering the frame, blurred at 1/8 size and darkened, or the brand colour).
+ */
+export async function decodeContain(
+  still: KenBurnsClipInput,
+  d: ContainFrame,
+  size: { width: number; height: number },
+  signal?: AbortSignal,
+): Promise<{ sharp: Uint8Array; backdrop: Uint8Array }> {
+  const { width: W, height: H } = size;
+  const sw = even(W / 8);
+  const sh = even(H / 8);
+  const [sharp, backdrop] = await Promise.all([
+    decodeRaw(still.path, [...firstFrame(still), `scale=${d.sharp.width}:${d.sharp.height}:flags=lanczos`, "setsar=1", "format=yuv420p"], d.sharp, signal),
+    d.backdrop === "color"
+      ? decodeRaw(still.path, ["trim=end_frame=1", "setsar=1", "format=yuv420p"], size, signal, [
+          "-f", "lavfi", "-i", `color=c=0x${(still.backdropColor ?? "#111827").slice(1)}:s=${W}x${H}:d=1`,
+        ])
+      : decodeRaw(
+          still.path,
+          [
+            ...firstFrame(still),
+            `scale=${sw}:${sh}:force_original_aspect_ratio=increase:flags=bilinear`,
+            `crop=${sw}:${sh}`,
+            "gblur=sigma=4",
+            `scale=${W}:${H}:flags=bicubic`,
+            // Darker and less saturated, so the sharp photo and the text stand out.
+            "eq=brightness=-0.18:saturation=0.7:contrast=0.85",
+            "setsar=1",
+            "format=yuv420p",
+          ],
+          size,
+          signal,
+        ),
+  ]);
+  return { sharp, backdrop };
 }
 
 /**
@@ -67,6 +118,8 @@ export class KenBurnsFrames {
     private readonly source: Uint8Array,
     /** Time spent decoding and scaling the still. */
     readonly decodeMs: number,
+    /** `contain` framing: the backdrop frame at output size. */
+    private readonly backdrop: Uint8Array | null = null,
   ) {}
 
   static async open(
@@ -75,8 +128,13 @@ export class KenBurnsFrames {
     size: { width: number; height: number },
     signal?: AbortSignal,
   ): Promise<KenBurnsFrames> {
-    const cover = coverSize(still.motion, size);
     const t0 = performance.now();
+    const f = still.frame;
+    if (f?.mode === "contain") {
+      const { sharp, backdrop } = await decodeContain(still, f, size, signal);
+      return new KenBurnsFrames(still, frames, size, f.sharp, sharp, performance.now() - t0, backdrop);
+    }
+    const cover = f?.mode === "cover" ? f.cover : coverSize(still.motion, size);
     const source = await decodeCover(still, cover, signal);
     return new KenBurnsFrames(still, frames, size, cover, source, performance.now() - t0);
   }
@@ -84,10 +142,43 @@ export class KenBurnsFrames {
   /** A renderer of single frames (its own resampler): frame n of the move, valid until the next call. */
   frameSource(): FrameSource & { frameSync(n: number): Uint8Array } {
     const { cover, still, frames } = this;
+    const f = still.frame;
+    if (f?.mode === "contain" && this.backdrop) return this.containSource(f, this.backdrop);
+    const motion = f?.mode === "cover" ? f.motion : still.motion;
     const resampler = new FrameResampler(this.source, cover, this.size);
     const frameSync = (n: number) => {
-      const w = windowAtFrame(still.motion, n, frames);
+      const w = windowAtFrame(motion, n, frames);
       return resampler.frame({ x: w.x * cover.width, y: w.y * cover.height, w: w.w * cover.width, h: w.h * cover.height });
+    };
+    return { frameSync, frame: async (n) => frameSync(n) };
+  }
+
+  /**
+   * `contain` frames: the backdrop, then the whole sharp photo resampled into its box of the moment. The resampler
+   * draws the photo at the top-left of a sharp-sized frame (a window wider than the photo; the clamped samples right
+   * and below it are never copied), and its rows are copied into the box.
+   */
+  private containSource(f: ContainFrame, backdrop: Uint8Array): FrameSource & { frameSync(n: number): Uint8Array } {
+    const { frames, size } = this;
+    const { width: W, height: H } = size;
+    const { width: SW, height: SH } = f.sharp;
+    const resampler = new FrameResampler(this.source, f.sharp, f.sharp);
+    const out = new Uint8Array(W * H * 1.5);
+    const frameSync = (n: number) => {
+      const e = ease(frames > 1 ? n / (frames - 1) : 0, f.motion.easing);
+      const box = containBox(f, e, size);
+      const src = resampler.frame({ x: 0, y: 0, w: (SW * SW) / box.w, h: (SH * SH) / box.h });
+      out.set(backdrop);
+      for (let v = 0; v < box.h; v++) out.set(src.subarray(v * SW, v * SW + box.w), (box.y + v) * W + box.x);
+      const cw = W / 2;
+      const sw = SW / 2;
+      for (const [srcPlane, dstPlane] of [[SW * SH, W * H], [SW * SH * 1.25, W * H * 1.25]] as const) {
+        for (let v = 0; v < box.h / 2; v++) {
+          const from = srcPlane + v * sw;
+          out.set(src.subarray(from, from + box.w / 2), dstPlane + (box.y / 2 + v) * cw + box.x / 2);
+        }
+      }
+      return out;
     };
     return { frameSync, frame: async (n) => frameSync(n) };
   }
