@@ -21,6 +21,8 @@ const CONTAIN_MAX_H = 0.8;
 const CONTAIN_CENTRE_Y = 0.47;
 
 const even = (n: number) => Math.max(2, 2 * Math.round(n / 2));
+/** Down to even, so a size never exceeds its bound (the 1.5x cap). */
+const floorEven = (n: number) => Math.max(2, 2 * Math.floor(n / 2 + 1e-9));
 
 export interface CoverFrame {
   mode: "cover";
@@ -79,7 +81,7 @@ export function decideFraming(
   // contain: the whole photo, at most 1.5x at its largest, inside 92% x 80% of the frame.
   const growBy = motion.type === "none" ? 0 : motion.amount / 2;
   const scale = Math.min((CONTAIN_MAX_W * W) / src.width, (CONTAIN_MAX_H * H) / src.height, MAX_UPSCALE);
-  const sharp = { width: even(src.width * scale), height: even(src.height * scale) };
+  const sharp = { width: floorEven(src.width * scale), height: floorEven(src.height * scale) };
   const small = 1 / (1 + growBy);
   let grow: [number, number] = [1, 1];
   let driftPx: [number, number] = [0, 0];

@@ -176,3 +176,25 @@ export async function makeCmykJpeg(
   await writeFile(path, Buffer.from(bytes));
   return path;
 }
+
+/** One frame (by index) of a video as RGB24 bytes, with a pixel accessor. */
+export async function readRgbFrame(path: string, frame: number, size: { width: number; height: number }) {
+  const r = await runFfmpeg(
+    ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", path, "-vf", `select=eq(n\\,${frame}),format=rgb24`, "-vsync", "0",
+      "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+    { raw: true, binaryStdout: true },
+  );
+  const bytes = r.stdoutBytes!;
+  if (bytes.length !== size.width * size.height * 3) throw new Error(`expected one ${size.width}x${size.height} frame, got ${bytes.length} bytes`);
+  const at = (x: number, y: number): [number, number, number] => {
+    const o = (y * size.width + x) * 3;
+    return [bytes[o]!, bytes[o + 1]!, bytes[o + 2]!];
+  };
+  /** Mean colour of a rectangle. */
+  const meanRgb = (x: number, y: number, w: number, h: number): [number, number, number] => {
+    const s = [0, 0, 0];
+    for (let j = y; j < y + h; j++) for (let i = x; i < x + w; i++) at(i, j).forEach((v, k) => (s[k]! += v));
+    return s.map((v) => v / (w * h)) as [number, number, number];
+  };
+  return { bytes, at, meanRgb };
+}

@@ -48,6 +48,17 @@ export function fitScenes(script: Script, assets: SceneAssets[], settings: Rende
   });
 }
 
+/** The brand on screen from what a campaign has today: its colour (a darker shade as the second), the product name. */
+export function brandOf(color: string, name: string): NonNullable<RenderPlanInput["brand"]> {
+  const rgb = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+  // White text on a dark second shade, unless the colour is light (relative luminance, sRGB weights): then dark
+  // text on a lighter second shade, so text reads on both plates.
+  const light = (0.2126 * rgb[0]! + 0.7152 * rgb[1]! + 0.0722 * rgb[2]!) / 255 > 0.62;
+  const second = rgb.map((v) => Math.round(light ? v + (255 - v) * 0.6 : v * 0.3));
+  const secondary = `#${second.map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+  return { name: name.slice(0, 80), colors: { primary: color, secondary, text: light ? "#111111" : "#ffffff" } };
+}
+
 /** Words with no timings share the narration's span by character count. */
 function wordsOf(text: string, words: WordTiming[] | undefined, durationSec: number): WordTiming[] {
   if (words?.length) return words;
@@ -88,7 +99,13 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
         ? { kind: "image" as const, path: a.still.path, motion: { type: MOTIONS[i % MOTIONS.length]!, easing: "ease-in-out" as const, focusX: 0.5, focusY: 0.45, amount: 0.12 } }
         : { kind: "color" as const, color: c.brandColor };
     const tr = TRANSITIONS[k % TRANSITIONS.length]!;
-    scenes.push({ durationSec: Number(dur.toFixed(4)), visual, transition: last ? { kind: "cut", durationSec: 0 } : { ...tr } });
+    const headline = sc.onScreenText?.trim();
+    scenes.push({
+      durationSec: Number(dur.toFixed(4)),
+      visual,
+      transition: last ? { kind: "cut", durationSec: 0 } : { ...tr },
+      ...(headline ? { headline } : {}),
+    });
     const spoken = a.voice?.durationSec ?? 0;
     if (a.voice && spoken > 0) {
       const start = t + f.voiceOffsetSec;
@@ -106,6 +123,7 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
   });
   const cta = c.cta?.text ?? script.callToAction;
   const style = c.captionStyle;
+  const musicLevel = (c as { musicLevel?: "low" | "medium" | "high" }).musicLevel ?? "medium";
   return {
     output: { width: 1080, height: 1920, fps: c.fps, preset: settings.preset },
     scenes,
@@ -125,7 +143,8 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
       },
       cues,
     },
-    audio: { voice, ...(input.music ? { music: { path: input.music.path, gainDb: -16 } } : {}), targetLufs: -14, truePeakDb: -1 },
+    audio: { voice, ...(input.music ? { music: { path: input.music.path, gainDb: -16, level: musicLevel } } : {}), targetLufs: -14, truePeakDb: -1 },
+    brand: brandOf(c.brandColor, c.product),
     endCard: { durationSec: Number(fit.endCardSec.toFixed(4)), cta: cta.slice(0, 120), ...(c.cta?.url ? { url: c.cta.url.slice(0, 100) } : {}) },
   };
 }

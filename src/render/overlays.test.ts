@@ -1,0 +1,126 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderVideo } from "./index";
+import { breakLines, fitText, layoutOverlays, textWidthEm } from "./overlays";
+import { parseRenderPlan } from "./plan";
+import { rectInside, textBands } from "./safe-zone";
+import { makeImage, readRgbFrame } from "./testing";
+
+let dir: string;
+let work: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "rf-overlays-"));
+  work = join(dir, "work");
+  await mkdir(work);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const black = { kind: "color" as const, color: "#000000" };
+
+describe("layoutOverlays", () => {
+  it("breaks and shrinks headlines into the headline band, clear of the captions, and escapes user text", () => {
+    const long = "Built-in debugger {\\b1} no probe needed, motion sensors and eight LEDs ready to code, all on one tiny board";
+    for (const position of ["bottom", "top", "center"] as const) {
+      const plan = parseRenderPlan({
+        scenes: [{ durationSec: 3, visual: black, headline: long }, { durationSec: 2, visual: black, headline: "Short" }],
+        captions: { style: { position } },
+        endCard: { cta: "Order yours today for under thirty dollars", url: "shop.example.com" },
+        brand: { name: "Nucleo" },
+      });
+      const l = layoutOverlays(plan);
+      const bands = textBands(1080, 1920, position);
+      const heads = l.boxes.filter((b) => b.kind === "headline");
+      expect(heads).toHaveLength(2);
+      for (const b of heads) {
+        expect(rectInside(b.box, bands.headline)).toBe(true);
+        expect(b.lines.length).toBeLessThanOrEqual(3);
+      }
+      // The long one was shrunk below the short one's size.
+      expect(heads[0]!.fontPx).toBeLessThan(heads[1]!.fontPx);
+      for (const b of l.boxes.filter((b) => b.sceneIndex === 2)) {
+        expect(rectInside(b.box, bands.captions) || !overlaps(b.box, bands.captions)).toBe(true);
+        expect(overlaps(b.box, bands.captions)).toBe(false);
+      }
+      expect(l.ass).toContain("\\{\\\u2060b1\\}");
+      expect(l.ass).not.toContain("{\\b1}");
+    }
+  });
+
+  it("breaks words longer than a line", () => {
+    const lines = breakLines("Supercalifragilisticexpialidocious", 8);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(textWidthEm(l)).toBeLessThanOrEqual(8);
+    const fit = fitText("word ".repeat(200), { w: 500, h: 200 }, { maxPx: 80, minPx: 30, maxLines: 3, padPx: () => 4 });
+    expect(fit.lines.length).toBeLessThanOrEqual(3);
+    expect(fit.lines.at(-1)).toMatch(/…$/);
+    expect(fit.w).toBeLessThanOrEqual(500);
+  });
+});
+
+function overlaps(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }) {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+describe("overlays on a real render (frames read back)", () => {
+  it("a frame at a headline's time shows it in its box; the end card shows the CTA and the logo", async () => {
+    // A red disc on a transparent square.
+    const logo = await makeImage(join(dir, "logo.png"), {
+      width: 200,
+      height: 200,
+      source: "color=c=red",
+      extraFilter: "format=rgba,geq=r=255:g=0:b=0:a='if(lt(hypot(X-100,Y-100),90),255,0)'",
+    });
+    const primary = "#e11d48";
+    const out = join(dir, "o.mp4");
+    const fps = 24;
+    const r = await renderVideo(
+      {
+        output: { fps, preset: "preview" },
+        scenes: [
+          { durationSec: 1.5, visual: black, headline: "Eight LEDs ready to code" },
+          { durationSec: 1, visual: black },
+        ],
+        brand: { name: "Nucleo Labs", logoPath: logo, colors: { primary, secondary: "#0f172a", text: "#ffffff" } },
+        endCard: { cta: "Order yours today", url: "st.com/nucleo", durationSec: 1.5 },
+      },
+      { workDir: work, outPath: out },
+    );
+    expect(r.durationSec).toBeCloseTo(4, 1);
+    const size = { width: 540, height: 960 };
+    const head = r.overlays.find((b) => b.kind === "headline")!;
+    const count = (f: Awaited<ReturnType<typeof readRgbFrame>>, box: { x: number; y: number; w: number; h: number }, test: (p: number[]) => boolean) => {
+      let n = 0;
+      for (let y = box.y; y < box.y + box.h; y++) for (let x = box.x; x < box.x + box.w; x++) if (test(f.at(x, y))) n++;
+      return n / (box.w * box.h);
+    };
+    const plate = (p: number[]) => Math.abs(p[0]! - 0xe1) < 30 && Math.abs(p[1]! - 0x1d) < 30 && Math.abs(p[2]! - 0x48) < 30;
+    const white = (p: number[]) => Math.min(...p) > 200;
+    const before = await readRgbFrame(out, 0, size);
+    expect(count(before, head.box, plate)).toBe(0);
+    const during = await readRgbFrame(out, Math.round(((head.startSec + head.endSec) / 2) * fps), size);
+    expect(count(during, head.box, plate)).toBeGreaterThan(0.2);
+    expect(count(during, head.box, white)).toBeGreaterThan(0.05);
+    // Nothing of it outside its box (a margin of 2 px for antialiasing).
+    const outside = { x: head.box.x - 30, y: head.box.y + head.box.h + 2, w: head.box.w + 60, h: 40 };
+    expect(count(during, outside, plate)).toBe(0);
+
+    const cta = r.overlays.find((b) => b.kind === "cta")!;
+    const logoBox = r.overlays.find((b) => b.kind === "logo")!.box;
+    expect(cta.sceneIndex).toBe(2);
+    const scene2 = await readRgbFrame(out, Math.round(2.2 * fps), size);
+    expect(count(scene2, cta.box, white)).toBe(0);
+    const card = await readRgbFrame(out, Math.round(3.8 * fps), size);
+    expect(count(card, cta.box, white)).toBeGreaterThan(0.08);
+    const [lr, lg, lb] = card.meanRgb(logoBox.x + logoBox.w / 2 - 3, logoBox.y + logoBox.h / 2 - 3, 6, 6);
+    expect(lr).toBeGreaterThan(200);
+    expect(Math.max(lg, lb)).toBeLessThan(60);
+    // The logo's transparent corner shows the card behind it (not black, not red).
+    const corner = card.at(logoBox.x + 1, logoBox.y + 1);
+    expect(Math.max(...corner)).toBeGreaterThan(25);
+    expect(plate(corner) && corner[1]! < 10).toBe(false);
+  });
+});
