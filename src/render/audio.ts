@@ -8,7 +8,7 @@
  *    for that is measured by loudnorm's first pass and mastered by loudnorm, which limits (`masteringFilter`).
  */
 import { type RenderAudio } from "./plan";
-import { readFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { runFfmpeg } from "./ffmpeg";
 
 const FMT = "aresample=48000,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo";
@@ -145,7 +145,7 @@ export function masteringFilter(audio: RenderAudio, measured: LoudnessMeasuremen
 
 /**
  * Mix the plan's audio into `mixPath` (raw f32le) and measure its loudness in the same run (ebur128); a mix too
- * peaky for a plain gain also gets loudnorm's first pass.
+ * peaky for a plain gain also gets loudnorm's first pass. Voice with music goes through `mixBed` (levelled bed).
  */
 export async function mixSoundtrack(
   audio: RenderAudio,
@@ -153,19 +153,24 @@ export async function mixSoundtrack(
   mixPath: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<SoundtrackMix> {
-  const { inputs, graph } = buildMixGraph(audio, durationSec);
-  graph.push(`[mix]aformat=sample_fmts=flt:sample_rates=${MIX_RATE}:channel_layouts=stereo,asplit=2[keep][meas]`);
-  graph.push(`[meas]ebur128=peak=true:framelog=verbose[measured]`);
-  const pass1 = await runFfmpeg(
-    [
-      ...inputs,
-      "-filter_complex", graph.join(";"),
-      "-map", "[keep]", "-c:a", "pcm_f32le", "-f", "f32le", mixPath,
-      "-map", "[measured]", "-f", "null", "-",
-    ],
-    { signal: opts.signal, durationSec },
-  );
-  let measured = parseEbur128Summary(pass1.stderr);
+  let measured: LoudnessMeasurement | null;
+  if (audio.voice.length > 0 && audio.music) {
+    measured = (await mixBed(audio, durationSec, mixPath, opts.signal)).measured;
+  } else {
+    const { inputs, graph } = buildMixGraph(audio, durationSec);
+    graph.push(`[mix]aformat=sample_fmts=flt:sample_rates=${MIX_RATE}:channel_layouts=stereo,asplit=2[keep][meas]`);
+    graph.push(`[meas]ebur128=peak=true:framelog=verbose[measured]`);
+    const pass1 = await runFfmpeg(
+      [
+        ...inputs,
+        "-filter_complex", graph.join(";"),
+        "-map", "[keep]", "-c:a", "pcm_f32le", "-f", "f32le", mixPath,
+        "-map", "[measured]", "-f", "null", "-",
+      ],
+      { signal: opts.signal, durationSec },
+    );
+    measured = parseEbur128Summary(pass1.stderr);
+  }
   if (measured && masteringGain(audio, measured) === null) {
     // Too peaky for a plain gain: loudnorm limits, and its linear mode wants its own first pass's figures.
     const loudnorm = `loudnorm=I=${audio.targetLufs}:TP=${audio.truePeakDb}:LRA=11:print_format=json`;
@@ -207,4 +212,152 @@ export async function masteredSamples(mix: SoundtrackMix, signal?: AbortSignal):
     { raw: true, binaryStdout: true, signal },
   );
   return r.stdoutBytes!;
+}
+
+// ---- the music bed --------------------------------------------------------------------------------------------
+
+/**
+ * Where the music sits against the voice, per campaign music level. `bedLu`: the music's loudness between lines,
+ * in LU relative to the voice's integrated loudness; `duckDb`: how much further it dips while anyone speaks.
+ *
+ * Why these figures: broadcast practice keeps a music bed 15-20 dB under speech for intelligibility (commonly cited
+ * mixing guidance; EBU R128 measures both sides in LU), so under speech the bed sits at -19 to -23 LU. Between lines
+ * nothing competes with it, so it comes up to where it is clearly heard as music rather than a murmur: -8 LU
+ * (medium) is a normal "music up between lines" step; -13 LU (low) suits talky ads; -5 LU (high) makes the music
+ * a feature (still 5 LU under the voice, so the next line does not sound quieter than the music). Before this,
+ * music sat ~18-22 LU under the voice everywhere and was barely audible between lines (issue 9).
+ */
+export const MUSIC_LEVELS = {
+  low: { bedLu: -13, duckDb: 10 },
+  medium: { bedLu: -8, duckDb: 12 },
+  high: { bedLu: -5, duckDb: 14 },
+} as const satisfies Record<NonNullable<RenderAudio["music"]>["level"], { bedLu: number; duckDb: number }>;
+
+/** Music fades: in over the first second, out over the last 1.5 s (gentle, and within a 6 s bumper). */
+export const MUSIC_FADE_IN_SEC = 1;
+export const MUSIC_FADE_OUT_SEC = 1.5;
+
+/** Voice activity: 10 ms blocks above (voice loudness - 25 dB) count as speech; gaps shorter than HOLD stay ducked. */
+const BLOCK = MIX_RATE / 100;
+const VAD_BELOW_DB = 25;
+const HOLD_SEC = 0.5;
+/** The duck starts this long before speech (we have the whole voice track: a look-ahead), and lifts this slowly. */
+const ATTACK_SEC = 0.12;
+const RELEASE_SEC = 0.45;
+
+/** One measured stem: ffmpeg decodes, places and writes it as f32, and measures its loudness in the same run. */
+async function stem(inputs: string[], graph: string[], label: string, path: string, durationSec: number, signal?: AbortSignal) {
+  const g = [...graph, `[${label}]aformat=sample_fmts=flt:sample_rates=${MIX_RATE}:channel_layouts=stereo,asplit=2[keep][meas]`, "[meas]ebur128=peak=true[measured]"];
+  const r = await runFfmpeg(
+    [...inputs, "-filter_complex", g.join(";"), "-map", "[keep]", "-c:a", "pcm_f32le", "-f", "f32le", path, "-map", "[measured]", "-f", "null", "-"],
+    { signal, durationSec },
+  );
+  const bytes = await readFile(path);
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);
+  return { samples: new Float32Array(aligned.buffer, aligned.byteOffset, Math.floor(aligned.length / 4)), measured: parseEbur128Summary(r.stderr) };
+}
+
+/**
+ * Gain (linear) per 10 ms block of the music: 1 between lines, `duck` while the voice is active, with a look-ahead
+ * attack and a slow release; short pauses inside a line stay ducked.
+ */
+export function duckEnvelope(voice: Float32Array, voiceLufs: number, duckDb: number): Float32Array {
+  const blocks = Math.ceil(voice.length / 2 / BLOCK);
+  const threshold = Math.pow(10, (voiceLufs - VAD_BELOW_DB) / 20);
+  const active = new Uint8Array(blocks);
+  for (let b = 0; b < blocks; b++) {
+    let sum = 0;
+    const from = b * BLOCK * 2;
+    const to = Math.min(voice.length, from + BLOCK * 2);
+    for (let i = from; i < to; i++) sum += voice[i]! * voice[i]!;
+    active[b] = Math.sqrt(sum / Math.max(1, to - from)) > threshold ? 1 : 0;
+  }
+  // Hold: fill gaps shorter than HOLD_SEC between active blocks.
+  const hold = Math.round(HOLD_SEC * 100);
+  let last = -Infinity;
+  for (let b = 0; b < blocks; b++) {
+    if (!active[b]) continue;
+    if (b - last > 1 && b - last <= hold) for (let k = last + 1; k < b; k++) active[k] = 1;
+    last = b;
+  }
+  const duck = Math.pow(10, -duckDb / 20);
+  const env = new Float32Array(blocks);
+  const attack = Math.round(ATTACK_SEC * 100);
+  const release = Math.round(RELEASE_SEC * 100);
+  // Depth 0..1 per block: 1 inside speech, ramps before (attack, look-ahead) and after (release).
+  const depth = new Float32Array(blocks);
+  for (let b = 0; b < blocks; b++) {
+    if (!active[b]) continue;
+    depth[b] = 1;
+  }
+  const ramped = new Float32Array(depth);
+  for (let b = 0; b < blocks; b++) {
+    if (depth[b] !== 1) continue;
+    for (let k = 1; k <= attack && b - k >= 0; k++) ramped[b - k] = Math.max(ramped[b - k]!, 1 - k / (attack + 1));
+    for (let k = 1; k <= release && b + k < blocks; k++) ramped[b + k] = Math.max(ramped[b + k]!, 1 - k / (release + 1));
+  }
+  // Interpolate in dB so the dip sounds even.
+  for (let b = 0; b < blocks; b++) env[b] = Math.pow(duck, ramped[b]!);
+  return env;
+}
+
+/**
+ * Voice over a levelled music bed, written to `mixPath` (f32le) and measured: the voice and the music are decoded
+ * and measured as stems (two ffmpeg runs at once), the music is set `bedLu` under the voice and ducked `duckDb`
+ * while anyone speaks (`duckEnvelope`), with gentle music fades; the mix is measured once more for mastering.
+ */
+export async function mixBed(audio: RenderAudio, durationSec: number, mixPath: string, signal?: AbortSignal): Promise<{ measured: LoudnessMeasurement | null; musicGainDb: number }> {
+  const music = audio.music!;
+  const d = durationSec.toFixed(6);
+  const vInputs: string[] = [];
+  const vGraph: string[] = [];
+  audio.voice.forEach((v, i) => {
+    vInputs.push("-i", v.path);
+    vGraph.push(`[${i}:a:0]${FMT},adelay=delays=${Math.round(v.startSec * 1000)}:all=1[v${i}]`);
+  });
+  const labels = audio.voice.map((_, i) => `[v${i}]`).join("");
+  vGraph.push(
+    audio.voice.length > 1
+      ? `${labels}amix=inputs=${audio.voice.length}:duration=longest:normalize=0,apad,atrim=end=${d}[voice]`
+      : `${labels}apad,atrim=end=${d}[voice]`,
+  );
+  const [voice, bed] = await Promise.all([
+    stem(vInputs, vGraph, "voice", `${mixPath}.voice`, durationSec, signal),
+    stem(["-stream_loop", "-1", "-t", d, "-i", music.path], [`[0:a:0]${FMT},apad,atrim=end=${d}[music]`], "music", `${mixPath}.music`, durationSec, signal),
+  ]);
+  const voiceI = Number(voice.measured?.input_i);
+  const musicI = Number(bed.measured?.input_i);
+  const level = MUSIC_LEVELS[music.level];
+  // Unmeasurable (silent) stems: fall back to the plan's fixed music gain.
+  const musicGainDb = Number.isFinite(voiceI) && Number.isFinite(musicI) && voiceI > -70 && musicI > -70 ? voiceI + level.bedLu - musicI : music.gainDb;
+  const env = Number.isFinite(voiceI) && voiceI > -70 ? duckEnvelope(voice.samples, voiceI, level.duckDb) : new Float32Array(1).fill(1);
+  const g = Math.pow(10, musicGainDb / 20);
+  const n = Math.min(voice.samples.length, bed.samples.length);
+  const out = new Float32Array(voice.samples.length);
+  const frames = n / 2;
+  const fadeIn = Math.min(MUSIC_FADE_IN_SEC, durationSec / 4) * MIX_RATE;
+  const fadeOut = Math.min(MUSIC_FADE_OUT_SEC, durationSec / 4) * MIX_RATE;
+  const mixFade = Math.min(audio.fadeSec, durationSec / 4) * MIX_RATE;
+  const total = voice.samples.length / 2;
+  for (let f = 0; f < total; f++) {
+    // Envelope: linear between block centres.
+    const pos = f / BLOCK - 0.5;
+    const b0 = Math.max(0, Math.min(env.length - 1, Math.floor(pos)));
+    const b1 = Math.min(env.length - 1, b0 + 1);
+    const t = Math.min(1, Math.max(0, pos - b0));
+    let m = g * (env[b0]! * (1 - t) + env[b1]! * t);
+    if (f < fadeIn) m *= f / fadeIn;
+    if (f > total - fadeOut) m *= Math.max(0, (total - f) / fadeOut);
+    let all = 1;
+    if (f < mixFade) all = f / mixFade;
+    if (f > total - mixFade) all = Math.max(0, (total - f) / mixFade);
+    for (let c = 0; c < 2; c++) {
+      const i = 2 * f + c;
+      out[i] = all * (voice.samples[i]! + (f < frames ? m * bed.samples[i]! : 0));
+    }
+  }
+  await writeFile(mixPath, new Uint8Array(out.buffer));
+  await Promise.all([rm(`${mixPath}.voice`, { force: true }), rm(`${mixPath}.music`, { force: true })]);
+  const r = await runFfmpeg([...MIX_INPUT_ARGS, "-i", mixPath, "-af", "ebur128=peak=true", "-f", "null", "-"], { signal, durationSec });
+  return { measured: parseEbur128Summary(r.stderr), musicGainDb };
 }
