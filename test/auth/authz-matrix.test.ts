@@ -39,6 +39,7 @@ function inputFor(path: string): unknown {
     "campaign.duplicate": { id: c },
     "campaign.archive": { id: c, archived: false },
     "campaign.removeImage": { campaignId: c, imageId: w.imageA.id },
+    "glyphs.check": { texts: ["Glow ✨ 桜"] },
     "image.list": { campaignId: c },
     "image.setFocus": { campaignId: c, imageId: w.imageA.id, focusX: 0.3, focusY: 0.6 },
     "image.reorder": { campaignId: c, imageIds: [w.imageA.id] },

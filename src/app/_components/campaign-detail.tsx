@@ -6,7 +6,9 @@ import { useState } from "react";
 import { campaignFieldsSchema } from "~/shared/campaign";
 import { ScriptSchema } from "~/plugins/spec/schemas";
 import { useTRPC } from "~/trpc/react";
+import { drawnTexts } from "~/shared/drawn-text";
 import { CampaignForm, serverFieldErrors } from "./campaign-form";
+import { GlyphWarning } from "./glyph-warning";
 import { ImageUploader } from "./image-uploader";
 import { QueuePanel } from "./queue-panel";
 import { RenderList } from "./render-list";
@@ -64,6 +66,7 @@ export function CampaignDetail({ id }: { id: string }) {
       </div>
       <div className="grid">
         <div className="stack">
+          <GlyphWarning texts={drawnTexts(c)} />
           <QueuePanel campaignId={id} campaignName={c.name} defaultVoice={c.voice} />
           <ImageUploader campaignId={id} images={c.images} />
           <section className="panel" aria-labelledby="brief-h">

@@ -3,6 +3,8 @@ import { useState, type FormEvent } from "react";
 import { CAPTION_PRESETS, campaignInputSchema, type CampaignInput, fieldErrors, FONTS, MAX_MUST_SAY, MUSIC_MOODS, TONES, voicesFor } from "~/shared/campaign";
 import { briefFit } from "~/shared/brief-fit";
 import { canonicalLanguageTag, languageLabel, SUGGESTED_LANGUAGES } from "~/shared/languages";
+import { drawnTexts } from "~/shared/drawn-text";
+import { GlyphWarning } from "./glyph-warning";
 
 const DEFAULTS = campaignInputSchema.parse({ name: "-", product: "-", audience: "-", message: "-" });
 
@@ -34,6 +36,8 @@ export function CampaignForm({
   const voice = voices.some((x) => x.id === chosenVoice) ? chosenVoice : (voices[0]?.id ?? "");
 
   const [fit, setFit] = useState(() => briefFit({ ...v, cta: v.cta, mustSay: v.mustSay }).summary);
+  // Characters no installed font can draw are named as the brief is typed, before anything is queued.
+  const [texts, setTexts] = useState(() => drawnTexts(v));
 
   /** The brief as the form holds it (unvalidated). */
   function read(form: HTMLFormElement) {
@@ -74,6 +78,7 @@ export function CampaignForm({
     const r = read(ev.currentTarget);
     const target = Number.isFinite(r.targetSeconds) ? Math.min(90, Math.max(6, r.targetSeconds)) : 20;
     setFit(briefFit({ product: String(r.product ?? ""), message: String(r.message ?? ""), targetSeconds: target, voice: String(r.voice), cta: r.cta, mustSay: r.mustSay }).summary);
+    setTexts(drawnTexts(r));
   }
 
   function submit(ev: FormEvent<HTMLFormElement>) {
@@ -146,6 +151,7 @@ export function CampaignForm({
       <p className="hint" role="status" aria-live="polite" data-testid="brief-fit">
         {fit}
       </p>
+      <GlyphWarning texts={texts} />
       <div className="row-3">
         <div>
           <label htmlFor="language">Language</label>

@@ -1,6 +1,7 @@
 import { adminRouter } from "./routers/admin";
 import { brandRouter } from "./routers/brand";
 import { campaignRouter } from "./routers/campaign";
+import { glyphsRouter } from "./routers/glyphs";
 import { historyRouter } from "./routers/history";
 import { imageRouter } from "./routers/image";
 import { meRouter } from "./routers/me";
@@ -13,6 +14,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   me: meRouter,
   campaign: campaignRouter,
+  glyphs: glyphsRouter,
   image: imageRouter,
   brand: brandRouter,
   script: scriptRouter,
