@@ -43,7 +43,7 @@ function match(method: string, path: string): { op: Operation; params: Record<st
     if (r.op.method === m) return { op: r.op, params: Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(hit[i + 1]!)])) };
     allow.push(r.op.method);
   }
-  return allow.length ? { allow } : null;
+  return allow.length ? { allow: [...new Set(allow)].sort() } : null;
 }
 
 /** Reads at most `max` bytes of the body; more is a 413 (whatever Content-Length claimed). */
