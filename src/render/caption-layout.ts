@@ -203,7 +203,8 @@ function splitWide(p: Piece, maxAdvance: number, fonts: CaptionFonts, variant: s
         breakBefore: start === 0 && p.breakBefore,
       });
     const rest = make(text.length, false);
-    if (rest.advance <= maxAdvance) {
+    // What is left fits shrunk (placeLine scales its line): one line fewer beats a short last piece.
+    if (rest.advance <= maxAdvance / MIN_LINE_SCALE) {
       parts.push(rest);
       break;
     }
