@@ -199,13 +199,14 @@ function lineText(line: LayoutLine, sizePx: number, highlighted: number, colour:
 }
 
 /** Dialogue lines for one cue: per page, plain before/after/between words, highlighted during each word. */
-function cueEvents(cue: Cue, style: CaptionStyle, size: { width: number; height: number }, fonts: CaptionFonts): string[] {
+function cueEvents(cue: Cue, captions: Captions, size: { width: number; height: number }, fonts: CaptionFonts): string[] {
+  const { style } = captions;
   const words = timedWords(cue, style.uppercase);
   const cueStart = Math.round(cue.start * 100);
   const cueEnd = Math.round(cue.end * 100);
   if (words.length === 0 || cueEnd <= cueStart) return [];
   const box = captionBox(size, style);
-  const layout = layoutCue(words, { maxWidth: box.maxWidth, maxHeight: box.maxHeight, sizePx: Math.round((style.sizePx * size.height) / 1920) }, fonts);
+  const layout = layoutCue(words, { maxWidth: box.maxWidth, maxHeight: box.maxHeight, sizePx: Math.round((style.sizePx * size.height) / 1920) }, fonts, captions);
   const colour = unitColours(style.primaryColor, style.highlightColor);
   const pos = `{\\an${box.anchor.an}\\pos(${box.anchor.x},${box.anchor.y})}`;
   return layout.pages.flatMap((page, p) => {
@@ -264,7 +265,7 @@ export function buildAss(captions: Captions, size: { width: number; height: numb
     0,
     1,
   ].join(",");
-  const events = captions.cues.flatMap((c) => cueEvents(c, style, size, fonts));
+  const events = captions.cues.flatMap((c) => cueEvents(c, captions, size, fonts));
   return [
     "[Script Info]",
     "ScriptType: v4.00+",
@@ -300,5 +301,5 @@ function sharedShaper(): Promise<TextShaper> {
 }
 
 export async function writeAssFile(path: string, captions: Captions, size: { width: number; height: number }): Promise<void> {
-  await writeFile(path, buildAss(captions, size, await loadCaptionFonts(captions.style)), "utf8");
+  await writeFile(path, buildAss(captions, size, await loadCaptionFonts(captions.style, captions.language)), "utf8");
 }

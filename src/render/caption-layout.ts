@@ -86,11 +86,20 @@ const piece = (word: number, text: string, fonts: CaptionFonts, variant: string,
   return { word, runs, advance: runs.reduce((a, r) => a + r.advance, 0), ...rest };
 };
 
-/** Lay out one cue's words in a box `maxWidth` wide with room for `maxHeight` pixels of lines. */
-export function layoutCue(words: readonly LayoutWord[], box: { maxWidth: number; maxHeight: number; sizePx: number }, fonts: CaptionFonts): CueLayout {
+/**
+ * Lay out one cue's words in a box `maxWidth` wide with room for `maxHeight` pixels of lines. The paragraph is
+ * right-to-left when the captions' direction is (an Arabic campaign's cue that starts with a brand name stays
+ * right-to-left), else as its first strong character says.
+ */
+export function layoutCue(
+  words: readonly LayoutWord[],
+  box: { maxWidth: number; maxHeight: number; sizePx: number },
+  fonts: CaptionFonts,
+  text: { language?: string; direction?: "ltr" | "rtl" } = {},
+): CueLayout {
   const all = words.map((w) => w.text).join(" ");
-  const variant = cjkVariant(all);
-  const rtl = (bidi.getEmbeddingLevels(all, "auto").paragraphs[0]?.level ?? 0) % 2 === 1;
+  const variant = cjkVariant(all, text.language);
+  const rtl = text.direction === "rtl" || (bidi.getEmbeddingLevels(all, "auto").paragraphs[0]?.level ?? 0) % 2 === 1;
   const spaceAdvance = fontRuns(" ", fonts, variant)[0]?.advance ?? 0.3;
   const pieces = toPieces(words, fonts, variant);
   let lines: Piece[][] = [];

@@ -76,8 +76,16 @@ export interface CaptionFonts {
   hyphenate: Hyphenator;
 }
 
-/** CJK variant for a cue: JP when it has kana, KR when it has Hangul, else SC. */
-export function cjkVariant(text: string): "JP" | "KR" | "SC" {
+/**
+ * CJK variant (the glyph forms of Han characters differ by region): from the captions' language when it is
+ * Chinese, Japanese or Korean (zh-TW/zh-Hant -> TC, zh-HK -> HK), else JP when the cue has kana, KR when it has
+ * Hangul, else SC.
+ */
+export function cjkVariant(text: string, language = ""): "JP" | "KR" | "SC" | "TC" | "HK" {
+  const tag = language.toLowerCase();
+  if (tag.startsWith("ja")) return "JP";
+  if (tag.startsWith("ko")) return "KR";
+  if (tag.startsWith("zh")) return /-hk\b/.test(tag) ? "HK" : /-(tw|mo|hant)\b/.test(tag) ? "TC" : "SC";
   if (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text)) return "JP";
   if (/\p{Script=Hangul}/u.test(text)) return "KR";
   return "SC";

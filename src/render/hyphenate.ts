@@ -2,9 +2,10 @@
  * Hyphenation points of a long word (Liang's algorithm with TeX's patterns, from the `hyphen` package), so a word
  * wider than the caption band breaks where a reader expects (`Wasserstoff-peroxid`), not at an arbitrary letter.
  *
- * The patterns follow the captions' language (BCP-47, primary subtag, e.g. `de`, `pt-BR` -> `pt`). Without a
- * language, or with one the package has no patterns for, a point is kept only where both the English and the
- * German patterns agree (conservative: fewer points, rarely a wrong one).
+ * The patterns follow the captions' language (BCP-47, primary subtag, e.g. `de`, `pt-BR` -> `pt`). For English
+ * (the default language, and the one whose long words are most often foreign product names), without a language,
+ * or with one the package has no patterns for, a point is kept only where both the English and the German patterns
+ * agree (conservative: fewer points, rarely a wrong one).
  */
 type Hyphenate = (text: string, options?: { hyphenChar?: string }) => string;
 
@@ -43,7 +44,8 @@ const cache = new Map<string, Promise<Hyphenator>>();
 
 /** The hyphenator for a BCP-47 language, or the English-and-German one when it is missing or unknown. */
 export function loadHyphenator(language?: string): Promise<Hyphenator> {
-  const file = PATTERN_FILES[(language ?? "").split("-")[0]!.toLowerCase()];
+  const primary = (language ?? "").split("-")[0]!.toLowerCase();
+  const file = primary === "en" ? undefined : PATTERN_FILES[primary];
   const key = file ?? "";
   let hit = cache.get(key);
   if (!hit) {
