@@ -68,7 +68,7 @@ try {
       const out = path.resolve(values.out ?? path.join("out", `${campaign.name.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 60) || "video"}-${render.id}.mp4`));
       await fs.mkdir(path.dirname(out), { recursive: true });
       await fs.copyFile(await (await storage()).localPath(r.outputFile!), out);
-      console.error(`Rendered ${r.durationSec?.toFixed(1)} s with ${r.encoder} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      console.error(`Rendered ${r.durationSec?.toFixed(1)} s (target ${parsed.data.targetSeconds} s) with ${r.encoder} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       console.log(out);
       break;
     }

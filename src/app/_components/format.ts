@@ -44,3 +44,9 @@ export function timeAgo(d: Date | null | undefined, now = Date.now()): string {
 export function assetLabel(a: { kind: string; sceneIndex: number }): string {
   return a.sceneIndex >= 0 ? `${a.kind} · scene ${a.sceneIndex + 1}` : a.kind;
 }
+
+/** "19.8 s (target 20 s)": a render's length against its campaign's target. */
+export function lengthVsTarget(durationSec: number | null | undefined, targetSec: number | null | undefined): string {
+  if (!durationSec) return "";
+  return targetSec ? `${durationSec.toFixed(1)} s (target ${targetSec} s)` : `${durationSec.toFixed(1)} s`;
+}

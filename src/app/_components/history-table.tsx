@@ -3,7 +3,7 @@ import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { formatDateTime, formatMs, formatUsd } from "./format";
+import { formatDateTime, formatMs, formatUsd, lengthVsTarget } from "./format";
 import { TimingBar } from "./timing-bar";
 import { Empty, ErrorBox, Loading, StatusBadge } from "./ui";
 
@@ -95,7 +95,7 @@ export function HistoryTable({ initialCampaignId, initialStatus }: { initialCamp
                       {r.preset}
                       {r.variant.voice ? ` · ${r.variant.voice}` : ""}
                       {r.variant.hook ? ` · “${r.variant.hook.slice(0, 30)}”` : ""}
-                      {r.durationSec ? ` · ${r.durationSec.toFixed(1)} s video` : ""}
+                      {r.durationSec ? ` · ${lengthVsTarget(r.durationSec, r.targetSec)} video` : ""}
                     </div>
                   </td>
                   <td>{r.queuedBy?.name ?? <span className="muted">API / removed</span>}</td>

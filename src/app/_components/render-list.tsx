@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
-import { timeAgo } from "./format";
+import { lengthVsTarget, timeAgo } from "./format";
 import { Empty, ErrorBox, Loading, StatusBadge } from "./ui";
 
 const inFlight = (s: string) => s === "queued" || s === "running";
@@ -35,7 +35,7 @@ export function RenderList({ campaignId, limit = 30, title = "Renders" }: { camp
                   {r.preset === "preview" ? "Preview" : "Final"} · {timeAgo(r.createdAt)}
                 </Link>
                 <div className="muted">
-                  {r.stage} · {r.progress}%{r.durationSec ? ` · ${r.durationSec.toFixed(1)} s video` : ""}
+                  {r.stage} · {r.progress}%{r.durationSec ? ` · ${lengthVsTarget(r.durationSec, r.targetSec)} video` : ""}
                   {r.encoder ? ` · ${r.encoder}` : ""}
                   {r.variant.voice ? ` · voice ${r.variant.voice}` : ""}
                   {r.batchId ? " · batch" : ""}

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
 import { AssetTable } from "./asset-table";
-import { formatBytes, formatDateTime, formatMs, formatUsd } from "./format";
+import { formatBytes, formatDateTime, formatMs, formatUsd, lengthVsTarget } from "./format";
 import { TimingBar } from "./timing-bar";
 import { ErrorBox, Loading, StatusBadge } from "./ui";
 
@@ -69,7 +69,7 @@ export function RenderView({ id }: { id: string }) {
           <section className="panel" aria-label="Video">
             <video className="player" src={`/api/renders/${r.id}/video`} controls preload="metadata" playsInline aria-label={`Video of ${r.campaign.name}`} />
             <p className="muted">
-              {r.durationSec?.toFixed(1)} s · {r.outputBytes ? formatBytes(r.outputBytes) : ""} · {r.preset === "preview" ? "540x960 preview" : "1080x1920"}
+              <span data-testid="length-vs-target">{lengthVsTarget(r.durationSec, r.targetSec)}</span> · {r.outputBytes ? formatBytes(r.outputBytes) : ""} · {r.preset === "preview" ? "540x960 preview" : "1080x1920"}
             </p>
           </section>
         ) : null}

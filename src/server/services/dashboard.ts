@@ -24,6 +24,12 @@ export type AssetAttempt = z.infer<typeof attemptSchema>;
 const variantSchema = z.object({ hook: z.string().optional(), voice: z.string().optional() }).catch({});
 
 /** Render.settings' variant, tolerant of rows written by older versions. */
+/** The campaign's target length frozen into a render's settings, seconds (null for a render without one). */
+export function targetSecOf(settings: unknown): number | null {
+  const t = (settings as { campaign?: { targetSeconds?: unknown } } | null)?.campaign?.targetSeconds;
+  return typeof t === "number" ? t : null;
+}
+
 export function variantOf(settings: unknown) {
   return variantSchema.parse((settings as { variant?: unknown } | null)?.variant ?? {});
 }
@@ -87,7 +93,7 @@ export async function recentRenders(db: Db, user: SessionUser, opts: { campaignI
     take: opts.limit,
     select: renderSummarySelect,
   });
-  return rows.map(({ settings, ...r }) => ({ ...r, variant: variantOf(settings) }));
+  return rows.map(({ settings, ...r }) => ({ ...r, variant: variantOf(settings), targetSec: targetSecOf(settings) }));
 }
 
 /** Everything the live render view shows: stage, progress, each asset and its provider attempts. */
@@ -129,6 +135,7 @@ export async function renderDetail(db: Db, id: string) {
   return {
     ...rest,
     variant: variantOf(settings),
+    targetSec: targetSecOf(settings),
     hasOutput: Boolean(outputFile) && r.status === "succeeded",
     stageTimings: stageTimingsOf(r.stageTimings),
     assets: assets.map((a) => ({ ...a, attempts: z.array(attemptSchema).catch([]).parse(a.attempts) })),

@@ -8,7 +8,7 @@ import { type Db } from "~/server/db";
 import { renderScope } from "~/server/auth/access";
 import { type SessionUser } from "~/server/auth/session";
 import { type Prisma } from "~/server/generated/prisma/client";
-import { stageTimingsOf, variantOf } from "./dashboard";
+import { stageTimingsOf, targetSecOf, variantOf } from "./dashboard";
 
 export const RENDER_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 
@@ -77,6 +77,7 @@ export async function listHistory(db: Db, user: SessionUser, input: HistoryInput
     items: page.map(({ settings, stageTimings, ...r }) => ({
       ...r,
       variant: variantOf(settings),
+      targetSec: targetSecOf(settings),
       stageTimings: stageTimingsOf(stageTimings),
       /** Wall time from start to finish, in seconds. */
       wallSec: r.startedAt && r.finishedAt ? (r.finishedAt.getTime() - r.startedAt.getTime()) / 1000 : null,

@@ -11,7 +11,7 @@ import { ForbiddenError, assertCampaignAccess, assertRenderAccess, campaignScope
 import { type Campaign as CampaignRow, type CampaignImage, type Prisma, type Render as RenderRow } from "~/server/generated/prisma/client";
 import { serveStored } from "~/server/http/range";
 import { archiveCampaign, createCampaign, updateCampaign } from "~/server/services/campaigns";
-import { queueBatch } from "~/server/services/dashboard";
+import { queueBatch, targetSecOf } from "~/server/services/dashboard";
 import { cancelRender, queueRender, retryRender } from "~/server/services/renders";
 import { addCampaignImages } from "~/server/services/uploads";
 import { storage } from "~/server/storage";
@@ -53,6 +53,7 @@ export function renderBody(r: RenderRow): z.output<typeof S.Render> {
     variant: settings.variant ?? {},
     error: r.error,
     durationSec: r.durationSec,
+    targetSec: targetSecOf(r.settings),
     encoder: r.encoder,
     costUsd: r.costUsd,
     createdAt: r.createdAt.toISOString(),
