@@ -8,6 +8,7 @@ import { queueBatch } from "~/server/services/dashboard";
 import { generateScriptPreview, saveScriptOverride } from "~/server/services/dashboard-script";
 import { queueRender, renderSettingsSchema } from "~/server/services/renders";
 import { storage } from "~/server/storage";
+import { Prisma } from "~/server/generated/prisma/client";
 import { testDb } from "../helpers/db";
 import { discardRenders, makeWorld, type World } from "../auth/fixtures";
 
@@ -24,17 +25,35 @@ afterAll(async () => {
 });
 
 describe("script preview", () => {
-  it("generates a script from the brief; an edited, saved one is what renders use", async () => {
-    const script = await generateScriptPreview(testDb(), w.campaignA.id);
-    expect(script.scenes.length).toBeGreaterThanOrEqual(3);
+  it("writes the script with the render's chain and saves it: the previewed (or edited) script is what renders use", async () => {
+    const preview = await generateScriptPreview(testDb(), w.campaignA.id);
+    expect(preview).toMatchObject({ provider: "Template script (offline)", costUsd: 0, fallbackReason: null });
+    const script = preview.script;
+    expect(script.scenes.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(script)).toContain("Trailblazer");
+    expect((await testDb().campaign.findUniqueOrThrow({ where: { id: w.campaignA.id } })).scriptOverride).toEqual(script);
     const edited = { ...script, scenes: script.scenes.map((s, i) => (i === 1 ? { ...s, narration: "Edited by hand." } : s)) };
     await saveScriptOverride(testDb(), w.campaignA.id, edited);
     const r = await queueRender(testDb(), { campaignId: w.campaignA.id, preset: "preview", queuedById: user.id });
     expect(renderSettingsSchema.parse(r.settings).script?.scenes[1]?.narration).toBe("Edited by hand.");
     await expect(saveScriptOverride(testDb(), w.campaignA.id, { ...edited, scenes: [] })).rejects.toThrow();
+    // Too long for the campaign's length: refused, saying why.
+    const long = { ...edited, scenes: edited.scenes.map((s) => ({ ...s, narration: `${s.narration} ${"And one more thing to say about these boots. ".repeat(3)}` })) };
+    await expect(saveScriptOverride(testDb(), w.campaignA.id, long)).rejects.toThrow(/takes about .* s to say; a 8 s ad has room/);
     await saveScriptOverride(testDb(), w.campaignA.id, null);
     expect((await testDb().campaign.findUniqueOrThrow({ where: { id: w.campaignA.id } })).scriptOverride).toBeNull();
+  });
+
+  it("an edit that drops a must-say line or the CTA is refused, naming the line", async () => {
+    await testDb().campaign.update({ where: { id: w.campaignA.id }, data: { mustSay: ["Waterproof."], cta: { text: "Get yours" } } });
+    try {
+      const { script } = await generateScriptPreview(testDb(), w.campaignA.id);
+      expect(script.scenes.map((s) => s.narration).join(" ")).toMatch(/Waterproof\..*Get yours\./);
+      const without = { ...script, scenes: script.scenes.map((s) => ({ ...s, narration: s.narration.replace("Waterproof.", "Dry.").replace("Get yours.", "Buy.") })) };
+      await expect(saveScriptOverride(testDb(), w.campaignA.id, without)).rejects.toThrow(/must-say line “Waterproof\.”.*call to action “Get yours”/);
+    } finally {
+      await testDb().campaign.update({ where: { id: w.campaignA.id }, data: { mustSay: [], cta: Prisma.DbNull, scriptOverride: Prisma.DbNull } });
+    }
   });
 });
 

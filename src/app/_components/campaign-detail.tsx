@@ -81,7 +81,7 @@ export function CampaignDetail({ id }: { id: string }) {
         </div>
         <div className="stack">
           <RenderList campaignId={id} />
-          <ScriptEditor key={c.updatedAt.toISOString()} campaignId={id} saved={script.success ? script.data : null} />
+          <ScriptEditor key={c.updatedAt.toISOString()} campaignId={id} saved={script.success ? script.data : null} voice={c.voice} targetSeconds={c.targetSeconds} />
         </div>
       </div>
     </>

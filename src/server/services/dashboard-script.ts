@@ -1,46 +1,103 @@
 /**
- * Script preview: the script a render would start from, generated before rendering so the user
- * can read it and edit it scene by scene. Saved edits live in Campaign.scriptOverride and are
- * used by every render queued afterwards (render:start stores them as the script asset).
- *
- * Generated with local-template (offline, free, instant), so previewing never spends quota.
+ * Script preview: the script a render would start from, written by the same script chain as a
+ * render (Gemini when configured, the template as its fallback), checked the same way
+ * (pipeline/script-fit: every must-say line and the CTA, the length) and saved as the campaign's
+ * script, so the script previewed — or edited and saved — is the one every later render uses
+ * (render:start stores it as the script asset). Its cost is returned and shown.
  */
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { z } from "zod";
+import { missingLines, scriptSec } from "~/plugins/shared/coverage";
+import { ProviderError } from "~/plugins/spec";
 import { type Script, ScriptSchema } from "~/plugins/spec/schemas";
 import { type Db } from "~/server/db";
 import { Prisma } from "~/server/generated/prisma/client";
-import { getProvider, providerContext } from "./providers";
-import { scriptInput } from "./pipeline/inputs";
-import { renderSettingsSchema } from "./renders";
+import { MAX_TEMPO } from "~/shared/brief-fit";
 import { campaignFieldsSchema } from "~/shared/campaign";
+import * as breaker from "./breaker";
+import { providerChain, providerContext } from "./providers";
+import { scriptInput } from "./pipeline/inputs";
+import { finalizeScript } from "./pipeline/script-fit";
+import { renderSettingsSchema, type RenderSettings } from "./renders";
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export async function generateScriptPreview(db: Db, campaignId: string): Promise<Script> {
+async function settingsOf(db: Db, campaignId: string): Promise<RenderSettings> {
   const c = await db.campaign.findUniqueOrThrow({ where: { id: campaignId } });
-  const settings = renderSettingsSchema.parse({
+  return renderSettingsSchema.parse({
     campaignId,
     campaign: campaignFieldsSchema.parse({ ...c, captionStyle: c.captionStyle ?? undefined, cta: c.cta ?? undefined }),
     images: [],
     preset: "preview",
   });
-  const provider = getProvider("local-template");
-  if (provider.kind !== "script") throw new Error("local-template is not a script provider");
+}
+
+export interface ScriptPreview {
+  script: Script;
+  /** Who wrote it ("Gemini script", "Template script (offline)"). */
+  provider: string;
+  costUsd: number;
+  /** Why an earlier provider of the chain was not used, if one was skipped. */
+  fallbackReason: string | null;
+}
+
+/** Writes the script with the render's script chain, checks it like a render would, and saves it. */
+export async function generateScriptPreview(db: Db, campaignId: string): Promise<ScriptPreview> {
+  const settings = await settingsOf(db, campaignId);
+  const input = scriptInput(settings);
   const outputDir = await fs.mkdtemp(path.join(os.tmpdir(), "reelfarm-script-"));
+  let fallbackReason: string | null = null;
   try {
-    const ctx = providerContext(provider, { signal: AbortSignal.timeout(10_000), outputDir, logger: quietLogger });
-    const result = await provider.doGenerateScript(scriptInput(settings), ctx);
-    return result.script;
+    for (const p of providerChain("script")) {
+      if (p.kind !== "script") continue;
+      const admission = await breaker.admit(db, p.id, p.model, "preview");
+      if (!admission.allowed) {
+        fallbackReason = `${p.displayName}: quota breaker ${admission.state}`;
+        continue;
+      }
+      try {
+        const ctx = providerContext(p, { signal: AbortSignal.timeout(90_000), outputDir, logger: quietLogger });
+        const result = await p.doGenerateScript(input, ctx);
+        await breaker.countStat(db, p.id, p.model, "calls");
+        await breaker.countStat(db, p.id, p.model, "successes", result.costUsd);
+        const script = finalizeScript(result.script, settings, p.displayName);
+        await db.campaign.update({ where: { id: campaignId }, data: { scriptOverride: script as object } });
+        return { script, provider: p.displayName, costUsd: result.costUsd, fallbackReason };
+      } catch (e) {
+        if (!ProviderError.isInstance(e)) throw e;
+        await breaker.countStat(db, p.id, p.model, "calls");
+        fallbackReason = `${p.displayName}: ${e.code}`;
+      }
+    }
+    throw new Error(`No script provider could write the script (${fallbackReason ?? "none configured"})`);
   } finally {
     await fs.rm(outputDir, { recursive: true, force: true });
   }
 }
 
-/** Saves an edited script (validated like a provider's), or clears it with null. */
+/**
+ * Saves an edited script (validated like a provider's), or clears it with null. An edit that
+ * leaves out a must-say line or the CTA, or whose narration cannot be said in the campaign's
+ * length (even sped up MAX_TEMPO), is refused with a message saying which.
+ */
 export async function saveScriptOverride(db: Db, campaignId: string, script: unknown) {
-  const parsed = script === null ? null : ScriptSchema.parse(script);
-  await db.campaign.update({ where: { id: campaignId }, data: { scriptOverride: parsed ?? Prisma.DbNull } });
+  if (script === null) {
+    await db.campaign.update({ where: { id: campaignId }, data: { scriptOverride: Prisma.DbNull } });
+    return null;
+  }
+  const parsed = ScriptSchema.parse(script);
+  const settings = await settingsOf(db, campaignId);
+  const input = scriptInput(settings);
+  const missing = missingLines(parsed, input.campaign);
+  const problems = [
+    ...missing.mustSay.map((m) => `the narration must say the must-say line “${m}” word for word`),
+    ...(missing.cta ? [`a scene must say the call to action “${missing.cta}”`] : []),
+  ];
+  const sec = scriptSec(parsed, input.timing!);
+  if (sec > input.timing!.budgetSec * MAX_TEMPO) problems.push(`the narration takes about ${sec.toFixed(1)} s to say; a ${settings.campaign.targetSeconds} s ad has room for about ${input.timing!.budgetSec.toFixed(1)} s: shorten or remove a scene`);
+  if (problems.length) throw new z.ZodError([{ code: "custom", path: ["script"], message: `Not saved: ${problems.join("; ")}.`, input: script }]);
+  await db.campaign.update({ where: { id: campaignId }, data: { scriptOverride: parsed } });
   return parsed;
 }
