@@ -11,14 +11,19 @@
  * pass that is not timed): the sum of RSS (counts shared libraries once per process) and the sum of PSS.
  * The last line of output is one JSON object with the figures.
  *
- * Options: --keep (keep the temp dir), --runs N (rounds; default 3), --clip-format raw|mpeg2 (default raw, the cache's default).
+ * Presets (issue 9): the same campaign rendered with `preview` and `final`, alternately, without a clip cache (each
+ * renders its own stills), `--preset-runs` times (default 2): the medians of preview/final wall time and CPU time of
+ * the assembly (renderVideo), and the file size ratio. Targets: time <= 0.35x, bytes <= 0.5x.
+ *
+ * Options: --keep (keep the temp dir), --runs N (rounds; default 3), --clip-format raw|mpeg2 (default raw, the cache's default),
+ * --preset-runs N (preview/final pairs; default 2, 0 to skip).
  *
  * The host is shared and its load swings, so each round times cold, then the floor, then warm, then the floor again,
  * and each ratio uses the floor timed next to it; the figures are medians over the rounds. CPU seconds
  * (user+sys of node and every ffmpeg) are printed too: they do not depend on what else runs.
  */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ClipFormat, InMemoryClipCacheIndex, createClipCache } from "~/render/clip-cache";
@@ -32,6 +37,7 @@ import { rssSampler } from "./lib/measure";
 const argv = process.argv.slice(2);
 const keep = argv.includes("--keep");
 const runs = argv.includes("--runs") ? Number(argv[argv.indexOf("--runs") + 1]) || 1 : 3;
+const presetRuns = argv.includes("--preset-runs") ? Math.max(0, Number(argv[argv.indexOf("--preset-runs") + 1]) || 0) : 2;
 const clipFormat: ClipFormat = argv.includes("--clip-format") && argv[argv.indexOf("--clip-format") + 1] === "mpeg2" ? "mpeg2" : "raw";
 
 /** CPU seconds (user+sys) of this process plus its waited-for children (ffmpeg), from /proc/self/stat. */
@@ -144,6 +150,36 @@ async function main() {
       peak = { rss: Math.max(cold.peak.rss, warm.peak.rss), pss: Math.max(cold.peak.pss, warm.peak.pss) };
       await Promise.all([rm(cacheDir, { recursive: true, force: true }), rm(cold.outPath, { force: true }), rm(warm.outPath, { force: true })]);
     }
+    // Presets: preview vs final, alternately, no cache; ratios from pairs timed next to each other.
+    const pairs: { time: number; cpu: number; bytes: number; preview: number; final: number }[] = [];
+    for (let r = 0; r < presetRuns; r++) {
+      const one = async (preset: "preview" | "final") => {
+        const outPath = join(dir, `preset-${preset}.mp4`);
+        const c0 = await cpuSeconds();
+        const t0 = performance.now();
+        await renderVideo({ ...plan, output: { ...plan.output, preset } }, { workDir: dir, outPath });
+        const wall = (performance.now() - t0) / 1000;
+        const cpu = (await cpuSeconds()) - c0;
+        const bytes = (await stat(outPath)).size;
+        await rm(outPath, { force: true });
+        return { wall, cpu, bytes };
+      };
+      const final = await one("final");
+      const preview = await one("preview");
+      pairs.push({ time: preview.wall / final.wall, cpu: preview.cpu / final.cpu, bytes: preview.bytes / final.bytes, preview: preview.wall, final: final.wall });
+      console.log(
+        `presets ${r + 1}: final ${final.wall.toFixed(2)} s (cpu ${final.cpu.toFixed(1)} s, ${(final.bytes / 1e6).toFixed(2)} MB), ` +
+          `preview ${preview.wall.toFixed(2)} s (cpu ${preview.cpu.toFixed(1)} s, ${(preview.bytes / 1e6).toFixed(2)} MB)`,
+      );
+    }
+    const presetTime = pairs.length ? median(pairs.map((p) => p.time)) : null;
+    const presetCpu = pairs.length ? median(pairs.map((p) => p.cpu)) : null;
+    const presetBytes = pairs.length ? median(pairs.map((p) => p.bytes)) : null;
+    if (pairs.length) {
+      console.log(
+        `preview/final: time ${presetTime!.toFixed(2)}x (target <= 0.35x), cpu ${presetCpu!.toFixed(2)}x, bytes ${presetBytes!.toFixed(2)}x (target <= 0.5x)`,
+      );
+    }
     const m = (f: (x: (typeof rounds)[number]) => number) => median(rounds.map(f));
     const coldRatio = m((x) => x.cold / x.floorC);
     const warmRatio = m((x) => x.warm / x.floorW);
@@ -180,6 +216,10 @@ async function main() {
         frames,
         runs,
         clip_format: clipFormat,
+        preview_final_time_ratio: presetTime === null ? null : +presetTime.toFixed(3),
+        preview_final_cpu_ratio: presetCpu === null ? null : +presetCpu.toFixed(3),
+        preview_final_bytes_ratio: presetBytes === null ? null : +presetBytes.toFixed(3),
+        preset_runs: pairs.length,
       }),
     );
   } finally {

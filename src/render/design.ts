@@ -17,6 +17,8 @@ export interface DesignInput {
   seed: number;
   width: number;
   height: number;
+  /** Darken the corners. Default true. */
+  vignette?: boolean;
 }
 
 /** A 32-bit seed from any strings (sha256, first 4 bytes). */
@@ -37,6 +39,27 @@ export function prng(seed: number): () => number {
 }
 
 const hex = (c: string) => `0x${c.replace("#", "")}`;
+
+/** Relative luminance (0..1, sRGB weights, no gamma) of `#rrggbb`. */
+export function luminance(color: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16) / 255);
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+/** `#rrggbb` mixed `amount` (0..1) toward white (`to` = 255) or black (0). */
+export function mix(color: string, amount: number, to: 0 | 255): string {
+  const parts = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16)).map((v) => Math.round(v + (to - v) * amount));
+  return `#${parts.map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * The two gradient colours of a designed background for a brand, chosen so the headline and CTA plates (drawn in
+ * the primary colour) stand out on it: the primary lifted 40% toward white (a dark brand colour) or toward black (a
+ * light one), then the secondary colour.
+ */
+export function backgroundColors(primary: string, secondary: string): { primary: string; secondary: string } {
+  return { primary: mix(primary, 0.4, luminance(primary) < 0.5 ? 255 : 0), secondary };
+}
 
 /**
  * ffmpeg arguments writing the design as one PNG to `outPath`. The shapes are drawn at a quarter of the size by
@@ -71,10 +94,11 @@ export function designArgs(d: DesignInput, outPath: string): string[] {
   return [
     "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
     "-filter_complex",
-    `${gradient},format=rgb24[bg];${shapes}[fg];[bg][fg]overlay=format=auto,vignette=PI/5,format=rgb24[out]`,
+    `${gradient},format=rgb24[bg];${shapes}[fg];[bg][fg]overlay=format=auto${d.vignette === false ? "" : ",vignette=PI/5"},format=rgb24[out]`,
     "-map", "[out]", "-frames:v", "1", "-update", "1",
-    // PNG without timestamps or other metadata that could vary between runs.
-    "-map_metadata", "-1", "-bitexact", "-f", "image2", "-c:v", "png",
+    // PNG without timestamps or other metadata that could vary between runs; light compression (a temp file: CPU
+    // matters more than bytes, ~0.35 s instead of ~0.6 s).
+    "-map_metadata", "-1", "-bitexact", "-f", "image2", "-c:v", "png", "-compression_level", "1",
     outPath,
   ];
 }

@@ -21,7 +21,7 @@ describe("encoder detection", () => {
 
   it("gives every encoder preset-specific arguments", () => {
     expect(encoderSettings("libx264", "final").videoArgs).toEqual(expect.arrayContaining(["veryfast", "-crf", "21"]));
-    expect(encoderSettings("libx264", "preview").videoArgs).toContain("ultrafast");
+    expect(encoderSettings("libx264", "preview").videoArgs).toContain("superfast");
     expect(encoderSettings("h264_vaapi", "final").uploadFilter).toContain("hwupload");
   });
 

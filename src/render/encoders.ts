@@ -44,7 +44,12 @@ const exhaustive: { [k in EncoderId]: (p: RenderPreset) => Omit<EncoderSettings,
     videoArgs:
       p === "final"
         ? ["-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p", "-profile:v", "high"]
-        : ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-pix_fmt", "yuv420p"],
+        : // Preview: a quarter of the pixels, so x264 superfast costs ~1 s of CPU more than ultrafast on 18 s of
+          // 540x960 but makes a file ~2.4x smaller (ultrafast's preview was bigger than the final: issue 9).
+          // Measured on bench/campaign.ts frames: ultrafast crf 26 7.0 MB / 1.2 CPU s, superfast crf 26 3.0 MB /
+          // 2.1 CPU s, veryfast crf 26 1.3 MB / 2.8 CPU s (shared, loaded host). `npm run bench:render` prints the
+          // preview/final ratios.
+          ["-c:v", "libx264", "-preset", "superfast", "-crf", "26", "-pix_fmt", "yuv420p"],
     uploadFilter: null,
     globalArgs: [],
   }),

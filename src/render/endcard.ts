@@ -5,7 +5,7 @@
  * drawn by overlays.ts.
  */
 import { join } from "node:path";
-import { designArgs, seedFrom } from "./design";
+import { backgroundColors, designArgs, seedFrom } from "./design";
 import { runFfmpeg } from "./ffmpeg";
 import { type RenderPlan, outputSize } from "./plan";
 
@@ -14,7 +14,7 @@ export async function withEndCardScene(plan: RenderPlan, dir: string, signal?: A
   const card = plan.endCard;
   if (!card) return plan;
   const { width, height } = outputSize(plan.output);
-  const { primary, secondary } = plan.brand.colors;
+  const { primary, secondary } = backgroundColors(plan.brand.colors.primary, plan.brand.colors.secondary);
   const path = join(dir, "endcard.png");
   // Same brand and CTA -> same pixels -> the same cached Ken Burns clip next time.
   const seed = seedFrom("endcard", primary, secondary, card.cta);

@@ -396,7 +396,7 @@ export function buildFfmpegArgs(plan: RenderPlan, r: ResolvedInputs): string[] {
     ...audio,
     ...r.encoder.videoArgs,
     "-r", String(plan.output.fps),
-    "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
+    "-c:a", "aac", "-b:a", plan.output.preset === "final" ? "160k" : "96k", "-ar", "48000", "-ac", "2",
     "-t", duration,
     // Inputs fed through pipes may start late (the soundtrack is mixed while video encodes): queue, don't fail.
     "-max_muxing_queue_size", "4096",

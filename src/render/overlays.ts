@@ -6,8 +6,8 @@
  *   (BorderStyle 3: libass draws an opaque box around each line), top-centred in `textBands(...).headline`; it
  *   slides up 4% of the band and fades in ~0.25 s into the scene, each word following the previous by 60 ms, and
  *   fades out with the scene.
- * - End card: logo, brand name, the CTA large on a secondary-colour plate (a button) and the URL, stacked in the
- *   part of the safe zone the captions do not use.
+ * - End card: logo, brand name, the CTA large and the URL, each on a primary-colour plate, stacked and centred in
+ *   the part of the safe zone the captions do not use, over a designed background that contrasts with the plates.
  * Lines are broken and the size shrunk until the text fits its box: widths are estimated per character
  * (`textWidthEm`, conservative for bold sans fonts), and libass wrapping is off (WrapStyle 2) so the breaks made
  * here are the ones drawn. User text is escaped by `escapeAssText` (no override tags, braces or `\N` from users).
@@ -269,11 +269,11 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     }
     let room = inner - (logoBox ? logoBox.h + gap : 0);
     const nameFit = brand.name
-      ? fitText(brand.name, { w: area.w, h: Math.max(1, room * 0.15) }, { maxPx: 56 * unit, minPx: 28 * unit, maxLines: 1, padPx: () => 0 })
+      ? fitText(brand.name, { w: area.w, h: Math.max(1, room * 0.15) }, { maxPx: 56 * unit, minPx: 28 * unit, maxLines: 1, padPx: padOf })
       : null;
     if (nameFit) room -= nameFit.h + gap;
     const urlFit = card.url
-      ? fitText(card.url, { w: area.w, h: Math.max(1, room * 0.2) }, { maxPx: 52 * unit, minPx: 26 * unit, maxLines: 2, padPx: () => 0 })
+      ? fitText(card.url, { w: area.w, h: Math.max(1, room * 0.2) }, { maxPx: 52 * unit, minPx: 26 * unit, maxLines: 2, padPx: padOf })
       : null;
     if (urlFit) room -= urlFit.h + gap;
     const ctaFit = fitText(card.cta, { w: area.w, h: Math.max(1, room) }, { maxPx: 104 * unit, minPx: 44 * unit, maxLines: 3, padPx: padOf });
@@ -297,9 +297,10 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
       push(kind, text, { x: Math.round(cx - fit.w / 2), y, w: fit.w, h: fit.h }, fit.lines, fit.fontPx, delayMs / 1000);
       y += fit.h + gap;
     };
-    if (brand.name && nameFit) draw("brand", brand.name, nameFit, textStyle("Brand", nameFit.fontPx, brand.colors.text, brand.colors.primary, false), 0, 0);
-    draw("cta", card.cta, ctaFit, textStyle("Cta", ctaFit.fontPx, brand.colors.text, brand.colors.secondary, true), 150, padOf(ctaFit.fontPx));
-    if (card.url && urlFit) draw("url", card.url, urlFit, textStyle("Url", urlFit.fontPx, brand.colors.text, brand.colors.primary, false), 350, 0);
+    // Every line on a primary-colour plate in the text colour: readable on any background the brand gives.
+    if (brand.name && nameFit) draw("brand", brand.name, nameFit, textStyle("Brand", nameFit.fontPx, brand.colors.text, brand.colors.primary, true), 0, padOf(nameFit.fontPx));
+    draw("cta", card.cta, ctaFit, textStyle("Cta", ctaFit.fontPx, brand.colors.text, brand.colors.primary, true), 150, padOf(ctaFit.fontPx));
+    if (card.url && urlFit) draw("url", card.url, urlFit, textStyle("Url", urlFit.fontPx, brand.colors.text, brand.colors.primary, true), 350, padOf(urlFit.fontPx));
   }
 
   if (events.length === 0) return { boxes, ass: null, logo };

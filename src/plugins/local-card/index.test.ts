@@ -28,6 +28,29 @@ describe("local-card output", () => {
     expect((await ffprobe(result.file)).streams[0]).toMatchObject({ codec_name: "png", width: 1080, height: 1920 });
   });
 
+  it("a designed card is deterministic: the same input gives the same bytes, another scene another design", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const a = await readFile((await generate(sample)).file);
+    const b = await readFile((await generate(sample)).file);
+    expect(Buffer.compare(a, b)).toBe(0);
+    const other = await readFile((await generate({ ...sample, prompt: "Stride running shoes on a trail" })).file);
+    expect(Buffer.compare(a, other)).not.toBe(0);
+  });
+
+  it("a designed card is not flat: brand-coloured, with shapes and a gradient across it", async () => {
+    const result = await generate(sample);
+    const rgb = execFileSync(FFMPEG, ["-v", "error", "-i", result.file, "-vf", "scale=27:48:flags=area,format=rgb24", "-f", "rawvideo", "-"]);
+    const px = (x: number, y: number) => [...rgb.subarray((y * 27 + x) * 3, (y * 27 + x) * 3 + 3)];
+    const lum = (p: number[]) => 0.2126 * p[0]! + 0.7152 * p[1]! + 0.0722 * p[2]!;
+    const values = Array.from({ length: 27 * 48 }, (_, i) => lum(px(i % 27, Math.floor(i / 27))));
+    const spread = Math.max(...values) - Math.min(...values);
+    expect(spread).toBeGreaterThan(40);
+    // Red dominates (brand #e63946) in the middle.
+    const [r, g, b] = px(13, 24);
+    expect(r).toBeGreaterThan(g!);
+    expect(r).toBeGreaterThan(b!);
+  });
+
   it("the uploaded image scaled to cover 9:16 (and 1:1)", async () => {
     const tall = await generate({ prompt: "x", referenceImage: { file: upload, mimeType: "image/jpeg" } });
     expect((await ffprobe(tall.file)).streams[0]).toMatchObject({ width: 1080, height: 1920 });

@@ -1,13 +1,15 @@
 /**
  * local-card: an offline still, the image chain's fallback. The user's
- * uploaded image scaled to cover the frame when given, else a brand-colour
- * card with a subtle gradient and vignette.
+ * uploaded image scaled to cover the frame when given, else a designed
+ * background in the brand colours (gradient and soft shapes, src/render/design.ts),
+ * deterministic: the same input gives the same PNG bytes.
  */
 import { access, rm } from "node:fs/promises";
 import { z } from "zod";
 import { type AssetResult, HexColorSchema, type ImageProvider, ImageInputSchema, ProviderError, SPECIFICATION_VERSION } from "../spec";
 import { commitFile, fileSize, outputPath, tempPathFor } from "../shared/files";
-import { FRAME_SIZES, coverFilter, shade } from "../shared/frame";
+import { FRAME_SIZES, coverFilter } from "../shared/frame";
+import { backgroundColors, designArgs, mix, seedFrom } from "~/render/design";
 import { guardLocal, parseWith } from "../shared/guard";
 import { argv, runFfmpeg } from "../shared/process";
 
@@ -15,7 +17,7 @@ export const localCardOptionsSchema = z
   .object({
     /** Card colour when the input has no brandColor. Default "#1f6feb". */
     defaultBrandColor: HexColorSchema.default("#1f6feb"),
-    /** Darken the corners slightly. Default true. */
+    /** Darken the corners of designed cards slightly. Default true. */
     vignette: z.boolean().default(true),
   })
   .strict()
@@ -28,7 +30,7 @@ export const localCardProvider: ImageProvider<LocalCardOptions> = {
   specificationVersion: SPECIFICATION_VERSION,
   id: ID,
   kind: "image",
-  model: "card-v1",
+  model: "card-v2",
   displayName: "Brand card / uploaded image (offline)",
   optionsSchema: localCardOptionsSchema,
   costModel: { estimateUsd: () => 0, notes: "Runs locally; free." },
@@ -51,11 +53,14 @@ export const localCardProvider: ImageProvider<LocalCardOptions> = {
         // The path is an argv element, never part of the filter string.
         args = argv(["-i", source], ["-vf", `${coverFilter(width, height)},format=rgb24`], ["-frames:v", "1", tmp]);
       } else {
+        // A designed background: the brand colours as a gradient with soft shapes, laid out from a seed that is a
+        // hash of the input, so the same scene gets the same card, byte for byte. The assembly's Ken Burns moves it
+        // and the headline overlay animates the scene's on-screen text over it.
         const brand = input.brandColor ?? ctx.options.defaultBrandColor;
-        const top = shade(brand, 0.08);
-        const bottom = input.accentColor ? shade(input.accentColor, 0) : shade(brand, -0.22);
-        const gradient = `gradients=s=${width}x${height}:c0=${top}:c1=${bottom}:x0=0:y0=0:x1=0:y1=${height}:nb_colors=2:d=1`;
-        args = argv(["-f", "lavfi", "-i", gradient], ctx.options.vignette ? ["-vf", "vignette=PI/6"] : null, ["-frames:v", "1", tmp]);
+        const accent = input.accentColor ?? mix(brand, 0.7, 0);
+        const colors = backgroundColors(brand, accent);
+        const seed = seedFrom(ID, input.prompt, brand, accent, input.aspectRatio);
+        args = designArgs({ ...colors, seed, width, height, vignette: ctx.options.vignette }, tmp);
       }
       try {
         await runFfmpeg(ctx.ffmpegPath, args, { signal: ctx.signal });
