@@ -9,6 +9,7 @@ import { useTRPC } from "~/trpc/react";
 import { drawnTexts } from "~/shared/drawn-text";
 import { CampaignForm, serverFieldErrors } from "./campaign-form";
 import { GlyphWarning } from "./glyph-warning";
+import { CampaignBrand } from "./campaign-brand";
 import { ImageUploader } from "./image-uploader";
 import { QueuePanel } from "./queue-panel";
 import { RenderList } from "./render-list";
@@ -68,7 +69,8 @@ export function CampaignDetail({ id }: { id: string }) {
         <div className="stack">
           <GlyphWarning texts={drawnTexts(c)} />
           <QueuePanel campaignId={id} campaignName={c.name} defaultVoice={c.voice} />
-          <ImageUploader campaignId={id} images={c.images} />
+          <ImageUploader campaignId={id} sceneCount={script.success ? script.data.scenes.length : 6} />
+          <CampaignBrand campaignId={id} teamId={c.teamId} />
           <section className="panel" aria-labelledby="brief-h">
             <h2 id="brief-h">Brief</h2>
             {saved && !update.isPending ? (

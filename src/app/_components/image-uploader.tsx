@@ -1,39 +1,43 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { MAX_IMAGE_BYTES, MAX_IMAGES } from "~/shared/campaign";
 import { useTRPC } from "~/trpc/react";
 import { formatBytes } from "./format";
+import { ImageFramer } from "./image-framer";
 import { Empty, ErrorBox } from "./ui";
 
-interface Img {
-  id: string;
-  width: number;
-  height: number;
-  bytes: number;
-}
-
-/** Product images: upload (checked by content on the server), thumbnails, remove. */
-export function ImageUploader({ campaignId, images }: { campaignId: string; images: Img[] }) {
+/** Product images: upload (checked by content on the server), then frame each one (focal point, order, scene). */
+export function ImageUploader({ campaignId, sceneCount }: { campaignId: string; sceneCount: number }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const input = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
+  const [warnings, setWarnings] = useState<string[]>([]);
   const [uploading, setUploading] = useState(false);
-  const refresh = () => qc.invalidateQueries(trpc.campaign.get.queryFilter({ id: campaignId }));
-  const remove = useMutation(trpc.campaign.removeImage.mutationOptions({ onSuccess: refresh }));
+  const list = useQuery(trpc.image.list.queryOptions({ campaignId }));
+  const images = list.data ?? [];
+  const refresh = () => Promise.all([qc.invalidateQueries(trpc.image.list.queryFilter({ campaignId })), qc.invalidateQueries(trpc.campaign.get.queryFilter({ id: campaignId }))]);
 
   async function upload(files: FileList | null) {
     if (!files?.length) return;
     setError(null);
+    setWarnings([]);
     const big = [...files].find((f) => f.size > MAX_IMAGE_BYTES);
     if (big) return setError(`${big.name}: over the ${formatBytes(MAX_IMAGE_BYTES)} limit`);
+    const names = [...files].map((f) => f.name);
     const body = new FormData();
     for (const f of files) body.append("images", f);
     setUploading(true);
     try {
       const res = await fetch(`/api/campaigns/${campaignId}/images`, { method: "POST", body });
-      if (!res.ok) setError(((await res.json().catch(() => ({}))) as { error?: string }).error ?? `Upload failed (${res.status})`);
+      const json = (await res.json().catch(() => ({}))) as { error?: string; images?: { warning: string | null }[] };
+      if (!res.ok) setError(json.error ?? `Upload failed (${res.status})`);
+      else {
+        // The new images are the last ones, in the order sent.
+        const added = (json.images ?? []).slice(-names.length);
+        setWarnings(added.flatMap((img, i) => (img.warning ? [`${names[i]}: ${img.warning}`] : [])));
+      }
       await refresh();
     } catch {
       setError("Upload failed: could not reach the server");
@@ -56,7 +60,7 @@ export function ImageUploader({ campaignId, images }: { campaignId: string; imag
           Upload product images
         </label>
         <input ref={input} id="image-upload" type="file" accept="image/png,image/jpeg,image/webp,image/gif" multiple disabled={uploading || images.length >= MAX_IMAGES} onChange={(e) => void upload(e.target.files)} style={{ marginTop: 8 }} />
-        <div className="hint">PNG, JPEG, WebP or GIF, up to {formatBytes(MAX_IMAGE_BYTES)} each. Used as the scenes&apos; stills.</div>
+        <div className="hint">PNG, JPEG, WebP or GIF, up to {formatBytes(MAX_IMAGE_BYTES)} each. At least 1080 px on the shorter side looks sharp in a 1080x1920 video.</div>
       </div>
       {uploading ? (
         <p className="muted" role="status">
@@ -64,21 +68,20 @@ export function ImageUploader({ campaignId, images }: { campaignId: string; imag
         </p>
       ) : null}
       <ErrorBox error={error} />
-      {images.length === 0 && !uploading ? (
+      {warnings.length ? (
+        <div className="notice warn" role="status" data-testid="upload-warnings">
+          {warnings.map((w) => (
+            <div key={w}>{w}</div>
+          ))}
+        </div>
+      ) : null}
+      {list.error ? <ErrorBox error={list.error} retry={() => void list.refetch()} /> : null}
+      {images.length === 0 && !uploading && !list.isLoading ? (
         <div style={{ marginTop: 10 }}>
           <Empty title="No images yet">Without images, scenes get generated stills.</Empty>
         </div>
       ) : (
-        <div className="thumbs" data-testid="thumbnails">
-          {images.map((i, n) => (
-            <div className="thumb" key={i.id} title={`${i.width}x${i.height}, ${formatBytes(i.bytes)}`}>
-              <img src={`/api/images/${i.id}?size=thumb`} alt={`Product image ${n + 1} (${i.width}x${i.height})`} loading="lazy" />
-              <button type="button" aria-label={`Remove image ${n + 1}`} onClick={() => remove.mutate({ campaignId, imageId: i.id })}>
-                ✕
-              </button>
-            </div>
-          ))}
-        </div>
+        <ImageFramer campaignId={campaignId} images={images} sceneCount={sceneCount} onChange={refresh} />
       )}
     </section>
   );

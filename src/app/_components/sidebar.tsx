@@ -6,6 +6,7 @@ import type { SessionUser } from "~/server/auth/session";
 const MAIN = [
   { href: "/campaigns", label: "Campaigns" },
   { href: "/history", label: "Render history" },
+  { href: "/brand", label: "Brand kit" },
   { href: "/settings", label: "API tokens" },
 ];
 const ADMIN = [
