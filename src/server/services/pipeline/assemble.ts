@@ -14,6 +14,7 @@ import { storage } from "~/server/storage";
 import { enqueue } from "~/server/jobs";
 import { renderSettingsSchema } from "../renders";
 import { clipCacheFor } from "../clip-cache";
+import { planBrand, scenePhoto } from "./brand-plan";
 import { buildPlan, fitScenes, onScreenKey, onScreenText, type SceneAssets } from "./plan-builder";
 import { fitVoiceClip } from "./voice-fit";
 import { fitTimeline, TimelineFitError } from "./timeline-fit";
@@ -35,11 +36,13 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     const vo = ok.find((a) => a.kind === "voiceover" && a.sceneIndex === i);
     const still = ok.find((a) => a.kind === "image" && a.sceneIndex === i);
     const video = ok.find((a) => a.kind === "video" && a.sceneIndex === i);
+    const photo = await scenePhoto(settings, i, local);
     scenes.push({
       ...(vo ? { voice: { path: await local(vo.file!), durationSec: vo.durationSec ?? 0, words: (vo.data as { words?: WordTiming[] } | null)?.words } } : {}),
       ...(still ? { still: { path: await local(still.file!) } } : {}),
       // A "video" asset that fell back to the still (image/*) gets Ken Burns, not clip treatment.
       ...(video && video.mimeType?.startsWith("video/") ? { clip: { path: await local(video.file!) } } : {}),
+      ...(photo ? { photo } : {}),
     });
   }
   const music = ok.find((a) => a.kind === "music");
@@ -69,7 +72,8 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
       const v = scenes[f.index]?.voice;
       if (v && v.durationSec > 0) v.path = await fitVoiceClip(v.path, path.join(workDir, `voice-${f.index}.wav`), f, fit.tempo, ac.signal);
     }
-    const plan = buildPlan({ settings, script, scenes, fit, ...(music ? { music: { path: await local(music.file!) } } : {}) });
+    const brand = await planBrand(settings.brand, local);
+    const plan = buildPlan({ settings, script, scenes, fit, ...(music ? { music: { path: await local(music.file!) } } : {}), ...(brand ? { brand } : {}) });
     const result = await renderVideo(plan, {
       workDir,
       outPath,

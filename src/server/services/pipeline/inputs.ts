@@ -56,7 +56,7 @@ export function imageInput(s: RenderSettings, script: Script, scene: number, upl
   return {
     prompt: `${sc.visualPrompt}. Vertical 9:16 advertising still for ${s.campaign.product}, no text.`,
     aspectRatio: "9:16",
-    brandColor: s.campaign.brandColor,
+    brandColor: s.brand?.primaryColor ?? s.campaign.brandColor,
     ...(uploaded ? { referenceImage: uploaded } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { type RenderPlanInput } from "~/render/plan";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { directionOf } from "~/shared/languages";
 import { type RenderSettings } from "../renders";
+import { type PlanBrand } from "./brand-plan";
 import { requiredScenes, sceneSec } from "~/plugins/shared/coverage";
 import { scriptInput } from "./inputs";
 import { type FitScene, fitTimeline, type TimelineFit } from "./timeline-fit";
@@ -21,6 +22,11 @@ export interface SceneAssets {
   voice?: { path: string; durationSec: number; words?: WordTiming[] };
   still?: { path: string };
   clip?: { path: string };
+  /**
+   * The uploaded photo itself (not the provider's 9:16 cover of it) with its focal point, 0..1 of the photo:
+   * the engine frames it (focal-point crop, or whole over a blurred backdrop) instead of a blind cover crop.
+   */
+  photo?: { path: string; focusX: number; focusY: number };
 }
 
 const MOTIONS = ["zoom-in", "pan-right", "zoom-out", "pan-up", "pan-left", "zoom-in", "pan-down"] as const;
@@ -78,7 +84,7 @@ function wordsOf(text: string, words: WordTiming[] | undefined, durationSec: num
  * then the end card. Each kept scene's `voice.path` must already be its clip trimmed and sped
  * up as `fit` says (assemble does it); word timings are of the original clip and are mapped.
  */
-export function buildPlan(input: { settings: RenderSettings; script: Script; scenes: SceneAssets[]; fit?: TimelineFit; music?: { path: string } }): RenderPlanInput {
+export function buildPlan(input: { settings: RenderSettings; script: Script; scenes: SceneAssets[]; fit?: TimelineFit; music?: { path: string }; brand?: PlanBrand }): RenderPlanInput {
   const { settings, script } = input;
   // Without a fit (callers that only lay out text), one is made here; the clips are then not trimmed.
   const fit = input.fit ?? untrimmed(fitTimeline({ targetSec: settings.campaign.targetSeconds, fps: settings.campaign.fps, scenes: fitScenes(script, input.scenes, settings) }));
@@ -93,11 +99,14 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
     const a = input.scenes[i] ?? {};
     const dur = f.durationSec;
     const last = k === fit.scenes.length - 1;
+    const motion = { type: MOTIONS[i % MOTIONS.length]!, easing: "ease-in-out" as const, focusX: 0.5, focusY: 0.45, amount: 0.12 };
     const visual = a.clip
       ? { kind: "video" as const, path: a.clip.path }
-      : a.still
-        ? { kind: "image" as const, path: a.still.path, motion: { type: MOTIONS[i % MOTIONS.length]!, easing: "ease-in-out" as const, focusX: 0.5, focusY: 0.45, amount: 0.12 } }
-        : { kind: "color" as const, color: c.brandColor };
+      : a.photo
+        ? { kind: "image" as const, path: a.photo.path, motion, framing: { mode: "auto" as const, focusX: a.photo.focusX, focusY: a.photo.focusY, backdrop: "blur" as const } }
+        : a.still
+          ? { kind: "image" as const, path: a.still.path, motion }
+          : { kind: "color" as const, color: settings.brand?.primaryColor ?? c.brandColor };
     const tr = TRANSITIONS[k % TRANSITIONS.length]!;
     const headline = sc.onScreenText?.trim();
     scenes.push({
@@ -144,7 +153,8 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
       cues,
     },
     audio: { voice, ...(input.music ? { music: { path: input.music.path, gainDb: -16, level: musicLevel } } : {}), targetLufs: -14, truePeakDb: -1 },
-    brand: brandOf(c.brandColor, c.product),
+    // The render's brand kit (queued since brand kits existed), else one derived from the campaign's colour.
+    brand: input.brand ?? brandOf(c.brandColor, c.product),
     endCard: { durationSec: Number(fit.endCardSec.toFixed(4)), cta: cta.slice(0, 120), ...(c.cta?.url ? { url: c.cta.url.slice(0, 100) } : {}) },
   };
 }
