@@ -72,8 +72,10 @@ test("a landscape photo is warned as low resolution and gets a focal point by cl
   await expect(item.getByTestId("focal-point")).toHaveAttribute("data-focus", "0.5,0.5");
 
   // Click at 25% across, 40% down: the focal point follows, and survives a reload.
-  const box = (await item.getByRole("button", { name: /Set the focal point of image 1/ }).boundingBox())!;
-  await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.4);
+  const target = item.getByRole("button", { name: /Set the focal point of image 1/ });
+  await target.scrollIntoViewIfNeeded();
+  const box = (await target.boundingBox())!;
+  await target.click({ position: { x: box.width * 0.25, y: box.height * 0.4 } });
   await expect
     .poll(async () => (await item.getByTestId("focal-point").getAttribute("data-focus"))!.split(",").map(Number))
     .toEqual([expect.closeTo(0.25, 1), expect.closeTo(0.4, 1)]);
