@@ -102,13 +102,15 @@ test("the campaign gets a logo; an opaque image is refused under the logo field"
   await panel.getByLabel("Upload a logo").setInputFiles(logo());
   await expect(panel.getByLabel("Logo", { exact: true })).toHaveValue(/.+/);
   await expect(panel.getByRole("img", { name: "Logo preview" })).toBeVisible();
+  await expect.poll(() => panel.getByRole("img", { name: "Logo preview" }).evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(400);
   await panel.getByLabel("Brand name").fill("Nucleo");
   await panel.getByLabel("Primary colour").fill("#03234b");
   await panel.getByRole("button", { name: "Save brand" }).click();
   await expect(panel.getByRole("status").filter({ hasText: "New renders use this brand." })).toBeVisible();
   await page.reload();
   await expect(page.getByRole("region", { name: "Brand" }).getByLabel("Custom for this campaign")).toBeChecked();
-  await expect(page.getByRole("region", { name: "Brand" }).getByRole("img", { name: "Logo preview" })).toBeVisible();
+  const preview = page.getByRole("region", { name: "Brand" }).getByRole("img", { name: "Logo preview" });
+  await expect.poll(() => preview.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(400);
   await page.getByRole("region", { name: "Brand" }).scrollIntoViewIfNeeded();
   await shot(page, "ad-03-brand");
 });

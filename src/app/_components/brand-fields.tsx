@@ -91,7 +91,7 @@ export function BrandFields({
           </div>
         ))}
       </div>
-      <div className="row">
+      <div>
         <div>
           <label htmlFor="fontFamily">Font</label>
           <select
@@ -127,7 +127,7 @@ export function BrandFields({
           {err("fontUpload")}
         </div>
       </div>
-      <div className="row">
+      <div>
         <div>
           <label htmlFor="logoAssetId">Logo</label>
           <select id="logoAssetId" value={value.logoAssetId ?? ""} onChange={(e) => set({ logoAssetId: e.target.value || null })} {...described("logoAssetId")}>

@@ -66,7 +66,7 @@ export function ImageFramer({ campaignId, images, sceneCount, onChange }: { camp
                 {n + 1}. {img.width}x{img.height}, {formatBytes(img.bytes)}
               </div>
               {img.warning ? (
-                <div className="field-error" role="note" data-testid="low-res">
+                <div className="warn-text" role="note" data-testid="low-res">
                   ⚠ {img.warning}
                 </div>
               ) : null}
