@@ -67,3 +67,17 @@ describe("caption layout", () => {
     for (const line of lines.slice(0, -1)) expect(line).toMatch(/[/.\-_?&=#:@]$/);
   });
 });
+
+describe("caption layout keeps text literally", () => {
+  it("draws combining marks, ZWJ sequences and mixed scripts as typed, each word in one piece", () => {
+    const sorted = (t: string) => [...t].sort().join("");
+    for (const s of ["Cafe\u0301 cre\u0300me", "👨\u200d👩\u200d👧 pack", "Glow الجديد 新品 {\\b1}", "हिन्दी क्रीम"]) {
+      const l = layoutCue(words(s), { maxWidth: 860, maxHeight: 360, sizePx: 72 }, fonts);
+      const units = l.pages.flatMap((p) => p.lines.flatMap((line) => line.units)).filter((u) => u.word >= 0);
+      // Every code point is drawn, none added or changed (only their visual order may differ).
+      expect(sorted(units.map((u) => u.text).join("")), s).toBe(sorted(s.replace(/ /g, "")));
+      // A grapheme is never split between units (a ZWJ family, an accented letter).
+      for (const u of units) expect(u.text.startsWith("\u200d") || /^\p{M}/u.test(u.text), u.text).toBe(false);
+    }
+  });
+});
