@@ -179,7 +179,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       case "text":
         return send(res, 200, fault?.type === "filtered" ? answers.blockedAnswer(model, answers.promptText(body)) : answers.textAnswer(model, body, fault));
       case "image":
-        return send(res, 200, fault?.type === "filtered" ? answers.blockedAnswer(model, answers.promptText(body)) : answers.imageAnswer(model, body, imageSeed++));
+        return send(res, 200, fault?.type === "filtered" ? answers.blockedAnswer(model, answers.promptText(body)) : answers.imageAnswer(model, body, imageSeed++, fault));
       case "voiceover":
         return send(res, 200, fault?.type === "filtered" ? answers.blockedAnswer(model, answers.promptText(body)) : answers.audioAnswer(model, body, fault));
       case "video":
@@ -213,7 +213,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       filtered: fault?.type === "filtered",
       html: fault?.type === "html_video",
       fileId: randomBytes(6).toString("hex").replace(/[^a-z0-9]/g, "a"),
-      media: media.video(duration, String(params.aspectRatio ?? "16:9"), String(params.resolution ?? "720p")),
+      media: media.video(fault?.type === "short_video" ? 1 : duration, String(params.aspectRatio ?? "16:9"), String(params.resolution ?? "720p")),
     };
     op.media.catch(() => undefined);
     operations.set(id, op);

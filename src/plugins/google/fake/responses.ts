@@ -67,11 +67,12 @@ export function textAnswer(model: string, body: Json, fault: Fault | undefined):
   return answer(model, [{ text }], prompt, Math.ceil(text.length / 4));
 }
 
-export function imageAnswer(model: string, body: Json, seed: number): Json {
+export function imageAnswer(model: string, body: Json, seed: number, fault?: Fault): Json {
   const prompt = promptText(body);
   const aspect = String((generationConfig(body).imageConfig as Json | undefined)?.aspectRatio ?? "1:1");
-  const [w, h] = IMAGE_SIZES[aspect] ?? IMAGE_SIZES["1:1"]!;
-  const png = makePng(w, h, seed);
+  const [w, h] = fault?.type === "tiny_image" ? [64, 64] : (IMAGE_SIZES[aspect] ?? IMAGE_SIZES["1:1"]!);
+  const full = makePng(w, h, seed);
+  const png = fault?.type === "corrupt_image" ? full.subarray(0, Math.min(full.length, 100)) : full;
   return answer(model, [{ text: "Here is the image you asked for." }, { inlineData: { mimeType: "image/png", data: png.toString("base64") } }], prompt, 1290);
 }
 
@@ -79,9 +80,18 @@ export function audioAnswer(model: string, body: Json, fault: Fault | undefined)
   const prompt = promptText(body);
   // Like Gemini TTS, a leading delivery hint ("Say in a calm way:") is followed, not read out.
   const spoken = prompt.replace(/^say[^\n:]*:\s*\n/i, "");
-  const pcm = fault?.type === "empty_audio" ? Buffer.alloc(0) : makeSpeechPcm(spoken, 24000);
+  const speech = fault?.type === "empty_audio" ? Buffer.alloc(0) : makeSpeechPcm(spoken, 24000);
+  const pcm = fault?.type === "silent_audio" ? Buffer.alloc(speech.length) : fault?.type === "noise_audio" ? noisePcm(speech.length / 2) : speech;
+  const rate = fault?.type === "wrong_rate_audio" ? 8000 : 24000;
   const seconds = pcm.length / 48000;
-  return answer(model, [{ inlineData: { mimeType: "audio/L16;codec=pcm;rate=24000", data: pcm.toString("base64") } }], prompt, Math.ceil(seconds * 25));
+  return answer(model, [{ inlineData: { mimeType: `audio/L16;codec=pcm;rate=${rate}`, data: pcm.toString("base64") } }], prompt, Math.ceil(seconds * 25));
+}
+
+/** White noise at about -10 dBFS RMS, 16-bit little-endian. */
+function noisePcm(samples: number): Buffer {
+  const buf = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round((Math.random() * 2 - 1) * 0.55 * 32767), i * 2);
+  return buf;
 }
 
 export function interactionAnswer(model: string, mp3: Buffer): Json {

@@ -33,6 +33,18 @@ export type Fault =
   | { type: "scene_count"; count: number }
   /** voiceover/music: audio inlineData with 0 bytes. */
   | { type: "empty_audio" }
+  /** voiceover: valid L16 PCM of the right length, all zeros (a TTS that returns silence). */
+  | { type: "silent_audio" }
+  /** voiceover: valid L16 PCM of the right length, white noise. */
+  | { type: "noise_audio" }
+  /** voiceover: the speech at 24 kHz declared as `rate=8000` (plays three times slower). */
+  | { type: "wrong_rate_audio" }
+  /** image: a valid 64x64 PNG (too small to frame). */
+  | { type: "tiny_image" }
+  /** image: a PNG cut short after its header. */
+  | { type: "corrupt_image" }
+  /** video: a 1 s clip whatever duration was asked. */
+  | { type: "short_video" }
   /** video: the file download serves an HTML error page with status 200. */
   | { type: "html_video" }
   /** video: the operation never reports done. */

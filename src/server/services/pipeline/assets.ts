@@ -26,6 +26,15 @@ import { imageForScene, imageInput, musicInput, scriptInput, videoInput, voiceov
 import { onAssetSettled } from "./fanout";
 import { finalizeScript } from "./script-fit";
 import { providerSlots } from "./limits";
+import { checkGeneratedAsset, type Expected } from "./asset-checks";
+
+/** What the asset's provider was asked for, as the checks need it. */
+function expectedOf({ asset, settings, script }: Loaded): Expected {
+  const scene = script?.scenes[asset.sceneIndex];
+  if (asset.kind === "voiceover" && scene) return { text: scene.narration, language: settings.campaign.language };
+  if (asset.kind === "video" && script) return { durationSec: videoInput(script, asset.sceneIndex).durationSec };
+  return {};
+}
 
 export const ASSET_ATTEMPTS = 3;
 export const POLL_ATTEMPTS = 3;
@@ -267,6 +276,8 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
           return `pending on ${p.id}`;
         }
         const result = res && "status" in res ? res.result : res;
+        // An answer the assembly could not use is this provider's malformed_response: the catch below falls back.
+        await checkGeneratedAsset(l.asset.kind, p.id, result, expectedOf(l), ctx.signal);
         await breaker.recordSuccess(db, p.id, p.model);
         await breaker.countStat(db, p.id, p.model, "successes", result.costUsd);
         await record(db, assetId, { providerId: p.id, model: p.model, outcome: "succeeded", at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
@@ -301,7 +312,7 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         await breaker.countStat(db, p.id, p.model, "fallbacks");
         await record(db, assetId, { providerId: p.id, model: p.model, outcome: "failed", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
         await db.renderAsset.update({ where: { id: assetId }, data: { retries: 0 } });
-        fallbackReason = `${p.id}: ${d.why}`;
+        fallbackReason = `${p.id}: ${d.why}${err.code === "malformed_response" ? ` (${err.message.slice(0, 200)})` : ""}`;
       } finally {
         gate.release?.(); // however the call ended (a 429 a plugin recovered from included)
       }
