@@ -282,10 +282,11 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         await breaker.countStat(db, p.id, p.model, "successes", result.costUsd);
         await record(db, assetId, { providerId: p.id, model: p.model, outcome: "succeeded", at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
         await storeResult(db, l.asset, p, result as never, fallbackReason);
-        const settled = await db.renderAsset.findUniqueOrThrow({ where: { id: assetId } });
+        let settled = await db.renderAsset.findUniqueOrThrow({ where: { id: assetId } });
         if (settled.kind === "script") {
           const script = finalizeScript(applyVariant(settled.data as unknown as Script, l.settings), l.settings, p.displayName);
-          await db.renderAsset.update({ where: { id: assetId }, data: { data: script as object } });
+          // The fan-out must count the finalized script's scenes (it may drop optional ones), not the provider's.
+          settled = await db.renderAsset.update({ where: { id: assetId }, data: { data: script as object } });
         }
         await onAssetSettled(db, settled);
         return `succeeded on ${p.id}`;
