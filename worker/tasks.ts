@@ -10,6 +10,7 @@ import { runAsset } from "~/server/services/pipeline/assets";
 import { assembleRender } from "~/server/services/pipeline/assemble";
 import { startRender } from "~/server/services/pipeline/start";
 import { failRender } from "~/server/services/pipeline/fanout";
+import { USER_ERRORS } from "~/server/services/pipeline/user-error";
 import { deliverWebhook } from "~/server/services/webhooks";
 
 /** Identifies this process to the breaker (half-open trial owner) and the render's host. */
@@ -33,7 +34,8 @@ function task<T extends TaskName>(name: T, run: (payload: ReturnType<(typeof pay
       // the reason instead of staying "running" forever.
       const renderId = (parsed.data as { renderId?: string }).renderId;
       if (renderId && helpers.job.attempts >= helpers.job.max_attempts && !helpers.abortSignal.aborted) {
-        await failRender(db(), renderId, `${name} failed ${helpers.job.attempts} times: ${(e as Error).message}`).catch(() => {});
+        // Users get a stable sentence; the error itself is logged by graphile-worker below.
+        await failRender(db(), renderId, USER_ERRORS.stuck).catch(() => {});
       }
       throw e;
     }

@@ -19,6 +19,12 @@ function secrets(): Record<string, string | undefined> {
   return { GEMINI_API_KEY: env().GEMINI_API_KEY };
 }
 
+/** Only the secrets `provider` declares in `requiredSecrets` (a local provider gets none). */
+export function secretsFor(provider: Pick<Provider, "requiredSecrets">): Record<string, string | undefined> {
+  const all = secrets();
+  return Object.fromEntries(provider.requiredSecrets.filter((k) => k in all).map((k) => [k, all[k]]));
+}
+
 /** The configured providers for `kind`, best first, local fallback last. */
 export function providerChain(kind: ProviderKind): Provider[] {
   return providerRegistry().chain(kind, secrets());
@@ -42,7 +48,7 @@ export function providerContext(
   opts: { signal: AbortSignal; outputDir: string; logger: ProviderLogger; rawOptions?: unknown; fetch?: typeof globalThis.fetch },
 ): ProviderContext {
   return {
-    secrets: secrets(),
+    secrets: secretsFor(provider),
     logger: opts.logger,
     fetch: opts.fetch ?? globalThis.fetch,
     signal: opts.signal,

@@ -2,12 +2,17 @@ import { db } from "~/server/db";
 
 export const dynamic = "force-dynamic";
 
-/** Liveness plus a database round trip; used by the e2e web server wait and load balancers. */
+/**
+ * Liveness plus a database round trip, for the e2e web server wait and load balancers:
+ * `{"status":"up"}` (200) or `{"status":"down"}` (503) and nothing more; why it is down goes to
+ * the server log only.
+ */
 export async function GET() {
   try {
     await db().$queryRaw`select 1`;
-    return Response.json({ ok: true });
+    return Response.json({ status: "up" }, { headers: { "cache-control": "no-store" } });
   } catch (e) {
-    return Response.json({ ok: false, error: (e as Error).message }, { status: 503 });
+    console.error(`[health] database check failed: ${(e as Error).message}`);
+    return Response.json({ status: "down" }, { status: 503, headers: { "cache-control": "no-store" } });
   }
 }

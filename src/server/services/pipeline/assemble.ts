@@ -3,11 +3,11 @@
  * composes the video. ffmpeg is killed when the render is cancelled or the worker shuts down.
  * The output appears in storage only complete (renders/<id>/output.mp4).
  */
+import { userFacingRenderError } from "./user-error";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { renderVideo } from "~/render";
-import { RenderError } from "~/render/errors";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { type Db } from "~/server/db";
 import { storage } from "~/server/storage";
@@ -111,10 +111,12 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
   } catch (e) {
     if (opts.signal.aborted) throw e; // worker shutting down: let the job be retried elsewhere
     if (ac.signal.aborted) return "cancelled";
-    const message = e instanceof RenderError || e instanceof TimelineFitError ? e.message : `Assembly failed: ${(e as Error).message}`;
-    await db.render.updateMany({ where: { id: renderId, status: "running" }, data: { status: "failed", stage: "failed", error: message.slice(0, 8000), finishedAt: new Date() } });
+    // Users get a short stable sentence; the detail (stderr, paths) only reaches the server log.
+    // A timeline that cannot fit says what to change, in words meant for the user.
+    const message = e instanceof TimelineFitError ? e.message.slice(0, 2000) : userFacingRenderError(e);
+    await db.render.updateMany({ where: { id: renderId, status: "running" }, data: { status: "failed", stage: "failed", error: message, finishedAt: new Date() } });
     await notify(db, renderId, "render.failed");
-    return `failed: ${message.slice(0, 200)}`;
+    return `failed: ${(e as Error).message}`;
   } finally {
     clearInterval(watch);
     opts.signal.removeEventListener("abort", onAbort);

@@ -4,6 +4,7 @@
  * is pending or running any more, exactly one caller moves the render to "assemble" and queues
  * render:assemble (the conditional UPDATE is the lock; the jobKey makes a duplicate harmless).
  */
+import { shortError } from "./user-error";
 import { type Db } from "~/server/db";
 import { enqueue } from "~/server/jobs";
 import { type RenderAsset } from "~/server/generated/prisma/client";
@@ -51,7 +52,7 @@ async function fanOut(db: Db, script: RenderAsset) {
 }
 
 export async function failRender(db: Db, renderId: string, error: string) {
-  await db.render.updateMany({ where: { id: renderId, status: { in: ["queued", "running"] } }, data: { status: "failed", error: error.slice(0, 8000), stage: "failed", finishedAt: new Date() } });
+  await db.render.updateMany({ where: { id: renderId, status: { in: ["queued", "running"] } }, data: { status: "failed", error: shortError(error), stage: "failed", finishedAt: new Date() } });
 }
 
 /** Called whenever an asset reaches succeeded or failed (idempotent). */
