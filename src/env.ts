@@ -87,6 +87,12 @@ export const envSchema = z.object({
         ctx.addIssue({ code: "custom", message: "must be comma-separated IP addresses or CIDR ranges" });
       }
     }),
+  /** Renders one user may queue per UTC day unless an admin set their own limit. Default 200. */
+  DEFAULT_DAILY_RENDERS_PER_USER: z.coerce.number().int().min(0).default(200),
+  /** Renders one team may queue per UTC day unless an admin set the team's limit. Default 1000. */
+  DEFAULT_DAILY_RENDERS_PER_TEAM: z.coerce.number().int().min(0).default(1000),
+  /** A team's daily spend on paid providers in USD unless an admin set the team's budget. Default 100. */
+  DEFAULT_DAILY_BUDGET_USD_PER_TEAM: z.coerce.number().min(0).default(100),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   CI: z.preprocess((v) => (v === "" ? undefined : v), bool.optional()),
 });

@@ -8,6 +8,7 @@
  * - brand asset: an uploaded logo (PNG/WebP with an alpha channel) or font (TTF/OTF).
  * - focal point: the point of an image (0..1 of its width and height) that crops and Ken Burns keep in frame.
  */
+import "./zod-setup";
 import { z } from "zod";
 import { FONTS } from "./campaign";
 

@@ -4,6 +4,7 @@
  * right-to-left scripts, braces, backslashes, quotes): they are rendered literally and never
  * reach a shell or a filter string.
  */
+import "./zod-setup";
 import { z } from "zod";
 import { MOODS, TONES } from "~/plugins/spec/schemas";
 import { briefFit } from "./brief-fit";

@@ -1,5 +1,5 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { VOICES } from "~/shared/campaign";
@@ -39,13 +39,16 @@ export function QueuePanel({ campaignId, campaignName, defaultVoice }: { campaig
     .map((h) => h.trim())
     .filter(Boolean);
   const variants = Math.max(1, hookList.length) * Math.max(1, voices.length);
+  const [batchPreset, setBatchPreset] = useState<"preview" | "final">("preview");
+  // What the batch would cost (the providers' cost models), before anything is queued.
+  const estimate = useQuery(trpc.render.estimate.queryOptions({ campaignId, preset: batchPreset, count: Math.min(100, variants) }));
+  const usd = (n: number) => `$${n.toFixed(2)}`;
 
   function submitBatch(ev: FormEvent<HTMLFormElement>) {
     ev.preventDefault();
     setError(null);
     setNotice(null);
-    const preset = new FormData(ev.currentTarget).get("batchPreset") === "final" ? "final" : "preview";
-    batch.mutate({ campaignId, preset, hooks: hookList, voices: voices as never });
+    batch.mutate({ campaignId, preset: batchPreset, hooks: hookList, voices: voices as never });
   }
 
   return (
@@ -79,7 +82,7 @@ export function QueuePanel({ campaignId, campaignName, defaultVoice }: { campaig
           <div className="row" style={{ alignItems: "end" }}>
             <div>
               <label htmlFor="batchPreset">Quality</label>
-              <select id="batchPreset" name="batchPreset" defaultValue="preview">
+              <select id="batchPreset" name="batchPreset" value={batchPreset} onChange={(e) => setBatchPreset(e.target.value === "final" ? "final" : "preview")}>
                 <option value="preview">Preview</option>
                 <option value="final">Final</option>
               </select>
@@ -89,6 +92,11 @@ export function QueuePanel({ campaignId, campaignName, defaultVoice }: { campaig
                 {batch.isPending ? "Queueing…" : variants < 2 ? "Add hooks or voices" : `Queue ${variants} variants`}
               </button>
             </div>
+          </div>
+          <div className="hint" id="batch-estimate" aria-live="polite">
+            {estimate.data
+              ? `Estimated cost: ${usd(estimate.data.estimatedUsd)} for ${variants} render${variants === 1 ? "" : "s"}${estimate.data.budgetUsd != null ? ` (team today: ${usd(estimate.data.spentTodayUsd)} of ${usd(estimate.data.budgetUsd)})` : ""}.`
+              : "Estimating cost…"}
           </div>
           {variants > 24 ? <div className="field-error">At most 24 variants at once (6 hooks x 4 voices).</div> : null}
         </fieldset>

@@ -20,7 +20,9 @@ export function TokensPage({ origin }: { origin: string }) {
     const form = ev.currentTarget;
     const f = new FormData(form);
     const webhookUrl = String(f.get("webhookUrl") ?? "").trim();
-    create.mutate({ name: String(f.get("tokenName") ?? ""), webhookUrl: webhookUrl || null }, { onSuccess: () => form.reset() });
+    const scopes = (["read", "render", "admin"] as const).filter((x) => f.get(`scope-${x}`) === "on");
+    const days = Number(f.get("expiresInDays") ?? 0);
+    create.mutate({ name: String(f.get("tokenName") ?? ""), webhookUrl: webhookUrl || null, scopes, expiresInDays: days > 0 ? days : null }, { onSuccess: () => form.reset() });
   }
 
   return (
@@ -33,6 +35,25 @@ export function TokensPage({ origin }: { origin: string }) {
             <input id="tokenName" name="tokenName" required maxLength={80} placeholder="CI pipeline" />
             <label htmlFor="webhookUrl">Webhook URL (optional)</label>
             <input id="webhookUrl" name="webhookUrl" type="url" placeholder="https://example.com/reelfarm-hook" />
+            <div className="checks" role="group" aria-label="Scopes">
+              <label>
+                <input type="checkbox" name="scope-read" defaultChecked /> read
+              </label>
+              <label>
+                <input type="checkbox" name="scope-render" defaultChecked /> render (queue renders)
+              </label>
+              <label>
+                <input type="checkbox" name="scope-admin" /> admin (admins only)
+              </label>
+            </div>
+            <label htmlFor="expiresInDays">Expires</label>
+            <select id="expiresInDays" name="expiresInDays" defaultValue="90">
+              <option value="7">in 7 days</option>
+              <option value="30">in 30 days</option>
+              <option value="90">in 90 days</option>
+              <option value="365">in a year</option>
+              <option value="0">never</option>
+            </select>
             <div className="hint">Called when a render you queued finishes; signed with the token&apos;s webhook secret.</div>
             <ErrorBox error={create.error} />
             <div style={{ marginTop: 14 }}>
@@ -77,7 +98,7 @@ curl ${origin}/api/v1/renders/<renderId> \\
                 <div>
                   <strong>{t.name}</strong> <span className="mono">{t.prefix}…</span>
                   <div className="muted">
-                    Created {formatDateTime(t.createdAt)} · last used {timeAgo(t.lastUsedAt)}
+                    Created {formatDateTime(t.createdAt)} · last used {timeAgo(t.lastUsedAt)} · scopes {t.scopes.join(", ")} · {t.expiresAt ? `expires ${formatDateTime(t.expiresAt)}` : "never expires"}
                   </div>
                   <TokenWebhook tokenId={t.id} name={t.name} url={t.webhookUrl} onSaved={() => void refresh()} />
                 </div>

@@ -8,6 +8,7 @@
  * the admin role (403). Every mutation must come from the dashboard's own origin (403 otherwise:
  * CSRF). Team scoping of individual rows is ~/server/auth/access.
  */
+import { LimitError } from "~/server/services/limits";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
@@ -57,6 +58,7 @@ const mapErrors = t.middleware(async ({ next }) => {
   if (cause instanceof UploadError || cause instanceof QueueRefusedError || cause instanceof TokenLimitError || cause instanceof WebhookTargetError) return as("BAD_REQUEST");
   if (cause instanceof ZodError) return { ...result, error: new TRPCError({ code: "BAD_REQUEST", message: cause.issues[0]?.message ?? "invalid input", cause }) };
   if (cause instanceof UserExistsError) return as("CONFLICT");
+  if (cause instanceof LimitError) return as(cause.kind === "budget" ? "PAYMENT_REQUIRED" : "TOO_MANY_REQUESTS");
   return result;
 });
 

@@ -7,7 +7,8 @@ import { type SessionUser, getSessionUser } from "./session";
 import { ForbiddenError } from "./access";
 import { isSameOrigin, SAFE_METHODS } from "./csrf";
 import { db } from "~/server/db";
-import { authenticateBearer } from "~/server/services/api-tokens";
+import { authenticateBearer, type TokenScope } from "~/server/services/api-tokens";
+import { problemResponse } from "~/server/api/rest/problem";
 import { NotFoundError } from "~/server/services/renders";
 
 /** `tokenId`: the API token that authenticated the request (bearer requests only). */
@@ -26,11 +27,17 @@ export async function requireUser(req: Request, opts: { admin?: boolean } = {}):
 
 /**
  * An API client: `Authorization: Bearer <token>` (no cookie, so no CSRF check applies).
- * 401 without a valid token.
+ * 401 without a valid, unexpired token; 403 (problem+json) when the token lacks `scope`
+ * (default "read").
  */
-export async function requireBearer(req: Request): Promise<Guarded> {
+export async function requireBearer(req: Request, opts: { scope?: TokenScope } = {}): Promise<Guarded> {
   const a = await authenticateBearer(db(), req.headers.get("authorization"));
   if (!a) return { response: jsonError(401, "A valid API token is required (Authorization: Bearer rf_...)", { "www-authenticate": 'Bearer realm="reelfarm"' }) };
+  const scope = opts.scope ?? "read";
+  if (!a.scopes.includes(scope)) {
+    const detail = `This API token lacks the "${scope}" scope (it has: ${a.scopes.join(", ") || "none"}). Create a token with that scope.`;
+    return { response: problemResponse({ type: "insufficient-scope", detail }, { "www-authenticate": `Bearer realm="reelfarm", error="insufficient_scope", scope="${scope}"` }) };
+  }
   return { user: a.user, tokenId: a.tokenId };
 }
 

@@ -8,7 +8,7 @@ import { voiceIds } from "~/shared/campaign";
 import { type Db } from "~/server/db";
 import { campaignScope, renderScope } from "~/server/auth/access";
 import { type SessionUser } from "~/server/auth/session";
-import { queueRender } from "./renders";
+import { assertCanQueue, queueRender } from "./renders";
 
 export const attemptSchema = z.object({
   providerId: z.string(),
@@ -161,6 +161,8 @@ export async function queueBatch(db: Db, user: SessionUser, input: z.input<typeo
   const hooks: (string | undefined)[] = b.hooks.length ? [...new Set(b.hooks)] : [undefined];
   const voices: (string | undefined)[] = b.voices.length ? [...new Set(b.voices)] : [undefined];
   if (hooks.length * voices.length < 2) throw new z.ZodError([{ code: "custom", path: ["hooks"], message: "a batch needs at least two variants (hooks x voices)", input }]);
+  // All or nothing: a batch that would pass a daily limit queues none of its renders.
+  await assertCanQueue(db, { campaignId: b.campaignId, preset: b.preset, count: hooks.length * voices.length, userId: user.id, tokenId: opts.apiTokenId });
   const batchId = randomUUID();
   const renders = [];
   for (const hook of hooks) {

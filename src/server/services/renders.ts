@@ -11,6 +11,7 @@ import { type Db } from "~/server/db";
 import { enqueue } from "~/server/jobs";
 import { resolvedBrandSchema } from "~/shared/brand";
 import { resolveBrandForRender } from "./brand-kit";
+import { assertWithinLimits, estimateRenderCostUsd, lockQueueing } from "./limits";
 
 export const renderSettingsSchema = z.object({
   campaignId: z.string(),
@@ -105,11 +106,32 @@ export async function queueRender(
     script: c.scriptOverride ?? null,
   });
   assertSpeakable(settings);
-  const render = await db.render.create({
-    data: { campaignId: c.id, queuedById: input.queuedById ?? null, apiTokenId: input.apiTokenId ?? null, preset: input.preset, settings, batchId: input.batchId ?? null },
+  const estimatedCostUsd = estimateRenderCostUsd({ targetSeconds: settings.campaign.targetSeconds, musicMood: settings.campaign.musicMood, preset: input.preset });
+  // Limits apply to people and tokens (the CLI queues as nobody); checked and created under one
+  // per-team lock so concurrent requests cannot both pass a limit.
+  const render = await db.$transaction(async (tx) => {
+    if (input.queuedById) {
+      await lockQueueing(tx, c.teamId ?? input.queuedById);
+      await assertWithinLimits(tx, { userId: input.queuedById, teamId: c.teamId, tokenId: input.apiTokenId, renders: 1, estimatedUsd: estimatedCostUsd });
+    }
+    return tx.render.create({
+      data: { campaignId: c.id, queuedById: input.queuedById ?? null, apiTokenId: input.apiTokenId ?? null, preset: input.preset, settings, batchId: input.batchId ?? null, estimatedCostUsd },
+    });
   });
   await enqueue("render:start", { renderId: render.id }, { jobKey: `render:start:${render.id}:1`, maxAttempts: START_ATTEMPTS });
   return render;
+}
+
+/**
+ * Estimated cost of queueing `count` renders of a campaign, and a check that they fit the
+ * caller's daily limits (throws LimitError). For batches: all or nothing, before the first.
+ */
+export async function assertCanQueue(db: Db, q: { campaignId: string; preset: "preview" | "final"; count: number; userId: string; tokenId?: string | null }) {
+  const c = await db.campaign.findUnique({ where: { id: q.campaignId }, select: { teamId: true, targetSeconds: true, musicMood: true } });
+  if (!c) throw new NotFoundError("Campaign");
+  const each = estimateRenderCostUsd({ targetSeconds: c.targetSeconds, musicMood: c.musicMood, preset: q.preset });
+  await assertWithinLimits(db, { userId: q.userId, teamId: c.teamId, tokenId: q.tokenId, renders: q.count, estimatedUsd: each * q.count });
+  return { estimatedUsdEach: each, estimatedUsd: each * q.count };
 }
 
 /** Cancels a queued or running render; a running ffmpeg is killed by the assemble job. */

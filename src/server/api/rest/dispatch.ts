@@ -6,7 +6,9 @@
  *   -> Idempotency-Key on POST (400 / 409 / 422, or the stored answer replayed) -> handler.
  * Whatever goes wrong answers RFC 9457 problem+json naming the field at fault; nothing here ever
  * answers HTML. Handler errors map as: ApiProblem as is, ForbiddenError 403, NotFoundError 404,
- * ZodError, UploadError and QueueRefusedError (no voice speaks the campaign's language) 422, anything else 500 (logged, not echoed).
+ * ZodError, UploadError and QueueRefusedError (no voice speaks the campaign's language) 422,
+ * LimitError 429 (daily render limit) or 402 (daily budget) with Retry-After, anything else 500
+ * (logged, not echoed). Token scopes: GET needs "read", every other method "render".
  */
 import { ZodError } from "zod";
 import { db } from "~/server/db";
@@ -14,6 +16,7 @@ import { ForbiddenError } from "~/server/auth/access";
 import { requireBearer } from "~/server/auth/guard";
 import { NotFoundError, QueueRefusedError } from "~/server/services/renders";
 import { UploadError } from "~/server/services/uploads";
+import { LimitError } from "~/server/services/limits";
 import { type Answer, type Operation } from "./operation";
 import { claimIdempotencyKey, requestHash } from "./idempotency";
 import { ApiProblem, type FieldError, problemResponse, zodFieldErrors } from "./problem";
@@ -126,6 +129,10 @@ function toProblem(e: unknown, instance: string): Response {
   if (e instanceof NotFoundError) return problemResponse({ type: "not-found", detail: e.message, instance });
   if (e instanceof ZodError) return problemResponse({ type: "validation-failed", detail: "Some fields are invalid; see errors", errors: zodFieldErrors(e), instance });
   if (e instanceof QueueRefusedError) return problemResponse({ type: "validation-failed", detail: e.message, errors: [{ field: "language", message: e.message }], instance });
+  if (e instanceof LimitError) {
+    // Over a daily limit: nothing was queued. 429 for a render count, 402 for the budget.
+    return problemResponse({ type: e.kind === "budget" ? "daily-budget" : "daily-render-limit", detail: e.message, instance }, { "retry-after": String(e.retryAfterSec) });
+  }
   if (e instanceof UploadError) return problemResponse({ type: "validation-failed", detail: e.message, errors: [{ field: e.field, message: e.message }], instance });
   console.error(`[api] ${instance}:`, e);
   return problemResponse({ type: "internal", detail: "The server failed; the request may be retried with the same Idempotency-Key.", instance });
@@ -140,6 +147,7 @@ function answerResponse(a: Exclude<Answer, Response>, extra: Record<string, stri
 
 /** Problems that are not an ApiProblem but come from the auth guard (401, or a 429 from rate limits). */
 async function guardProblem(res: Response, instance: string): Promise<Response> {
+  if (res.headers.get("content-type") === "application/problem+json") return res;
   const headers: Record<string, string> = {};
   for (const h of ["www-authenticate", "retry-after", "ratelimit", "ratelimit-policy"]) {
     const v = res.headers.get(h);
@@ -168,7 +176,9 @@ export async function handleV1(req: Request): Promise<Response> {
     let user = undefined as Awaited<ReturnType<typeof requireBearer>>["user"];
     let tokenId = "";
     if (!op.public) {
-      const g = await requireBearer(req);
+      // Scopes: reading needs "read"; anything that changes something (campaigns, images,
+      // renders) needs "render".
+      const g = await requireBearer(req, { scope: op.method === "GET" ? "read" : "render" });
       if (g.response) return await guardProblem(g.response, instance);
       user = g.user;
       tokenId = g.tokenId ?? "";

@@ -8,6 +8,9 @@ import { type z } from "zod";
 export const PROBLEM_TYPES = {
   "unauthorized": [401, "A valid API token is required"],
   "forbidden": [403, "Not allowed"],
+  "insufficient-scope": [403, "The API token lacks the scope this operation needs"],
+  "daily-render-limit": [429, "Daily render limit reached"],
+  "daily-budget": [402, "Daily budget reached"],
   "not-found": [404, "Not found"],
   "method-not-allowed": [405, "Method not allowed"],
   "malformed-json": [400, "The body is not valid JSON"],

@@ -216,6 +216,7 @@ export const operations: Operation[] = [
     description: "Freezes the campaign as it is now and queues it. When the token has a webhook, the render's end is POSTed to it (see Webhooks).",
     body: { kind: "json", schema: S.RenderQueue },
     responses: { 201: { description: "Queued; `Location` is its URL.", schema: S.Render } },
+    errors: ["daily-render-limit", "daily-budget"],
     async handle({ user, tokenId, body }) {
       await assertCampaignAccess(db(), user, body.campaignId);
       const r = await queueRender(db(), { campaignId: body.campaignId, preset: body.preset, queuedById: user.id, apiTokenId: tokenId });
@@ -231,6 +232,7 @@ export const operations: Operation[] = [
     description: "Every hook line x voice combination, as renders sharing one batchId (at least 2, at most 24).",
     body: { kind: "json", schema: S.RenderBatch },
     responses: { 201: { description: "Queued.", schema: S.BatchResult } },
+    errors: ["daily-render-limit", "daily-budget"],
     async handle({ user, tokenId, body }) {
       await assertCampaignAccess(db(), user, body.campaignId);
       const b = await queueBatch(db(), user, body, { apiTokenId: tokenId });
