@@ -18,9 +18,11 @@ import { maxZoom } from "../kenburns";
 import { type RenderPlan, type RenderPlanInput, outputSize, parseRenderPlan, sceneStarts } from "../plan";
 import { safeRect } from "../safe-zone";
 import { measureOutput } from "./measure-output";
-import { installedCoverage, measureDrawnText, missingGlyphs } from "./measure-text";
+import { findMissingGlyphs } from "../glyphs";
+import { measureDrawnText } from "./measure-text";
 import { measureVoiced } from "./measure-voice";
 import {
+  type GlyphGap,
   type NarrationSpan,
   type PhotoFraming,
   type QaCheck,
@@ -47,8 +49,6 @@ export interface QaInput {
   targetSec: number | null;
   /** Per plan scene, the narration its voice should speak ("" for a silent scene). */
   narration: string[];
-  /** Text drawn on screen besides the plan's caption cues (headlines, end card...), for the glyph check. */
-  extraTexts?: { where: string; text: string }[];
   /** Extra fonts folder given to libass, if any. */
   fontsDir?: string | null;
 }
@@ -83,12 +83,18 @@ export async function planFraming(plan: RenderPlan, signal?: AbortSignal): Promi
   );
 }
 
-/** Texts of the caption cues as drawn (upper-cased when the style says so), with where they appear. */
-export function captionTexts(plan: RenderPlan): { where: string; text: string }[] {
-  return plan.captions.cues.map((c) => ({
-    where: `caption at ${c.start.toFixed(1)} s`,
-    text: plan.captions.style.uppercase ? c.text.toUpperCase() : c.text,
-  }));
+/**
+ * Every text the plan draws, as drawn (captions upper-cased when the style says so), with where it appears:
+ * caption cues, scene headlines, the brand name and the end card's CTA and URL.
+ */
+export function screenTexts(plan: RenderPlan): { where: string; text: string }[] {
+  const card = plan.endCard;
+  return [
+    ...plan.captions.cues.map((c) => ({ where: `caption at ${c.start.toFixed(1)} s`, text: plan.captions.style.uppercase ? c.text.toUpperCase() : c.text })),
+    ...plan.scenes.flatMap((s, i) => (s.headline ? [{ where: `scene ${i + 1} headline`, text: s.headline }] : [])),
+    ...(plan.brand.name ? [{ where: "brand name", text: plan.brand.name }] : []),
+    ...(card ? [{ where: "end card", text: card.cta }, ...(card.url ? [{ where: "end card URL", text: card.url }] : [])] : []),
+  ];
 }
 
 /** The scene whose slot contains `t` seconds. */
@@ -124,15 +130,23 @@ export function startRenderChecks(planInput: RenderPlanInput | RenderPlan, input
   const glyphsP = guard(
     "glyphs",
     (async () => {
-      const texts = [...captionTexts(plan), ...(input.extraTexts ?? [])];
+      const texts = screenTexts(plan);
       if (texts.length === 0) return skipped("glyphs", "no text on screen");
-      const { missing, checked } = missingGlyphs(texts, await installedCoverage(signal));
-      return glyphCheck(missing, checked);
+      const gaps = new Map<string, GlyphGap>();
+      for (const { where, text } of texts) {
+        for (const m of await findMissingGlyphs(text)) {
+          const g = gaps.get(m.grapheme) ?? { grapheme: m.grapheme, codePoints: m.codePoints, where: [] };
+          g.where.push(where);
+          gaps.set(m.grapheme, g);
+        }
+      }
+      return glyphCheck([...gaps.values()]);
     })(),
   );
   const framingP = planFraming(plan, signal);
   framingP.catch(() => undefined);
   const starts = sceneStarts(plan);
+  const cardStart = plan.endCard ? starts.at(-1)! : Infinity;
   const voicesP = Promise.all(
     plan.audio.voice.map(async (v) => {
       const m = await measureVoiced(v.path, { signal, niceness: BACKGROUND_NICE });
@@ -176,7 +190,8 @@ export function startRenderChecks(planInput: RenderPlanInput | RenderPlan, input
           (m): QaCheck[] => [
             input.targetSec === null ? skipped("duration", "no target length") : durationCheck(m.durationSec, input.targetSec),
             blackCheck(m.black),
-            frozenCheck(m.frozen),
+            // The end card is meant to rest: stillness there is not a defect.
+            frozenCheck(m.frozen.flatMap((f) => (f.start >= cardStart ? [] : [{ start: f.start, end: Math.min(f.end, cardStart) }]))),
             loudnessCheck(m.audio?.integratedLufs ?? null, plan.audio.targetLufs),
             truePeakCheck(m.audio?.truePeakDb ?? null, plan.audio.truePeakDb),
           ],

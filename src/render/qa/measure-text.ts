@@ -1,18 +1,14 @@
 /**
- * What the text on screen really looks like, measured rather than predicted:
- * - `measureDrawnText`: libass (ffmpeg's `subtitles` filter, the one that burns the captions) draws the render's .ass
- *   at each distinct event's midpoint over a black and over a white 1 px/frame canvas; a pixel is lit when it
- *   differs from its canvas (white text shows on black, a black outline on white; `blend=lighten` of the first and
- *   the negated second takes both), and `bbox` gives the lit pixels' bounding box. One ffmpeg run for all events; it
- *   needs only the .ass and the fonts, so it runs while the video is still being assembled.
- * - `missingGlyphs`: characters no installed font covers (fontconfig's per-font charsets, which is also how libass
- *   picks a fallback font), so they would be drawn as empty boxes.
+ * Where the text on screen really is, measured rather than predicted: libass (ffmpeg's `subtitles` filter, the one that burns the captions) draws the render's .ass
+ * at each distinct event's midpoint over a black and over a white canvas (one frame per moment); a pixel is lit when
+ * it differs from its canvas (white text shows on black, a black outline on white; `blend=lighten` of the first and
+ * the negated second takes both), and `bbox` gives the lit pixels' bounding box. One ffmpeg run for all events; it
+ * needs only the .ass and the fonts, so it runs while the video is still being assembled.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { runFfmpeg } from "../ffmpeg";
-import { type DrawnText, type MissingGlyph } from "./report";
+import { type DrawnText } from "./report";
 
 /** A pixel counts as drawn from this difference to the canvas (0-255): ignores faint anti-aliasing fringes (<6%). */
 export const LIT_MIN = 16;
@@ -125,80 +121,4 @@ export async function measureDrawnText(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Glyph coverage
-
-/** Characters that are never drawn as glyphs of their own: spaces, joiners, bidi marks, variation selectors. */
-function invisible(cp: number): boolean {
-  return (
-    cp <= 0x20 ||
-    (cp >= 0x7f && cp <= 0xa0) ||
-    cp === 0xad ||
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0x2028 && cp <= 0x202f) ||
-    (cp >= 0x2060 && cp <= 0x206f) ||
-    (cp >= 0xfe00 && cp <= 0xfe0f) ||
-    cp === 0xfeff ||
-    (cp >= 0xe0000 && cp <= 0xe01ef)
-  );
-}
-
-/** Sorted, merged [from, to] code point ranges. */
-export type Coverage = [number, number][];
-
-/** Parses fontconfig charsets ("20-7e a0-17f 2000") of every font into one merged coverage. */
-export function parseCharsets(lines: string): Coverage {
-  const ranges: [number, number][] = [];
-  for (const tok of lines.split(/\s+/)) {
-    const m = /^([0-9a-f]+)(?:-([0-9a-f]+))?$/i.exec(tok);
-    if (!m) continue;
-    const a = parseInt(m[1]!, 16);
-    ranges.push([a, m[2] ? parseInt(m[2], 16) : a]);
-  }
-  ranges.sort((x, y) => x[0] - y[0]);
-  const merged: Coverage = [];
-  for (const r of ranges) {
-    const last = merged.at(-1);
-    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
-    else merged.push([r[0], r[1]]);
-  }
-  return merged;
-}
-
-export function covers(coverage: Coverage, cp: number): boolean {
-  let lo = 0;
-  let hi = coverage.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const [a, b] = coverage[mid]!;
-    if (cp < a) hi = mid - 1;
-    else if (cp > b) lo = mid + 1;
-    else return true;
-  }
-  return false;
-}
-
-/** Every installed font's charset, merged (`fc-list`, ~40 ms). */
-export async function installedCoverage(signal?: AbortSignal): Promise<Coverage> {
-  const stdout = await new Promise<string>((resolve, reject) =>
-    execFile("fc-list", ["--format", "%{charset}\n"], { maxBuffer: 64 << 20, signal }, (e, out) => (e ? reject(e) : resolve(out))),
-  );
-  return parseCharsets(stdout);
-}
-
-/** Characters of `texts` that `coverage` lacks, each with where it appears. */
-export function missingGlyphs(texts: { where: string; text: string }[], coverage: Coverage): { missing: MissingGlyph[]; checked: number } {
-  const missing: MissingGlyph[] = [];
-  const seen = new Set<number>();
-  for (const { where, text } of texts) {
-    for (const ch of text) {
-      const cp = ch.codePointAt(0)!;
-      if (invisible(cp)) continue;
-      seen.add(cp);
-      if (!covers(coverage, cp)) missing.push({ char: ch, where });
-    }
-  }
-  return { missing, checked: seen.size };
 }

@@ -389,23 +389,24 @@ export function upscaleCheck(photos: PhotoFraming[]): QaCheck {
 // ---------------------------------------------------------------------------------------------------------------
 // Glyphs
 
-export interface MissingGlyph {
-  /** The character (one code point). */
-  char: string;
-  /** Where it appears, e.g. "caption at 3.2 s". */
-  where: string;
+/** A character (grapheme) no installed font can draw, with its code points and where it appears. */
+export interface GlyphGap {
+  grapheme: string;
+  /** e.g. ["U+1F989"] */
+  codePoints: string[];
+  /** e.g. ["caption at 3.2 s", "end card"] */
+  where: string[];
 }
 
-export function glyphCheck(missing: MissingGlyph[], checkedChars: number): QaCheck {
-  const byChar = new Map<string, string[]>();
-  for (const m of missing) byChar.set(m.char, [...(byChar.get(m.char) ?? []), m.where]);
-  const name = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+export function glyphCheck(gaps: GlyphGap[]): QaCheck {
   return check(
     "glyphs",
-    byChar.size > 0,
-    byChar.size ? `${byChar.size} character${byChar.size > 1 ? "s" : ""} drawn as empty boxes: ${[...byChar.keys()].map((c) => `${c} (${name(c)})`).join(" ")}` : `all ${checkedChars} distinct characters have a font`,
-    [...byChar].map(([c, where]) => `${c} ${name(c)} in ${where.slice(0, 3).join(", ")}${where.length > 3 ? ` and ${where.length - 3} more` : ""}`),
-    { missing: byChar.size },
+    gaps.length > 0,
+    gaps.length
+      ? `${gaps.length} character${gaps.length > 1 ? "s" : ""} drawn as empty boxes: ${gaps.map((g) => `${g.grapheme} (${g.codePoints.join(" ")})`).join(", ")}`
+      : "every character has a font",
+    gaps.map((g) => `${g.grapheme} ${g.codePoints.join(" ")} in ${g.where.slice(0, 3).join(", ")}${g.where.length > 3 ? ` and ${g.where.length - 3} more` : ""}`),
+    { missing: gaps.length },
   );
 }
 
