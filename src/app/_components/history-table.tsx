@@ -3,11 +3,12 @@ import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { RENDER_OUTCOME_LABELS, RENDER_OUTCOMES } from "~/shared/render-outcome";
 import { formatDateTime, formatMs, formatUsd, lengthVsTarget } from "./format";
 import { TimingBar } from "./timing-bar";
 import { Empty, ErrorBox, Loading, StatusBadge } from "./ui";
 
-const STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+const STATUSES = RENDER_OUTCOMES;
 type Status = (typeof STATUSES)[number];
 
 const day = (s: string) => (s ? new Date(`${s}T00:00:00`) : null);
@@ -38,7 +39,9 @@ export function HistoryTable({ initialCampaignId, initialStatus }: { initialCamp
           <select id="f-status" value={status} onChange={(e) => (setStatus(e.target.value as Status | ""), resetPages())}>
             <option value="">Any status</option>
             {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {RENDER_OUTCOME_LABELS[s]}
+              </option>
             ))}
           </select>
         </div>
@@ -85,9 +88,10 @@ export function HistoryTable({ initialCampaignId, initialStatus }: { initialCamp
             </thead>
             <tbody>
               {page.data.items.map((r) => (
-                <tr key={r.id} data-testid="history-row" data-status={r.status}>
+                <tr key={r.id} data-testid="history-row" data-status={r.status} data-outcome={r.outcome}>
                   <td>
-                    <StatusBadge status={r.status} />
+                    <StatusBadge status={r.outcome} />
+                    {r.qaWarnings ? <div className="muted">{r.qaWarnings} check{r.qaWarnings > 1 ? "s" : ""} failed</div> : null}
                   </td>
                   <td>
                     <Link href={`/renders/${r.id}`}>{r.campaign.name}</Link>

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
 import { lengthVsTarget, timeAgo } from "./format";
 import { Empty, ErrorBox, Loading, StatusBadge } from "./ui";
+import { RENDER_OUTCOME_LABELS } from "~/shared/render-outcome";
 
 const inFlight = (s: string) => s === "queued" || s === "running";
 
@@ -30,7 +31,7 @@ export function RenderList({ campaignId, limit = 30, title = "Renders" }: { camp
           <li key={r.id} className="card" data-testid="render" data-status={r.status}>
             <div className="card-head">
               <div style={{ minWidth: 0 }}>
-                <Link className="title" href={`/renders/${r.id}`} aria-label={`Render ${r.preset} of ${r.campaign.name}, ${r.status}`}>
+                <Link className="title" href={`/renders/${r.id}`} aria-label={`Render ${r.preset} of ${r.campaign.name}, ${RENDER_OUTCOME_LABELS[r.outcome]}`}>
                   {campaignId ? "" : `${r.campaign.name} · `}
                   {r.preset === "preview" ? "Preview" : "Final"} · {timeAgo(r.createdAt)}
                 </Link>
@@ -42,7 +43,7 @@ export function RenderList({ campaignId, limit = 30, title = "Renders" }: { camp
                 </div>
                 {r.variant.hook ? <div className="muted">“{r.variant.hook}”</div> : null}
               </div>
-              <StatusBadge status={r.status} />
+              <StatusBadge status={r.outcome} />
             </div>
             {inFlight(r.status) ? (
               <div className="progress" role="progressbar" aria-valuenow={r.progress} aria-valuemin={0} aria-valuemax={100} aria-label="Render progress">

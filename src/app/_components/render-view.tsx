@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
 import { AssetTable } from "./asset-table";
+import { QaPanel } from "./qa-panel";
 import { formatBytes, formatDateTime, formatMs, formatUsd, lengthVsTarget } from "./format";
 import { TimingBar } from "./timing-bar";
 import { ErrorBox, Loading, StatusBadge } from "./ui";
@@ -29,14 +30,14 @@ export function RenderView({ id }: { id: string }) {
   const wall = r.startedAt ? (r.finishedAt ?? new Date()).getTime() - r.startedAt.getTime() : null;
 
   return (
-    <div data-testid="render-view" data-status={r.status}>
+    <div data-testid="render-view" data-status={r.status} data-outcome={r.outcome}>
       <div className="crumbs">
         <Link href={`/campaigns/${r.campaign.id}`}>{r.campaign.name}</Link> / Render
       </div>
       <div className="page-head">
         <div>
           <h1>
-            {r.preset === "preview" ? "Preview" : "Final"} render <StatusBadge status={r.status} />
+            {r.preset === "preview" ? "Preview" : "Final"} render <StatusBadge status={r.outcome} />
           </h1>
           <p className="muted">
             Queued {formatDateTime(r.createdAt)}
@@ -119,6 +120,7 @@ export function RenderView({ id }: { id: string }) {
             <h3 style={{ marginTop: 16 }}>Time per stage</h3>
             <TimingBar timings={r.stageTimings} showLegend />
           </section>
+          {r.status === "failed" || r.status === "cancelled" ? null : <QaPanel qa={r.qa} live={live} />}
         </div>
       </div>
       <section style={{ marginTop: 20 }} className="panel" aria-labelledby="assets-h">

@@ -1,7 +1,8 @@
 /**
  * A render's time per stage as one stacked bar: script, assets, then the assembly's own steps
  * when recorded (the engine's timings: .prepare = input checks and stills, .encoders, .audioMix,
- * .assemble = the one ffmpeg run that draws the Ken Burns frames and encodes, .cacheWrite; older
+ * .assemble = the one ffmpeg run that draws the Ken Burns frames and encodes, .cacheWrite, .qa = the
+ * checks' decode pass after the encode; older
  * renders have .validate, .audio, .kenBurns), else "assemble".
  */
 const COLORS: Record<string, string> = {
@@ -15,6 +16,7 @@ const COLORS: Record<string, string> = {
   "assemble.audio": "#34d399",
   "assemble.kenBurns": "#f472b6",
   "assemble.assemble": "#4f46e5",
+  "assemble.qa": "#14b8a6",
   assemble: "#4f46e5",
   other: "#94a3b8",
 };
@@ -27,10 +29,11 @@ const LABELS: Record<string, string> = {
   "assemble.audio": "audio mix",
   "assemble.kenBurns": "Ken Burns",
   "assemble.assemble": "Ken Burns + encode",
+  "assemble.qa": "QA checks",
 };
 
 /** The assembly's steps in the order they run. */
-const SUB_ORDER = ["assemble.validate", "assemble.prepare", "assemble.encoders", "assemble.audio", "assemble.audioMix", "assemble.kenBurns", "assemble.assemble", "assemble.cacheWrite"];
+const SUB_ORDER = ["assemble.validate", "assemble.prepare", "assemble.encoders", "assemble.audio", "assemble.audioMix", "assemble.kenBurns", "assemble.assemble", "assemble.cacheWrite", "assemble.qa"];
 
 export function timingSegments(t: Record<string, number>): { key: string; label: string; ms: number; color: string }[] {
   const known = SUB_ORDER.filter((k) => k in t);

@@ -38,7 +38,7 @@ export function ErrorBox({ error, retry }: { error: { message: string } | string
 }
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge ${status}`}>{status.replace("_", " ")}</span>;
+  return <span className={`badge ${status}`}>{status.replaceAll("_", " ")}</span>;
 }
 
 /** A button that asks first, in an accessible modal <dialog>. */

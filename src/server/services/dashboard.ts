@@ -5,6 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { voiceIds } from "~/shared/campaign";
+import { renderOutcome } from "~/shared/render-outcome";
+import { parseQaReport } from "~/render/qa/report";
 import { type Db } from "~/server/db";
 import { campaignScope, renderScope } from "~/server/auth/access";
 import { type SessionUser } from "~/server/auth/session";
@@ -72,6 +74,7 @@ export function campaignDetail(db: Db, id: string) {
 const renderSummarySelect = {
   id: true,
   status: true,
+  qaWarnings: true,
   preset: true,
   progress: true,
   stage: true,
@@ -93,7 +96,7 @@ export async function recentRenders(db: Db, user: SessionUser, opts: { campaignI
     take: opts.limit,
     select: renderSummarySelect,
   });
-  return rows.map(({ settings, ...r }) => ({ ...r, variant: variantOf(settings), targetSec: targetSecOf(settings) }));
+  return rows.map(({ settings, ...r }) => ({ ...r, outcome: renderOutcome(r), variant: variantOf(settings), targetSec: targetSecOf(settings) }));
 }
 
 /** Everything the live render view shows: stage, progress, each asset and its provider attempts. */
@@ -110,6 +113,7 @@ export async function renderDetail(db: Db, id: string) {
       stageTimings: true,
       attempt: true,
       startedAt: true,
+      qa: true,
       queuedBy: { select: { name: true, email: true } },
       assets: {
         orderBy: [{ sceneIndex: "asc" }, { kind: "asc" }],
@@ -131,9 +135,11 @@ export async function renderDetail(db: Db, id: string) {
       },
     },
   });
-  const { settings, outputFile, assets, ...rest } = r;
+  const { settings, outputFile, assets, qa, ...rest } = r;
   return {
     ...rest,
+    outcome: renderOutcome(r),
+    qa: parseQaReport(qa),
     variant: variantOf(settings),
     targetSec: targetSecOf(settings),
     hasOutput: Boolean(outputFile) && r.status === "succeeded",

@@ -7,17 +7,37 @@ import { z } from "zod";
 import { type Db } from "~/server/db";
 import { renderScope } from "~/server/auth/access";
 import { type SessionUser } from "~/server/auth/session";
-import { type Prisma } from "~/server/generated/prisma/client";
+import { type Prisma, type RenderStatus } from "~/server/generated/prisma/client";
+import { RENDER_OUTCOMES, type RenderOutcome, type RenderStatusName, renderOutcome } from "~/shared/render-outcome";
 import { stageTimingsOf, targetSecOf, variantOf } from "./dashboard";
 
-export const RENDER_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+/** The shared list of statuses is the database's enum, no more, no less (a compile error otherwise). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const statusesMatch: Same<RenderStatus, RenderStatusName> = true;
+void statusesMatch;
+
+/** Which renders an outcome filter selects ("succeeded" alone: no QA warnings). */
+function outcomeWhere(o: RenderOutcome): Prisma.RenderWhereInput {
+  switch (o) {
+    case "succeeded":
+      return { status: "succeeded", OR: [{ qaWarnings: null }, { qaWarnings: 0 }] };
+    case "succeeded_with_warnings":
+      return { status: "succeeded", qaWarnings: { gt: 0 } };
+    case "queued":
+    case "running":
+    case "failed":
+    case "cancelled":
+      return { status: o };
+  }
+}
 
 export const historyInputSchema = z.object({
   /** Opaque: `<createdAt ISO>_<id>` of the last row of the previous page. */
   cursor: z.string().regex(/^\d{4}-\d\d-\d\dT[\d:.]+Z_[A-Za-z0-9_-]+$/).nullish(),
   /** Page size. Default 25. */
   limit: z.number().int().min(1).max(100).default(25),
-  status: z.enum(RENDER_STATUSES).nullish(),
+  /** A render status, or `succeeded_with_warnings` (see render-outcome.ts). */
+  status: z.enum(RENDER_OUTCOMES).nullish(),
   campaignId: z.string().min(1).nullish(),
   /** Queued on or after this day (inclusive)... */
   from: z.date().nullish(),
@@ -38,7 +58,7 @@ function decodeCursor(c: string) {
 export async function listHistory(db: Db, user: SessionUser, input: HistoryInput) {
   const q = historyInputSchema.parse(input);
   const and: Prisma.RenderWhereInput[] = [renderScope(user)];
-  if (q.status) and.push({ status: q.status });
+  if (q.status) and.push(outcomeWhere(q.status));
   if (q.campaignId) and.push({ campaignId: q.campaignId });
   if (q.from) and.push({ createdAt: { gte: q.from } });
   if (q.to) and.push({ createdAt: { lt: new Date(q.to.getTime() + 86_400_000) } });
@@ -53,6 +73,7 @@ export async function listHistory(db: Db, user: SessionUser, input: HistoryInput
     select: {
       id: true,
       status: true,
+      qaWarnings: true,
       preset: true,
       stage: true,
       progress: true,
@@ -76,6 +97,7 @@ export async function listHistory(db: Db, user: SessionUser, input: HistoryInput
   return {
     items: page.map(({ settings, stageTimings, ...r }) => ({
       ...r,
+      outcome: renderOutcome(r),
       variant: variantOf(settings),
       targetSec: targetSecOf(settings),
       stageTimings: stageTimingsOf(stageTimings),

@@ -12,6 +12,7 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import { env } from "~/env";
+import { renderQaFields } from "./render-qa";
 import { type Db } from "~/server/db";
 import { type Resolve, resolveWebhookTarget, type WebhookTarget } from "./webhook-target";
 
@@ -65,7 +66,7 @@ function post(target: WebhookTarget, headers: Record<string, string>, body: stri
 export async function deliverWebhook(db: Db, p: { renderId: string; tokenId: string; event: string }, opts: DeliverOptions = {}) {
   const r = await db.render.findUnique({
     where: { id: p.renderId },
-    select: { id: true, status: true, error: true, durationSec: true, finishedAt: true, campaignId: true, apiTokenId: true, apiToken: { select: { webhookUrl: true, webhookSecret: true } } },
+    select: { id: true, status: true, qaWarnings: true, qa: true, error: true, durationSec: true, finishedAt: true, campaignId: true, apiTokenId: true, apiToken: { select: { webhookUrl: true, webhookSecret: true } } },
   });
   if (!r) return "render gone";
   // Only the token that queued the render, and only while it still has a webhook.
@@ -81,6 +82,7 @@ export async function deliverWebhook(db: Db, p: { renderId: string; tokenId: str
       durationSec: r.durationSec,
       finishedAt: r.finishedAt,
       videoUrl: r.status === "succeeded" ? `${env().PUBLIC_URL}/api/renders/${r.id}/video` : null,
+      ...renderQaFields(r),
     },
   });
   const target = await resolveWebhookTarget(token.webhookUrl, opts.allowPrivate ?? env().WEBHOOK_ALLOW_PRIVATE, opts.resolve);

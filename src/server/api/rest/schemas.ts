@@ -4,6 +4,8 @@
  * Request schemas go in `requestSchemas` (JSON Schema of their input side: defaults make fields
  * optional), response schemas in `responseSchemas` (output side: every field present).
  */
+import { QaCheckSchema, QaReportSchema } from "~/render/qa/report";
+import { RENDER_OUTCOMES, RENDER_STATUSES } from "~/shared/render-outcome";
 import { z } from "zod";
 import { campaignFieldsSchema, ctaSchema, MAX_IMAGES } from "~/shared/campaign";
 import { batchSchema } from "~/server/services/dashboard";
@@ -70,7 +72,7 @@ export const RenderBatch = z.strictObject(batchSchema.shape).register(requestSch
   description: "Queue every hook x voice combination (at least two, at most 24) as one batch sharing a batchId.",
 });
 
-export const RENDER_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export { RENDER_STATUSES };
 
 export const Render = z
   .object({
@@ -93,6 +95,10 @@ export const Render = z
     finishedAt: timestamp.nullable(),
     url: z.string().describe("This render in the API."),
     outputUrl: z.string().nullable().describe("GET it for the MP4 (Range requests supported) once succeeded."),
+    outcome: z
+      .enum(RENDER_OUTCOMES)
+      .describe("The status, except that a succeeded render with a failed automatic check is `succeeded_with_warnings` (the video is delivered either way)."),
+    qaWarnings: z.number().int().min(0).nullable().describe("Failed automatic checks; null until the video has been checked."),
     qaUrl: z.string().describe("GET it for the automatic QA report."),
   })
   .register(responseSchemas, { id: "Render" });
@@ -102,7 +108,13 @@ export const RenderPage = Page(Render).register(responseSchemas, { id: "RenderPa
 export const BatchResult = z.object({ batchId: z.string(), renders: z.array(Render) }).register(responseSchemas, { id: "BatchResult" });
 
 export const QaReport = z
-  .object({ renderId: id, report: z.record(z.string(), z.unknown()).describe("The checks of the finished render (length, black, frozen, silence, loudness, true peak, safe zone, ...), as the QA stage recorded them.") })
+  .object({
+    renderId: id,
+    outcome: z.enum(RENDER_OUTCOMES),
+    report: QaReportSchema.describe(
+      "The checks of the finished render (length, black and frozen frames, silence during narration, voice per scene, loudness, true peak, text in the safe zone, photo upscale, missing glyphs): each with its verdict (passed, failed, skipped), a one-line summary, the offending items and the measured figures.",
+    ),
+  })
   .register(responseSchemas, { id: "QaReport" });
 
 /** The body POSTed to an API token's webhook when a render it queued ends (see the webhooks section). */
@@ -113,10 +125,12 @@ export const WebhookEvent = z
       id,
       campaignId: id,
       status: z.enum(RENDER_STATUSES),
+      outcome: z.enum(RENDER_OUTCOMES),
       error: z.string().nullable(),
       durationSec: z.number().nullable(),
       finishedAt: timestamp.nullable(),
       videoUrl: z.string().nullable(),
+      qa: z.object({ warnings: z.number().int(), checks: z.array(QaCheckSchema) }).nullable().describe("The automatic checks (null when the render was not checked, e.g. it failed)."),
     }),
   })
   .register(responseSchemas, { id: "WebhookEvent" });

@@ -16,6 +16,8 @@ import { cancelRender, queueRender, retryRender } from "~/server/services/render
 import { addCampaignImages } from "~/server/services/uploads";
 import { storage } from "~/server/storage";
 import { lowResolutionWarning } from "~/shared/brand";
+import { renderOutcome } from "~/shared/render-outcome";
+import { parseQaReport } from "~/render/qa/report";
 import { MAX_IMAGE_BYTES } from "~/shared/campaign";
 import { type Operation, op } from "./operation";
 import { ApiProblem } from "./problem";
@@ -61,6 +63,8 @@ export function renderBody(r: RenderRow): z.output<typeof S.Render> {
     finishedAt: r.finishedAt?.toISOString() ?? null,
     url: `${base()}/renders/${r.id}`,
     outputUrl: r.status === "succeeded" ? `${base()}/renders/${r.id}/output` : null,
+    outcome: renderOutcome(r),
+    qaWarnings: r.qaWarnings,
     qaUrl: `${base()}/renders/${r.id}/qa`,
   });
 }
@@ -336,10 +340,10 @@ export const operations: Operation[] = [
     async handle({ user, params }) {
       await assertRenderAccess(db(), user, params.id!);
       const r = await db().render.findUniqueOrThrow({ where: { id: params.id! } });
-      // The QA stage records its report on the render (`qaReport`) when it runs.
-      const report = (r as unknown as { qaReport?: unknown }).qaReport;
-      if (report === null || report === undefined || typeof report !== "object") throw new ApiProblem("not-found", "No QA report has been recorded for this render (yet)");
-      return { status: 200, body: S.QaReport.parse({ renderId: r.id, report }) };
+      // The assembly records the report on the render (`qa`) in the update that marks it succeeded.
+      const report = parseQaReport(r.qa);
+      if (!report) throw new ApiProblem("not-found", "No QA report has been recorded for this render (yet)");
+      return { status: 200, body: S.QaReport.parse({ renderId: r.id, outcome: renderOutcome(r), report }) };
     },
   }),
   op({

@@ -2,12 +2,18 @@
  * render:assemble — the fan-in: every asset is done (or has fallen back), so the render engine
  * composes the video. ffmpeg is killed when the render is cancelled or the worker shuts down.
  * The output appears in storage only complete (renders/<id>/output.mp4).
+ *
+ * Then the video is checked (src/render/qa: the checks needing only the plan run during the
+ * assembly, one decode pass after it): the report is stored on the render (`qa`, `qaWarnings`)
+ * in the same update that marks it succeeded, so whoever sees "succeeded" sees its checks.
  */
 import { userFacingRenderError } from "./user-error";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { renderVideo } from "~/render";
+import { RenderError } from "~/render/errors";
+import { startRenderChecks } from "~/render/qa";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { type Db } from "~/server/db";
 import { storage } from "~/server/storage";
@@ -60,6 +66,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "reelfarm-assemble-"));
   const outPath = path.join(workDir, "output.mp4");
   const t0 = Date.now();
+  const qa = startRenderChecks(plan, { targetSec: settings.campaign.targetSeconds, narration: script.scenes.map((s) => s.narration) }, { workDir, signal: ac.signal });
   try {
     // The length: fit the timeline to the target now that the voiceover exists (./timeline-fit).
     const fit = fitTimeline({ targetSec: settings.campaign.targetSeconds, fps: settings.campaign.fps, scenes: fitScenes(script, scenes, settings) });
@@ -81,6 +88,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
       clipCache: await clipCacheFor(db),
       onProgress: (f) => void setProgress(db, renderId, "assemble", stageProgress("assemble", f * 0.98)),
     });
+    const report = await qa.finish(outPath);
     const key = `renders/${renderId}/output.mp4`;
     const stored = await store.putFile(key, outPath, { move: true });
     // What the render put on screen as text (captions, headlines, end card): the coverage record.
@@ -88,6 +96,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     const costUsd = render.assets.reduce((a, x) => a + x.costUsd, 0);
     // Timings first: whoever sees "succeeded" must see the whole breakdown.
     for (const [k, ms] of Object.entries(result.timingsMs)) await addStageTiming(db, renderId, `assemble.${k}`, ms);
+    await addStageTiming(db, renderId, "assemble.qa", report.timingsMs.afterEncode);
     await addStageTiming(db, renderId, "assemble", Date.now() - t0);
     const done = await db.render.updateMany({
       where: { id: renderId, status: "running" },
@@ -102,12 +111,14 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
         cacheHits: result.cacheHits,
         cacheMisses: result.cacheMisses,
         costUsd,
+        qa: report,
+        qaWarnings: report.warnings,
         finishedAt: new Date(),
       },
     });
     if (opts.hostId) await db.workerHost.update({ where: { id: opts.hostId }, data: { rendersDone: { increment: 1 } } }).catch(() => {});
     if (done.count === 1) await notify(db, renderId, "render.succeeded");
-    return `succeeded (${result.encoder}, ${result.durationSec.toFixed(1)} s)`;
+    return `succeeded (${result.encoder}, ${result.durationSec.toFixed(1)} s${report.warnings ? `, ${report.warnings} QA warnings` : ""})`;
   } catch (e) {
     if (opts.signal.aborted) throw e; // worker shutting down: let the job be retried elsewhere
     if (ac.signal.aborted) return "cancelled";
@@ -118,6 +129,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     await notify(db, renderId, "render.failed");
     return `failed: ${(e as Error).message}`;
   } finally {
+    await qa.abandon();
     clearInterval(watch);
     opts.signal.removeEventListener("abort", onAbort);
     await fs.rm(workDir, { recursive: true, force: true });

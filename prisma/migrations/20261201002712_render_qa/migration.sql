@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Render" ADD COLUMN     "qa" JSONB,
+ADD COLUMN     "qaWarnings" INTEGER;
