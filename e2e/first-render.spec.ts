@@ -14,6 +14,17 @@ test("create a campaign, queue a render, watch it succeed, play the video", asyn
   expect(await waitForRender(page)).toBe("succeeded");
   await shot(page, "first-render");
 
+  // Every render is checked: the Checks panel lists each check's verdict, and the badge says "succeeded with
+  // warnings" exactly when one failed.
+  const checks = page.getByTestId("qa-check");
+  await expect(checks).toHaveCount(10);
+  const failed = await page.locator('[data-testid="qa-check"][data-verdict="failed"]').count();
+  await expect(page.getByTestId("qa-panel")).toHaveAttribute("data-warnings", String(failed));
+  await expect(view).toHaveAttribute("data-outcome", failed ? "succeeded_with_warnings" : "succeeded");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(failed ? "succeeded with warnings" : "succeeded");
+  await expect(page.locator('[data-testid="qa-check"][data-check="voice"]')).toHaveAttribute("data-verdict", "passed");
+  await page.getByTestId("qa-panel").screenshot({ path: "test-results/screens/render-checks.png" });
+
   const video = page.locator("video");
   await expect(video).toBeVisible();
   await video.evaluate((v: HTMLVideoElement) => {
