@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,13 +6,16 @@ import { type RenderPlanInput, renderVideo } from "../index";
 import { ff, makeImage, makeMusic, makeVoice } from "../testing";
 import { type QaCheckId, type QaReport, QA_CHECK_IDS, startRenderChecks } from ".";
 import { measureOutput } from "./measure-output";
-import { loudnessCheck, truePeakCheck } from "./report";
+import { loudnessCheck, safeZoneCheck, truePeakCheck } from "./report";
+import { measureDrawnText } from "./measure-text";
+import { safeRect } from "../safe-zone";
 
 /**
  * Two real renders (preview size, real ffmpeg and libass) checked end to end: a clean one on which every check
- * passes, and one with a defect for every check (a black scene, a still scene, a silent voiceover, an over-long
- * caption line, a small photo, a character no font has, a length far from the target). Loudness and true peak,
- * which mastering always fixes in a render, fail on files made by ffmpeg.
+ * passes, and one with a defect for every check (a black scene, a still scene, a silent voiceover, a small photo, a
+ * character no font has, a length far from the target). Loudness and true peak, which mastering always fixes in a
+ * render, fail on files made by ffmpeg; text outside the safe zone, which the caption layout now prevents, fails on
+ * an .ass written as captions were before it (an unbroken line at the bottom margin), drawn by the same libass.
  */
 let dir: string;
 let work: string;
@@ -49,8 +52,6 @@ beforeAll(async () => {
       { durationSec: 2.4, visual: { kind: "image", path: photo, motion: { type: "pan-left" } } },
     ],
     captions: {
-      // Centred: the bottom captions of today's .ass sit below the platforms' safe zone (the captions work moves them).
-      style: { position: "center" },
       cues: [
         { start: 0.1, end: 1.2, text: "Fresh coffee" },
         { start: 1.2, end: 2.4, text: "every morning." },
@@ -69,7 +70,7 @@ beforeAll(async () => {
       { durationSec: 4, visual: { kind: "image", path: small, motion: { type: "zoom-in" } } },
     ],
     captions: {
-      style: { sizePx: 96, position: "center" },
+      style: { sizePx: 96 },
       cues: [
         { start: 4.6, end: 6.4, text: "Donaudampfschifffahrtsgesellschaftskapitän" },
         { start: 6.4, end: 8.3, text: "Order yours \u{10FFFD}" },
@@ -101,7 +102,6 @@ describe("render checks on real renders", () => {
     ["frozen-frames", /1 frozen stretch/],
     ["narration-silence", /silence where narration should play/],
     ["voice", /1 of 2 scenes without audible speech/],
-    ["safe-zone", /leave the safe zone/],
     ["upscale", /enlarged beyond 1\.5x/],
     ["glyphs", /U\+10FFFD/],
   ];
@@ -118,10 +118,39 @@ describe("render checks on real renders", () => {
     expect(verdict(broken, "voice").details).toEqual([expect.stringMatching(/^scene 2: 0\.0 s of speech/)]);
     expect(verdict(broken, "narration-silence").details[0]).toMatch(/^scene 2: silent/);
     expect(verdict(broken, "upscale").details).toEqual([expect.stringMatching(/^scene 3: 180x320 photo enlarged 3\.36x$/)]);
-    // The compound is measured as drawn: wider than the frame's safe zone on both sides.
-    expect(verdict(broken, "safe-zone").details[0]).toMatch(/Donaudampf.*px past the left, \d+ px past the right/);
-    expect(verdict(broken, "safe-zone").details).toHaveLength(1);
     expect(verdict(broken, "glyphs").details[0]).toMatch(/caption at 6\.4 s/);
+  });
+
+  it("safe-zone: passes on both renders (the captions are fitted to the zone), fails on libass's drawing of an unfitted line", async () => {
+    expect(verdict(clean, "safe-zone").verdict, verdict(clean, "safe-zone").summary).toBe("passed");
+    // The broken render's 42-letter compound was shrunk to fit by the caption layout, and measured inside.
+    expect(verdict(broken, "safe-zone").verdict, verdict(broken, "safe-zone").summary).toBe("passed");
+    // The same line as captions were written before that layout: one unbroken line at the bottom margin.
+    const size = { width: 540, height: 960 };
+    const ass = join(dir, "unfitted.ass");
+    await writeFile(
+      ass,
+      [
+        "[Script Info]", "ScriptType: v4.00+", "PlayResX: 540", "PlayResY: 960", "WrapStyle: 2", "",
+        "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+        "Style: Caption,DejaVu Sans,36,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,2.5,0,2,40,40,80,1", "",
+        "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+        "Dialogue: 0,0:00:01.00,0:00:03.00,Caption,,0,0,0,,Donaudampfschifffahrtsgesellschaftskapitän",
+        "Dialogue: 0,0:00:03.00,0:00:04.00,Caption,,0,0,0,,Order now",
+        "",
+      ].join("\n"),
+    );
+    const drawn = await measureDrawnText(ass, size, { cwd: work });
+    const c = safeZoneCheck(drawn, safeRect(size.width, size.height));
+    expect(c.verdict).toBe("failed");
+    expect(c.summary).toBe("2 of 2 text events leave the safe zone");
+    expect(c.details[0]).toMatch(/^“Donaudampf.*” at 2\.0 s: \d+ px past the left, \d+ px past the right, \d+ px below$/);
+    expect(c.details[1]).toMatch(/^“Order now” at 3\.5 s: \d+ px below$/);
+    // A box measured, not guessed: the short line is centred, and narrower than the compound.
+    const [long, short] = drawn.map((d) => d.box!);
+    expect(Math.abs(short!.x + short!.w / 2 - 270)).toBeLessThanOrEqual(3);
+    expect(long!.w).toBeGreaterThan(size.width - 10);
   });
 
   it("loudness and true peak pass on a mastered render", () => {
