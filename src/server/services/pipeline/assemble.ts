@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { renderVideo } from "~/render";
 import { RenderError } from "~/render/errors";
-import { startRenderChecks } from "~/render/qa";
+import { type QaRun, startRenderChecks } from "~/render/qa";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { type Db } from "~/server/db";
 import { storage } from "~/server/storage";
@@ -66,7 +66,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "reelfarm-assemble-"));
   const outPath = path.join(workDir, "output.mp4");
   const t0 = Date.now();
-  const qa = startRenderChecks(plan, { targetSec: settings.campaign.targetSeconds, narration: script.scenes.map((s) => s.narration) }, { workDir, signal: ac.signal });
+  let qa: QaRun | null = null;
   try {
     // The length: fit the timeline to the target now that the voiceover exists (./timeline-fit).
     const fit = fitTimeline({ targetSec: settings.campaign.targetSeconds, fps: settings.campaign.fps, scenes: fitScenes(script, scenes, settings) });
@@ -81,6 +81,9 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     }
     const brand = await planBrand(settings.brand, local);
     const plan = buildPlan({ settings, script, scenes, fit, ...(music ? { music: { path: await local(music.file!) } } : {}), ...(brand ? { brand } : {}) });
+    // Checks that need only the plan start now, beside the assembly; plan scene k is script scene fit.scenes[k].index.
+    const narration = fit.scenes.map((f) => script.scenes[f.index]?.narration ?? "");
+    qa = startRenderChecks(plan, { targetSec: settings.campaign.targetSeconds, narration }, { workDir, signal: ac.signal });
     const result = await renderVideo(plan, {
       workDir,
       outPath,
@@ -129,7 +132,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     await notify(db, renderId, "render.failed");
     return `failed: ${(e as Error).message}`;
   } finally {
-    await qa.abandon();
+    await qa?.abandon();
     clearInterval(watch);
     opts.signal.removeEventListener("abort", onAbort);
     await fs.rm(workDir, { recursive: true, force: true });
