@@ -12,7 +12,6 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { renderVideo } from "~/render";
-import { RenderError } from "~/render/errors";
 import { type QaRun, startRenderChecks } from "~/render/qa";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { type Db } from "~/server/db";
