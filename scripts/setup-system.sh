@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages Reelfarm needs, only those missing, then the npm packages.
-#   bash scripts/setup-system.sh          ffmpeg + espeak-ng + fonts (to run Reelfarm)
+#   bash scripts/setup-system.sh          ffmpeg + espeak-ng + the caption fonts (to run Reelfarm)
 #   bash scripts/setup-system.sh --test   ...plus chromium (for the browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,12 @@ command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)  # the glyph check and caption layout read fc-list
 # (grep without -q: under pipefail, -q would make fc-list die of SIGPIPE and look like a miss)
 fc-list 2>/dev/null | grep DejaVuSans >/dev/null || need+=(fonts-dejavu-core)
+# The caption font fallback chain (README "Fonts"): CJK, then Arabic/Hebrew/Devanagari/Thai and most
+# other scripts, then emoji as outlines (libass draws outline glyphs only, so a colour-bitmap emoji
+# font alone would draw boxes; see src/render/fonts.ts).
+fc-list 2>/dev/null | grep NotoSansCJK >/dev/null || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep NotoSansArabic >/dev/null || need+=(fonts-noto-core)
+fc-list 2>/dev/null | grep -i Symbola >/dev/null || need+=(fonts-symbola)
 if [[ "${1:-}" == "--test" ]]; then
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
 fi
