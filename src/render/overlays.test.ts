@@ -54,10 +54,17 @@ describe("layoutOverlays", () => {
     const lines = breakLines("Supercalifragilisticexpialidocious", 8);
     expect(lines.length).toBeGreaterThan(1);
     for (const l of lines) expect(textWidthEm(l)).toBeLessThanOrEqual(8);
-    const fit = fitText("word ".repeat(200), { w: 500, h: 200 }, { maxPx: 80, minPx: 30, maxLines: 3, padPx: () => 4 });
-    expect(fit.lines.length).toBeLessThanOrEqual(3);
-    expect(fit.lines.at(-1)).toMatch(/…$/);
-    expect(fit.w).toBeLessThanOrEqual(500);
+    // Text is never cut: too long for its box, it gets smaller and keeps every word.
+    const text = "Cortex-M4 lab on one board with eight LEDs";
+    const fit = fitText(text, { w: 400, h: 120 }, { maxPx: 80, minPx: 30, maxLines: 2, padPx: () => 4 });
+    expect(fit.lines.join(" ")).toBe(text);
+    expect(fit.lines.join("")).not.toContain("…");
+    expect(fit.fontPx).toBeLessThan(80);
+    expect(fit.w).toBeLessThanOrEqual(400);
+    expect(fit.h).toBeLessThanOrEqual(120);
+    const huge = fitText("word ".repeat(200), { w: 500, h: 200 }, { maxPx: 80, minPx: 30, maxLines: 3, padPx: () => 4 });
+    expect(huge.lines.join(" ").split(" ")).toHaveLength(200);
+    expect(huge.w).toBeLessThanOrEqual(500);
   });
 });
 

@@ -8,7 +8,7 @@
  *   fades out with the scene.
  * - End card: logo, brand name, the CTA large and the URL, each on a primary-colour plate, stacked and centred in
  *   the part of the safe zone the captions do not use, over a designed background that contrasts with the plates.
- * Lines are broken and the size shrunk until the text fits its box: widths are estimated per character
+ * Lines are broken (a headline into at most 2) and the size shrunk until the text fits its box, never cut: widths are estimated per character
  * (`textWidthEm`, conservative for bold sans fonts), and libass wrapping is off (WrapStyle 2) so the breaks made
  * here are the ones drawn. User text is escaped by `escapeAssText` (no override tags, braces or `\N` from users).
  */
@@ -102,8 +102,10 @@ export interface FittedText {
 }
 
 /**
- * The largest font size in [minPx, maxPx] at which `text`, broken into at most `maxLines` lines, fits `box` with
- * `padPx` around it (the plate). At `minPx` the text is cut to `maxLines` lines ending in an ellipsis.
+ * The largest font size in [minPx, maxPx] (2 px steps) at which `text`, broken into at most `maxLines` lines, fits
+ * `box` with `padPx` around it (the plate). Text is never cut: when it does not fit at `minPx`, the size goes on
+ * down to 60% of `minPx` (at least 16 px) with one more line allowed; at that floor every line is kept (words
+ * longer than a line are split, see `breakLines`), even if the block is then taller than `box`.
  */
 export function fitText(text: string, box: { w: number; h: number }, opts: { maxPx: number; minPx: number; maxLines: number; padPx: (px: number) => number }): FittedText {
   const measure = (lines: string[], px: number) => {
@@ -112,24 +114,17 @@ export function fitText(text: string, box: { w: number; h: number }, opts: { max
     const h = lines.length * LINE_EM * px + 2 * pad;
     return { w: Math.ceil(w), h: Math.ceil(h) };
   };
-  for (let px = Math.floor(opts.maxPx); px >= opts.minPx; px -= 2) {
-    const pad = opts.padPx(px);
-    const lines = breakLines(text, (box.w - 2 * pad) / px);
+  const at = (px: number) => breakLines(text, (box.w - 2 * opts.padPx(px)) / px);
+  const floorPx = Math.max(16, Math.floor(opts.minPx * 0.6));
+  for (let px = Math.floor(opts.maxPx); px >= floorPx; px -= 2) {
+    const lines = at(px);
     if (lines.length === 0) return { lines, fontPx: px, w: 0, h: 0 };
     const m = measure(lines, px);
-    if (lines.length <= opts.maxLines && m.w <= box.w && m.h <= box.h) return { lines, fontPx: px, ...m };
+    const maxLines = px >= opts.minPx ? opts.maxLines : opts.maxLines + 1;
+    if (lines.length <= maxLines && m.w <= box.w && m.h <= box.h) return { lines, fontPx: px, ...m };
   }
-  const px = opts.minPx;
-  const pad = opts.padPx(px);
-  const maxLines = Math.max(1, Math.min(opts.maxLines, Math.floor((box.h - 2 * pad) / (LINE_EM * px))));
-  let lines = breakLines(text, (box.w - 2 * pad) / px);
-  if (lines.length > maxLines) {
-    lines = lines.slice(0, maxLines);
-    let last = lines[maxLines - 1]!;
-    while (last && textWidthEm(`${last}…`) * px > box.w - 2 * pad) last = [...last].slice(0, -1).join("");
-    lines[maxLines - 1] = `${last.trimEnd()}…`;
-  }
-  return { lines, fontPx: px, ...measure(lines, px) };
+  const lines = at(floorPx);
+  return { lines, fontPx: floorPx, ...(lines.length ? measure(lines, floorPx) : { w: 0, h: 0 }) };
 }
 
 /** Centiseconds -> `H:MM:SS.cc`. */
@@ -213,7 +208,7 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     if (end - start < 0.3) return;
     // The slide-up needs room inside the band: fit into the band less the travel.
     const travel = Math.round(band.h * 0.04);
-    const fit = fitText(text, { w: band.w, h: band.h - travel }, { maxPx: 84 * unit, minPx: 40 * unit, maxLines: 3, padPx: padOf });
+    const fit = fitText(text, { w: band.w, h: band.h - travel }, { maxPx: 84 * unit, minPx: 40 * unit, maxLines: 2, padPx: padOf });
     if (fit.lines.length === 0) return;
     const pad = padOf(fit.fontPx);
     const name = styleFor("Headline", fit.fontPx, () => style(`Headline${fit.fontPx}`, font, fit.fontPx, brand.colors.text, brand.colors.primary, { box: true, pad }));

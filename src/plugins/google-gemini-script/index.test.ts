@@ -3,6 +3,7 @@ import { type ScriptInput } from "../spec";
 import { describeProviderContract } from "../spec/contract-kit";
 import { type FakeGemini, startFakeGemini } from "../google/fake-server";
 import { googleContext, providerErrorOf, runAgainstFake, tempDir } from "../testing";
+import { headlineWords } from "../shared/headline";
 import { geminiScriptProvider } from ".";
 
 let fake: FakeGemini;
@@ -49,6 +50,21 @@ describe("google-gemini-script against the fake API (real SDK)", () => {
     expect(prompt(1)).toContain("does not say");
     expect(result.warnings.map((w) => ("message" in w ? w.message : ""))).toEqual(expect.arrayContaining([expect.stringContaining("Free returns for 60 days")]));
     expect(result.costUsd).toBeGreaterThan(0);
+  });
+
+  it("asks for on-screen headlines of at most 6 words and shortens longer ones at phrase boundaries, never with an ellipsis", async () => {
+    fake.resetCalls();
+    // The fake writes "<product> #n" as each scene's onScreenText: 10 words here.
+    const input: ScriptInput = { ...sample, campaign: { ...sample.campaign, product: "The Nucleo-F4 Discovery Kit for embedded engineering students and their teachers" } };
+    const result = await runAgainstFake(geminiScriptProvider, input, fake.baseUrl);
+    expect(JSON.stringify(fake.callsOf("script")[0]?.body)).toContain("onScreenText is a headline of at most 6 words");
+    const script = (result as unknown as { script: { scenes: { onScreenText: string }[] } }).script;
+    for (const s of script.scenes) {
+      expect(headlineWords(s.onScreenText)).toBeLessThanOrEqual(6);
+      expect(s.onScreenText).not.toContain("…");
+      expect(s.onScreenText).toBe("Nucleo-F4 Discovery Kit");
+    }
+    expect(result.warnings.some((w) => "message" in w && /shortened to "Nucleo-F4 Discovery Kit"/.test(w.message))).toBe(true);
   });
 
   it("model is configurable through options", async () => {

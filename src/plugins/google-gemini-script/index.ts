@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { type ProviderWarning, type Script, type ScriptProvider, type ScriptResult, SPECIFICATION_VERSION, ScriptInputSchema, ScriptSchema } from "../spec";
 import { defaultTiming, missingLines, scriptSec } from "../shared/coverage";
+import { MAX_HEADLINE_WORDS, withHeadlines } from "../shared/headline";
 import { outputPath, writeFileAtomic } from "../shared/files";
 import { formatZodIssues, parseWith } from "../shared/guard";
 import { GEMINI_API_KEY, checkGoogleCredentials, createGenAI, guardGoogle } from "../google/client";
@@ -93,15 +94,23 @@ export const geminiScriptProvider: ScriptProvider<GeminiScriptOptions> = {
           ...(sec > timing.budgetSec * 1.05 ? [`the narration takes about ${sec.toFixed(1)} s to say, at most ${timing.budgetSec.toFixed(1)} s fit: shorten it`] : []),
         ];
       };
+      // Over-long headlines alone do not pay for a second request (they are shortened below), but a retry names them.
+      const headlineProblems = (s: Script) =>
+        s.scenes.flatMap((x, i) => (withHeadlines({ scenes: [x] }, input.language).changed.length ? [`scene ${i + 1}'s onScreenText ${JSON.stringify(x.onScreenText)} is not a headline of at most ${MAX_HEADLINE_WORDS} words`] : []));
       let script = await ask();
       const first = problems(script);
       const warnings: ProviderWarning[] = [];
       if (first.length) {
-        const again = await ask(first);
+        const again = await ask([...first, ...headlineProblems(script)]);
         const second = problems(again);
         if (second.length <= first.length) script = again;
         for (const p of second.length <= first.length ? second : first) warnings.push({ type: "other", message: `asked twice, still: ${p}` });
       }
+
+      // Enforced whatever the model wrote: every onScreenText a headline of at most MAX_HEADLINE_WORDS words.
+      const headlines = withHeadlines(script, input.language);
+      script = headlines.script;
+      for (const c of headlines.changed) warnings.push({ type: "other", message: `scene ${c.scene + 1}: on-screen text ${JSON.stringify(c.from)} shortened to ${JSON.stringify(c.to)}` });
 
       const durationSec = script.scenes.reduce((s, x) => s + x.durationSec, 0);
       if (Math.abs(durationSec - input.targetDurationSec) > input.targetDurationSec * 0.25) {

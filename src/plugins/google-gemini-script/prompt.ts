@@ -3,12 +3,16 @@ import { type Schema, Type } from "@google/genai";
 import { languageName } from "~/shared/languages";
 import { type CampaignBrief, MAX_SCENES, MIN_SCENES } from "../spec";
 import { defaultTiming, type Timing } from "../shared/coverage";
+import { MAX_HEADLINE_WORDS } from "../shared/headline";
 
 const SCENE: Schema = {
   type: Type.OBJECT,
   properties: {
     narration: { type: Type.STRING, description: "What the voiceover says in this scene." },
-    onScreenText: { type: Type.STRING, description: "Caption of at most 6 words." },
+    onScreenText: {
+      type: Type.STRING,
+      description: `On-screen headline of at most ${MAX_HEADLINE_WORDS} words: a short punchy line (key phrase, claim, offer or call to action), not the narration.`,
+    },
     visualPrompt: { type: Type.STRING, description: "Prompt for a vertical 9:16 image or video of the scene, no text in the picture." },
     durationSec: { type: Type.NUMBER, description: "Scene length in seconds.", minimum: 1, maximum: 20 },
   },
@@ -47,6 +51,7 @@ export function scriptPrompt(c: CampaignBrief, targetDurationSec: number, langua
     `All narration together must be at most ${chars} characters (about ${Math.round(chars / 6)} words): the voice needs the rest of the ${targetDurationSec} s for pauses and the end card.`,
     must.length ? `The narration must include each of these lines word for word, each in its own scene: ${must.map((m) => JSON.stringify(m)).join("; ")}.` : null,
     c.callToAction ? `The last scene's narration must be exactly the call to action: ${JSON.stringify(c.callToAction)}.` : null,
+    `Each scene's onScreenText is a headline of at most ${MAX_HEADLINE_WORDS} words shown on screen while the narration is captioned: a short punchy line (the key phrase, the claim, the offer as a figure such as "Under $30", or the call to action), never the narration sentence or a cut-off part of it.`,
     c.callToActionUrl ? `Put ${JSON.stringify(c.callToActionUrl)} in the last scene's onScreenText; never in narration.` : null,
     ...(retry ?? []).map((r) => `Your previous answer was wrong: ${r}. Fix it.`),
     `Language: write the title, hook, every narration and onScreenText, and the call to action in ${languageName(language)} (BCP-47 "${language}"), as a native copywriter would; keep product and brand names and the must-say lines as given. Write visualPrompt in English (it goes to an image model).`,

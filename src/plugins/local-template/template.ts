@@ -6,6 +6,7 @@
 import { primaryLanguage } from "~/shared/languages";
 import { type CampaignBrief, MAX_SCENES, type Scene, type Script, TONES } from "../spec";
 import { defaultTiming, says, sceneSec, sentence as spoken, sentencesOf, type Timing } from "../shared/coverage";
+import { headlineOf } from "../shared/headline";
 import { PHRASE_BANKS, type PhraseBank, type Tone, TONE_MOODS } from "./phrases";
 
 /** A script is made in one language: phrases, punctuation and word counts follow it. */
@@ -100,6 +101,8 @@ export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number,
   const shortCtaText = phrases?.shortCta ?? exclaim("{product}", l);
   const sentence = (text: string) => spoken(text, l.tag);
   const shortCaptionL = (text: string, maxWords?: number) => shortCaption(text, l, maxWords);
+  // On-screen text is a headline made from the brief's own phrase (./shared/headline), not the narration cut short.
+  const headline = (text: string, maxWords?: number) => headlineOf(text, { language: l.tag, ...(maxWords ? { maxWords } : {}) });
   const seed = hash(`${c.product}|${c.audience}|${c.message}|${c.tone}`);
   const sec = (text: string) => sceneSec(text, timing);
   const notes: string[] = [];
@@ -128,7 +131,7 @@ export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number,
   for (const b of benefitsOf(c)) {
     const line = sentence(b);
     if (!full && body.length < maxBody && sec(line) <= spare) {
-      body.push({ narration: line, onScreenText: shortCaptionL(b), visualPrompt: visual(b) });
+      body.push({ narration: line, onScreenText: headline(b), visualPrompt: visual(b) });
       spare -= sec(line);
     } else {
       full = true;
@@ -148,17 +151,18 @@ export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number,
     const cost = target ? timing.secPerChar * (extra.length + 1) : sec(extra);
     if (cost > spare || (!target && body.length >= maxBody)) continue;
     if (target) target.narration = `${target.narration} ${extra}`;
-    else body.push({ narration: extra, onScreenText: shortCaptionL(extra), visualPrompt: visual(extra) });
+    else body.push({ narration: extra, onScreenText: headline(extra), visualPrompt: visual(extra) });
     spare -= cost;
   }
 
   const drafts: Draft[] = [
-    { narration: hook, onScreenText: shortCaptionL(c.product, 4), visualPrompt: visual(`eye-catching opening featuring ${c.product}`) },
+    { narration: hook, onScreenText: headline(c.product), visualPrompt: visual(`eye-catching opening featuring ${c.product}`) },
     ...body,
-    ...must.map((m) => ({ narration: m, onScreenText: shortCaptionL(m, 8), visualPrompt: visual(`${c.product} in use`) })),
+    ...must.map((m) => ({ narration: m, onScreenText: headline(m), visualPrompt: visual(`${c.product} in use`) })),
     {
       narration: cta,
-      onScreenText: c.callToActionUrl ? `${shortCaptionL(cta, 5)} · ${c.callToActionUrl}`.slice(0, 120) : shortCaptionL(cta),
+      // The URL or handle is one more word on screen; the end card shows it again.
+      onScreenText: c.callToActionUrl ? `${headline(cta, 4)} · ${c.callToActionUrl}`.slice(0, 120) : headline(cta),
       visualPrompt: visual(`${c.product} hero shot, inviting`),
     },
   ];

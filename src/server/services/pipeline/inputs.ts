@@ -4,6 +4,7 @@
  */
 import { offlineVoiceFor, VOICES, type VoiceId } from "~/shared/campaign";
 import { scriptTiming } from "~/shared/brief-fit";
+import { headlineOf } from "~/plugins/shared/headline";
 import { type Provider } from "~/plugins/spec";
 import { type ImageInput, type MusicInput, type Script, type ScriptInput, type VideoInput, type VoiceoverInput } from "~/plugins/spec/schemas";
 import { type RenderSettings } from "../renders";
@@ -31,7 +32,7 @@ export function applyVariant(script: Script, s: RenderSettings): Script {
   const hook = s.variant.hook;
   if (!hook || !script.scenes[0]) return script;
   const [first, ...rest] = script.scenes;
-  return { ...script, hook, scenes: [{ ...first, narration: hook, onScreenText: hook.slice(0, 120) }, ...rest] };
+  return { ...script, hook, scenes: [{ ...first, narration: hook, onScreenText: headlineOf(hook, { language: s.campaign.language }).slice(0, 120) }, ...rest] };
 }
 
 /** The campaign's voice for this provider: a local provider gets the offline stand-in for the language. */

@@ -6,12 +6,16 @@
  *   as its own scene before the last, the CTA as the last scene's narration — and noted;
  * - length: the narration's estimated time (the voice's measured pace, src/shared/brief-fit)
  *   fits the scenes' budget; optional scenes are dropped, longest first, then a too-long hook
- *   is replaced by the script's short hook. Each change is a note on the script.
+ *   is replaced by the script's short hook. Each change is a note on the script;
+ * - on-screen text: each scene's onScreenText is a headline of at most 6 words
+ *   (~/plugins/shared/headline), never the narration cut short; longer ones are shortened at
+ *   phrase boundaries.
  * Pure: no database, no files.
  */
 import { MAX_SCENES, type Script } from "~/plugins/spec/schemas";
 import { missingLines, requiredScenes, says, sceneSec, scriptSec, sentence } from "~/plugins/shared/coverage";
 import { MAX_TEMPO } from "~/shared/brief-fit";
+import { headlineOf, withHeadlines } from "~/plugins/shared/headline";
 import { type RenderSettings } from "../renders";
 import { scriptInput } from "./inputs";
 
@@ -26,14 +30,14 @@ export function finalizeScript(draft: Script, settings: RenderSettings, author: 
   const missing = missingLines({ scenes }, brief);
   for (const line of missing.mustSay) {
     const at = Math.max(1, scenes.length - 1);
-    const scene = { narration: sentence(line), onScreenText: line.slice(0, 120), visualPrompt: scenes[at - 1]?.visualPrompt ?? scenes[0]!.visualPrompt, durationSec: Math.min(20, Math.max(1, sceneSec(line, timing))) };
+    const scene = { narration: sentence(line), onScreenText: headlineOf(line, { language: input.language }).slice(0, 120), visualPrompt: scenes[at - 1]?.visualPrompt ?? scenes[0]!.visualPrompt, durationSec: Math.min(20, Math.max(1, sceneSec(line, timing))) };
     if (scenes.length >= MAX_SCENES) scenes.splice(at - 1, 1, scene);
     else scenes.splice(at, 0, scene);
     notes.push(`${author} left out the must-say line “${line}”: added word for word`);
   }
   if (missing.cta) {
     const last = scenes.length - 1;
-    scenes[last] = { ...scenes[last]!, narration: sentence(missing.cta), onScreenText: (brief.callToActionUrl ? `${missing.cta} · ${brief.callToActionUrl}` : missing.cta).slice(0, 120) };
+    scenes[last] = { ...scenes[last]!, narration: sentence(missing.cta), onScreenText: (brief.callToActionUrl ? `${headlineOf(missing.cta, { language: input.language, maxWords: 4 })} · ${brief.callToActionUrl}` : headlineOf(missing.cta, { language: input.language })).slice(0, 120) };
     notes.push(`${author} did not end on the call to action: the last scene now says “${missing.cta}”`);
   }
 
@@ -59,5 +63,6 @@ export function finalizeScript(draft: Script, settings: RenderSettings, author: 
   const total = scenes.reduce((a, s) => a + sceneSec(s.narration, timing), 0);
   const stretch = Math.max(1, budget / Math.max(total, 0.1));
   scenes = scenes.map((s) => ({ ...s, durationSec: Math.min(20, Math.max(1, Math.round(sceneSec(s.narration, timing) * stretch * 10) / 10)) }));
+  scenes = withHeadlines({ scenes }, input.language).script.scenes;
   return { ...draft, scenes, ...(notes.length ? { notes: [...new Set(notes)].slice(0, 40) } : {}) };
 }

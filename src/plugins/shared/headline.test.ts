@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { buildTemplateScript } from "../local-template/template";
+import { scriptTiming } from "~/shared/brief-fit";
+import { englishFigures, headlineOf, headlineWords, MAX_HEADLINE_WORDS, withHeadlines } from "./headline";
+
+const stm32 = {
+  product: "Nucleo-F4 Discovery Kit",
+  audience: "embedded engineering students and hobbyists",
+  message: "A full ARM Cortex-M4 lab on one board. Built-in debugger, no extra probe needed. Motion sensors and eight LEDs ready to code. Order yours today for under thirty dollars.",
+  tone: "bold",
+};
+
+/** Every word of `h` is a word of `source` as written (figures aside): a headline shortens, it does not invent. */
+function wordsFrom(h: string, source: string) {
+  const norm = (s: string) => englishFigures(s).toLowerCase().replace(/[^\p{L}\p{N}$%\s-]/gu, " ").split(/\s+/).filter(Boolean);
+  const src = new Set(norm(source));
+  return norm(h).every((w) => src.has(w));
+}
+
+describe("headlineOf", () => {
+  it.each([
+    ["A full ARM Cortex-M4 lab on one board.", "ARM Cortex-M4 lab on one board"],
+    ["Order yours today for under thirty dollars.", "Under $30"],
+    ["Motion sensors and eight LEDs ready to code.", "Motion sensors and 8 LEDs"],
+    ["Get twenty percent off your first order with code GLOW.", "20% off"],
+    ["Whiter teeth in ten days.", "Whiter teeth in 10 days"],
+    ["Designed for teams that value their time.", "Designed for teams"],
+    ["Stop scrolling. Nucleo-F4 Discovery Kit changes the game.", "Stop scrolling"],
+    ["Nuestro sérum ilumina la piel en solo dos semanas sin complicaciones.", "Nuestro sérum ilumina la piel"],
+  ])("%j -> %j", (text, want) => {
+    const lang = text.startsWith("Nuestro") ? "es" : "en";
+    expect(headlineOf(text, { language: lang })).toBe(want);
+  });
+
+  it("keeps any sentence to at most 6 whole words, never an ellipsis, never a cut word, never a dangling function word", () => {
+    const sentences = [
+      ...stm32.message.split(". "),
+      "Looking for something better, busy professionals in their late twenties? Say hi to Glow Vitamin C Serum.",
+      "Lightweight and absorbs in seconds without leaving any sticky residue on your skin",
+      "Make the switch to the Nucleo-F4 Discovery Kit now and start coding with eight LEDs",
+      "Wasserstoffperoxidzahnaufhellungsgel",
+      "Un laboratoire ARM complet sur une seule carte avec débogueur intégré et huit LED",
+    ];
+    for (const s of sentences) {
+      const h = headlineOf(s, { language: s.startsWith("Un ") ? "fr" : "en" });
+      expect(headlineWords(h)).toBeGreaterThanOrEqual(1);
+      expect(headlineWords(h)).toBeLessThanOrEqual(MAX_HEADLINE_WORDS);
+      expect(h).not.toContain("…");
+      expect(wordsFrom(h, s)).toBe(true);
+      expect(h.split(/\s+/).at(-1)!.toLowerCase()).not.toMatch(/^(a|an|the|and|or|for|with|to|of|in|on|sur|avec|et|une)$/);
+    }
+  });
+
+  it("counts words, not characters, in Japanese", () => {
+    const h = headlineOf("フクロウ印の保湿クリームは乾燥肌のための毎日のケアです", { language: "ja" });
+    expect(h.length).toBeGreaterThan(2);
+    expect(headlineWords(h, "ja")).toBeLessThanOrEqual(MAX_HEADLINE_WORDS);
+    expect("フクロウ印の保湿クリームは乾燥肌のための毎日のケアです".startsWith(h)).toBe(true);
+  });
+
+  it("withHeadlines rewrites narration-length or truncated on-screen text and keeps good headlines", () => {
+    const r = withHeadlines({
+      scenes: [
+        { narration: "x", onScreenText: "No probe needed" },
+        { narration: "Order yours today for under thirty dollars.", onScreenText: "Order yours today for under thirty…" },
+        { narration: "A full ARM Cortex-M4 lab on one board.", onScreenText: "" },
+        { narration: "x", onScreenText: "A full ARM Cortex-M4 lab on one board, with a debugger" },
+      ],
+    });
+    expect(r.script.scenes.map((s) => s.onScreenText)).toEqual(["No probe needed", "Under $30", "ARM Cortex-M4 lab on one board", "ARM Cortex-M4 lab on one board"]);
+    expect(r.changed.map((c) => c.scene)).toEqual([1, 2, 3]);
+  });
+});
+
+describe("the template's on-screen text", () => {
+  it("is a headline per scene made from the brief (STM32 campaign, 20 s), not the narration", () => {
+    const script = buildTemplateScript({ ...stm32, mustSay: ["Free shipping on every order."], callToAction: "Order yours today." }, 30, scriptTiming(30, "slt"));
+    const heads = script.scenes.map((s) => s.onScreenText);
+    expect(heads).toContain("Nucleo-F4 Discovery Kit");
+    expect(heads).toContain("ARM Cortex-M4 lab on one board");
+    expect(heads).toContain("Under $30");
+    expect(heads).toContain("Free shipping");
+    for (const [i, s] of script.scenes.entries()) {
+      expect(headlineWords(s.onScreenText)).toBeLessThanOrEqual(MAX_HEADLINE_WORDS);
+      expect(s.onScreenText).not.toContain("…");
+      // Only a line short enough to be a headline is shown as said.
+      if (headlineWords(s.narration) > MAX_HEADLINE_WORDS) expect(s.onScreenText.replace(/\W/g, ""), `scene ${i}`).not.toBe(s.narration.replace(/\W/g, ""));
+    }
+  });
+});
