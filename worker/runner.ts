@@ -1,18 +1,25 @@
 /**
- * A worker host: one graphile-worker pool plus its WorkerHost row and heartbeat.
+ * A worker host: two graphile-worker pools (jobs, and assemblies) plus its WorkerHost row and
+ * heartbeat.
  *
  * Invariants:
- * - The host heartbeats every HEARTBEAT_MS. Any host's sweep marks a host whose heartbeat is
- *   older than WORKER_OFFLINE_AFTER_SECONDS offline and releases the jobs its graphile workers
- *   had locked (graphile-worker would otherwise keep a crashed worker's jobs locked for hours),
- *   so another host finishes the render.
- * - On SIGTERM/SIGINT the pool shuts down gracefully: running jobs finish, or are released when
+ * - Assemblies (render:assemble, one ffmpeg encode each) run in their own pool of
+ *   WORKER_RENDER_SLOTS workers; every other job runs in the main pool of WORKER_CONCURRENCY.
+ *   A pool only takes jobs of the tasks it has, so a host never runs more assemblies at once
+ *   than it has slots, and waiting assemblies never hold the main pool's workers.
+ * - The host heartbeats every HEARTBEAT_MS on the database's clock (`now()`). Periodic work
+ *   (the offline sweep, the temp-file sweep, pruning old rows) is graphile-worker cron
+ *   (CRONTAB below, services/maintenance.ts): each runs once per period across all hosts. The
+ *   sweep marks a host whose heartbeat is older than WORKER_OFFLINE_AFTER_SECONDS offline and
+ *   releases the jobs its pools had locked (graphile-worker would otherwise keep a crashed
+ *   worker's jobs locked for hours), so another host finishes the render.
+ * - On SIGTERM/SIGINT the pools shut down gracefully: running jobs finish, or are released when
  *   they outlive the grace period; the row is marked stopped.
  */
 import os from "node:os";
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
+import { Logger, parseCronItems, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
 import { env } from "~/env";
 import { db } from "~/server/db";
 import { prepareDatabase } from "~/server/db/bootstrap";
@@ -20,19 +27,35 @@ import { closeQueue, workerUtils } from "~/server/jobs";
 import { describeHostMedia } from "~/server/services/host-media";
 import { checkProviderOptions } from "~/server/services/providers";
 import { checkProviderCredentials } from "~/server/services/provider-health";
-import { taskHost, taskList } from "./tasks";
+import { sweepOfflineHosts as sweep } from "~/server/services/maintenance";
+import { ASSEMBLY_TASKS, taskHost, taskList } from "./tasks";
 
 const HEARTBEAT_MS = 5_000;
 
+/**
+ * Periodic work, in code (no crontab file). graphile-worker's cron runs each item once per
+ * matching minute across every host; `backfillPeriod: 0`: a missed run is not made up.
+ */
+export const CRONTAB = parseCronItems([
+  { task: "maintenance:offline-sweep", match: "* * * * *", identifier: "offline-sweep", options: { backfillPeriod: 0, maxAttempts: 1 } },
+  { task: "maintenance:temp-sweep", match: "17 * * * *", identifier: "temp-sweep", options: { backfillPeriod: 0, maxAttempts: 1 } },
+  { task: "maintenance:prune", match: "41 3 * * *", identifier: "prune", options: { backfillPeriod: 0, maxAttempts: 1 } },
+]);
+
 export interface WorkerHandle {
   hostId: string;
+  /** The main pool (every task but render:assemble). */
   runner: Runner;
+  /** The assembly pool: WORKER_RENDER_SLOTS workers, render:assemble only. */
+  assembler: Runner;
   /** Graceful: lets running jobs finish (up to the grace period), then releases them. */
   stop(): Promise<void>;
 }
 
 export interface StartWorkerOptions {
   concurrency?: number;
+  /** Assemblies at once on this host; default WORKER_RENDER_SLOTS. */
+  renderSlots?: number;
   /** Shown in the dashboard; default `<hostname>-<pid>-<random>`. */
   hostId?: string;
   log?: (m: string) => void;
@@ -48,11 +71,11 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
   const hostId = opts.hostId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   taskHost.id = hostId;
   const media = await describeHostMedia();
-  await db().workerHost.upsert({
-    where: { id: hostId },
-    create: { id: hostId, hostname: os.hostname(), pid: process.pid, ffmpegVersion: media.ffmpegVersion, encoders: media.encoders, encoderInUse: media.best },
-    update: { lastHeartbeatAt: new Date(), stoppedAt: null },
-  });
+  // Times on the database's clock (now()), never this host's: hosts' clocks may disagree.
+  await db().$executeRaw`
+    insert into "WorkerHost" (id, hostname, pid, "ffmpegVersion", encoders, "encoderInUse", "startedAt", "lastHeartbeatAt")
+    values (${hostId}, ${os.hostname()}, ${process.pid}, ${media.ffmpegVersion}, ${JSON.stringify(media.encoders)}::jsonb, ${media.best}, now(), now())
+    on conflict (id) do update set "lastHeartbeatAt" = now(), "stoppedAt" = null`;
 
   await checkProviderCredentials(db(), log);
 
@@ -75,38 +98,47 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
   events.on("job:complete", ({ job }) => {
     running.delete(job.id);
   });
-  const runner = await run({
-    connectionString: url,
-    concurrency: opts.concurrency ?? e.WORKER_CONCURRENCY,
-    taskList,
-    noHandleSignals: true,
-    // New jobs arrive by LISTEN/NOTIFY at once; this bounds the delay of scheduled ones (Veo polls, retries).
-    pollInterval: 500,
-    gracefulShutdownAbortTimeout: 20_000,
-    logger: jobLogger(e.LOG_LEVEL),
-    events,
+  const slots = opts.renderSlots ?? e.WORKER_RENDER_SLOTS;
+  const concurrency = opts.concurrency ?? e.WORKER_CONCURRENCY;
+  const pool = (tasks: TaskList, n: number, cron: boolean) =>
+    run({
+      connectionString: url,
+      concurrency: n,
+      taskList: tasks,
+      noHandleSignals: true,
+      // New jobs arrive by LISTEN/NOTIFY at once; this bounds the delay of scheduled ones (Veo polls, retries).
+      pollInterval: 500,
+      gracefulShutdownAbortTimeout: 20_000,
+      logger: jobLogger(e.LOG_LEVEL),
+      events,
+      // Cron from code only: without this graphile-worker looks for a ./crontab file and logs that it is missing.
+      parsedCronItems: cron ? CRONTAB : [],
+    });
+  const mainTasks = Object.fromEntries(Object.entries(taskList).filter(([name]) => !ASSEMBLY_TASKS.includes(name)));
+  const assemblyTasks = Object.fromEntries(Object.entries(taskList).filter(([name]) => ASSEMBLY_TASKS.includes(name)));
+  const runner = await pool(mainTasks, concurrency, true);
+  const assembler = await pool(assemblyTasks, slots, false).catch(async (err: unknown) => {
+    await runner.stop("shutdown").catch(() => {});
+    throw err;
   });
   await db().workerHost.update({ where: { id: hostId }, data: { workerIds } });
 
   const beat = async () => {
-    await db().workerHost.update({
-      where: { id: hostId },
-      data: { lastHeartbeatAt: new Date(), currentJob: [...running.values()].join(", ") || null, workerIds },
-    });
-    await sweepOfflineHosts(log);
+    const currentJob = [...running.values()].join(", ") || null;
+    await db().$executeRaw`update "WorkerHost" set "lastHeartbeatAt" = now(), "currentJob" = ${currentJob}, "workerIds" = ${JSON.stringify(workerIds)}::jsonb where id = ${hostId}`;
   };
   const timer = setInterval(() => void beat().catch((err) => log(`heartbeat failed: ${(err as Error).message}`)), HEARTBEAT_MS);
   timer.unref();
-  log(`host ${hostId} started: concurrency ${opts.concurrency ?? e.WORKER_CONCURRENCY}, ffmpeg ${media.ffmpegVersion ?? "missing"}, encoders ${media.encoders.join(", ") || "none"}`);
+  log(`host ${hostId} started: concurrency ${concurrency}, render slots ${slots}, ffmpeg ${media.ffmpegVersion ?? "missing"}, encoders ${media.encoders.join(", ") || "none"}`);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(timer);
       log(`host ${hostId} stopping`);
-      await runner.stop("shutdown").catch(() => {});
+      await Promise.all([runner.stop("shutdown").catch(() => {}), assembler.stop("shutdown").catch(() => {})]);
       await db()
-        .workerHost.update({ where: { id: hostId }, data: { stoppedAt: new Date(), currentJob: null } })
+        .$executeRaw`update "WorkerHost" set "stoppedAt" = now(), "currentJob" = null where id = ${hostId}`
         .catch(() => {});
       await closeQueue();
     })());
@@ -114,7 +146,7 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
   if (opts.handleSignals ?? true) {
     for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => void stop().then(() => process.exit(0)));
   }
-  return { hostId, runner, stop };
+  return { hostId, runner, assembler, stop };
 }
 
 const LEVELS = { debug: 0, info: 1, warning: 2, error: 3 } as const;
@@ -131,20 +163,7 @@ function jobLogger(level: "debug" | "info" | "warn" | "error") {
   });
 }
 
-/**
- * Marks hosts without a recent heartbeat offline and releases their locked jobs. Safe to run on
- * every host at once: the UPDATE ... RETURNING claims each dead host exactly once.
- */
-export async function sweepOfflineHosts(log: (m: string) => void = () => {}) {
-  const cutoff = new Date(Date.now() - env().WORKER_OFFLINE_AFTER_SECONDS * 1000);
-  const dead = await db().$queryRaw<{ id: string; workerIds: string[] }[]>`
-    update "WorkerHost" set "stoppedAt" = now(), "currentJob" = null
-    where "stoppedAt" is null and "lastHeartbeatAt" < ${cutoff}
-    returning id, "workerIds"`;
-  for (const h of dead) {
-    const ids = Array.isArray(h.workerIds) ? h.workerIds : [];
-    if (ids.length) await (await workerUtils()).forceUnlockWorkers(ids);
-    log(`host ${h.id} missed its heartbeats: marked offline, released jobs of ${ids.length} worker(s)`);
-  }
-  return dead.map((d) => d.id);
+/** The offline sweep (services/maintenance.ts), run by cron; exported for tests and tools. */
+export function sweepOfflineHosts(log: (m: string) => void = () => {}) {
+  return sweep(db(), log);
 }

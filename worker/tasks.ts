@@ -12,6 +12,10 @@ import { startRender } from "~/server/services/pipeline/start";
 import { failRender } from "~/server/services/pipeline/fanout";
 import { USER_ERRORS } from "~/server/services/pipeline/user-error";
 import { deliverWebhook } from "~/server/services/webhooks";
+import { pruneOldRows, sweepOfflineHosts, sweepTempFiles } from "~/server/services/maintenance";
+
+/** Tasks run by the host's assembly pool (WORKER_RENDER_SLOTS workers); the rest run in the main pool. */
+export const ASSEMBLY_TASKS: readonly string[] = ["render:assemble"];
 
 /** Identifies this process to the breaker (half-open trial owner) and the render's host. */
 export const taskHost = { id: `pid-${process.pid}` };
@@ -55,4 +59,13 @@ export const taskList: TaskList = {
   "asset:poll": task("asset:poll", (p, h) => runAsset(db(), p.renderId, p.assetId, { signal: h.abortSignal, logger: logger(h), caller: taskHost.id }, { polls: p.polls })),
   "render:assemble": task("render:assemble", (p, h) => assembleRender(db(), p.renderId, { signal: h.abortSignal, hostId: taskHost.id })),
   "webhook:deliver": task("webhook:deliver", (p) => deliverWebhook(db(), p)),
+  "maintenance:offline-sweep": task("maintenance:offline-sweep", async (_p, h) => {
+    const dead = await sweepOfflineHosts(db(), (m) => h.logger.warn(m));
+    return dead.length ? `${dead.length} host(s) marked offline` : undefined;
+  }),
+  "maintenance:temp-sweep": task("maintenance:temp-sweep", async () => {
+    const n = await sweepTempFiles();
+    return n ? `${n} temp file(s) removed` : undefined;
+  }),
+  "maintenance:prune": task("maintenance:prune", async () => JSON.stringify(await pruneOldRows(db()))),
 };

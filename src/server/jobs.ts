@@ -10,6 +10,8 @@ import { makeWorkerUtils, type WorkerUtils } from "graphile-worker";
 import { z } from "zod";
 
 const id = z.string().min(1).max(64);
+/** graphile-worker cron adds `_cron: {ts, backfilled}` to the item's (empty) payload. */
+const cronPayload = z.object({ _cron: z.object({ ts: z.string(), backfilled: z.boolean() }).optional() }).strict();
 
 export const payloadSchemas = {
   /** Snapshot the campaign, write the script, fan out one job per asset. */
@@ -22,6 +24,12 @@ export const payloadSchemas = {
   "render:assemble": z.object({ renderId: id }),
   /** Tell the API token that queued a render that it finished (signed, retried a few times). */
   "webhook:deliver": z.object({ renderId: id, tokenId: id, event: z.enum(["render.succeeded", "render.failed", "render.cancelled"]) }),
+  /** Cron (worker/runner.ts CRONTAB): mark silent hosts offline and release their jobs. */
+  "maintenance:offline-sweep": cronPayload,
+  /** Cron: delete temp files of killed cache builds and storage writes. */
+  "maintenance:temp-sweep": cronPayload,
+  /** Cron: delete old worker hosts, rate-limit windows and idempotency answers. */
+  "maintenance:prune": cronPayload,
 } as const;
 
 export type TaskName = keyof typeof payloadSchemas;
@@ -36,6 +44,9 @@ declare global {
       "asset:poll": Payload<"asset:poll">;
       "render:assemble": Payload<"render:assemble">;
       "webhook:deliver": Payload<"webhook:deliver">;
+      "maintenance:offline-sweep": Payload<"maintenance:offline-sweep">;
+      "maintenance:temp-sweep": Payload<"maintenance:temp-sweep">;
+      "maintenance:prune": Payload<"maintenance:prune">;
     }
   }
 }

@@ -1,8 +1,8 @@
 /**
  * A worker host killed with SIGKILL mid-render: it stops heartbeating, another host's sweep marks
  * it offline and releases the jobs it had locked, and the other host finishes the render — with
- * exactly one output. Bound: done within KILL_TO_DONE_MS of the kill (offline after 6 s + one
- * 5 s heartbeat period for the sweep + the assembly run again).
+ * exactly one output. Bound: done within KILL_TO_DONE_MS of the kill (offline after 6 s + up to
+ * a minute until the next cron run of the offline sweep + the assembly run again).
  */
 import { type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -15,7 +15,7 @@ import { testDb, waitFor } from "../helpers/db";
 import { spawnWorker } from "../helpers/child-worker";
 import { describeVideo } from "../helpers/media";
 
-const KILL_TO_DONE_MS = 60_000;
+const KILL_TO_DONE_MS = 120_000;
 const children: ChildProcess[] = [];
 
 /** A worker host as its own OS process, local providers only. */
@@ -101,5 +101,5 @@ describe("a worker host killed mid-render", () => {
     expect(done.attempt).toBe(1);
     const assets = await db.renderAsset.findMany({ where: { renderId: r.id } });
     expect(new Set(assets.map((x) => `${x.kind}:${x.sceneIndex}`)).size).toBe(assets.length);
-  });
+  }, 360_000);
 });

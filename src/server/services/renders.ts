@@ -134,13 +134,22 @@ export async function assertCanQueue(db: Db, q: { campaignId: string; preset: "p
   return { estimatedUsdEach: each, estimatedUsd: each * q.count };
 }
 
-/** Cancels a queued or running render; a running ffmpeg is killed by the assemble job. */
+/**
+ * Cancels a queued or running render; a running ffmpeg is killed by the assemble job. Its assets
+ * not yet made (pending or running) end as `cancelled` in the same transaction, so none stays
+ * "pending" forever (an asset job already running finds the render cancelled and stops there).
+ * Returns false when the render was not queued or running.
+ */
 export async function cancelRender(db: Db, renderId: string) {
-  const r = await db.render.updateMany({
-    where: { id: renderId, status: { in: ["queued", "running"] } },
-    data: { status: "cancelled", stage: "cancelled", finishedAt: new Date() },
+  return db.$transaction(async (tx) => {
+    const r = await tx.render.updateMany({
+      where: { id: renderId, status: { in: ["queued", "running"] } },
+      data: { status: "cancelled", stage: "cancelled", finishedAt: new Date() },
+    });
+    if (r.count !== 1) return false;
+    await tx.renderAsset.updateMany({ where: { renderId, status: { in: ["pending", "running"] } }, data: { status: "cancelled", finishedAt: new Date() } });
+    return true;
   });
-  return r.count === 1;
 }
 
 /**

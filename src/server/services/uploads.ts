@@ -61,19 +61,42 @@ export async function checkImage(bytes: Buffer, label: string): Promise<CheckedI
   }
 }
 
-/** Checks every file first, then stores them all: a bad file adds nothing. */
+const limitMessage = (existing: number, more: number) => `A campaign has at most ${MAX_IMAGES} images (it has ${existing}, ${more} more given)`;
+
+/**
+ * Checks every file first, then stores them all: a bad file adds nothing. The count limit
+ * (MAX_IMAGES) is decided under a row lock on the campaign (SELECT … FOR UPDATE), in the
+ * transaction that inserts the rows, so concurrent uploads are counted one after another and
+ * can never pass it together; the first count (no lock) only refuses early. A refused upload's
+ * stored files are removed. Throws UploadError (field `images`).
+ */
 export async function addCampaignImages(db: Db, campaignId: string, files: { bytes: Buffer; name: string }[]) {
-  const existing = await db.campaignImage.count({ where: { campaignId } });
-  if (existing + files.length > MAX_IMAGES) throw new UploadError(`A campaign has at most ${MAX_IMAGES} images (it has ${existing}, ${files.length} more given)`);
+  const before = await db.campaignImage.count({ where: { campaignId } });
+  if (before + files.length > MAX_IMAGES) throw new UploadError(limitMessage(before, files.length));
   const checked = [];
   for (const f of files) checked.push(await checkImage(f.bytes, f.name));
   const store = await storage();
-  const rows = [];
-  for (const [i, c] of checked.entries()) {
-    const key = `uploads/${campaignId}/${randomUUID()}.${c.ext}`;
-    await store.putBuffer(key, c.bytes);
-    rows.push({ campaignId, position: existing + i, file: key, mimeType: c.mimeType, width: c.width, height: c.height, bytes: c.bytes.length, sha256: c.sha256 });
+  const stored: { key: string; c: CheckedImage }[] = [];
+  try {
+    for (const c of checked) {
+      const key = `uploads/${campaignId}/${randomUUID()}.${c.ext}`;
+      await store.putBuffer(key, c.bytes);
+      stored.push({ key, c });
+    }
+    await db.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`select id from "Campaign" where id = ${campaignId} for update`;
+      if (!locked.length) throw new UploadError("The campaign no longer exists");
+      const existing = await tx.campaignImage.count({ where: { campaignId } });
+      if (existing + stored.length > MAX_IMAGES) throw new UploadError(limitMessage(existing, stored.length));
+      const last = await tx.campaignImage.aggregate({ where: { campaignId }, _max: { position: true } });
+      const start = (last._max.position ?? -1) + 1;
+      await tx.campaignImage.createMany({
+        data: stored.map(({ key, c }, i) => ({ campaignId, position: start + i, file: key, mimeType: c.mimeType, width: c.width, height: c.height, bytes: c.bytes.length, sha256: c.sha256 })),
+      });
+    });
+  } catch (e) {
+    await Promise.all(stored.map(({ key }) => store.delete(key).catch(() => {})));
+    throw e;
   }
-  await db.campaignImage.createMany({ data: rows });
   return db.campaignImage.findMany({ where: { campaignId }, orderBy: { position: "asc" } });
 }

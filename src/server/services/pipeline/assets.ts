@@ -218,7 +218,12 @@ export async function storeResult(
  */
 export async function runAsset(db: Db, renderId: string, assetId: string, ctx: AssetJobContext, resume?: { polls: number }): Promise<string> {
   const l = await load(db, renderId, assetId);
-  if (!l) return "skipped: render not running";
+  if (!l) {
+    // A cancelled render's asset that was still waiting (or running when the render was cancelled) ends cancelled.
+    await db.$executeRaw`update "RenderAsset" a set status = 'cancelled', "finishedAt" = now() from "Render" r
+      where a.id = ${assetId} and r.id = a."renderId" and r.status = 'cancelled' and a.status in ('pending', 'running')`;
+    return "skipped: render not running";
+  }
   if (l.asset.status === "succeeded" || l.asset.status === "failed") {
     await onAssetSettled(db, l.asset);
     return `already ${l.asset.status}`;
