@@ -23,7 +23,7 @@ import { Logger, parseCronItems, run, type Runner, type TaskList, type WorkerEve
 import { env } from "~/env";
 import { db } from "~/server/db";
 import { prepareDatabase } from "~/server/db/bootstrap";
-import { closeQueue, workerUtils } from "~/server/jobs";
+import { closeQueue } from "~/server/jobs";
 import { describeHostMedia } from "~/server/services/host-media";
 import { checkProviderOptions } from "~/server/services/providers";
 import { checkProviderCredentials } from "~/server/services/provider-health";
