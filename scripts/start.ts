@@ -10,6 +10,7 @@ import path from "node:path";
 import { env, EnvError } from "~/env";
 import { prepareDatabase, stopEmbedded } from "~/server/db/bootstrap";
 import { findFfmpeg } from "~/render/ffmpeg";
+import { storage } from "~/server/storage";
 import { ensureFirstAdmin } from "~/server/auth/first-admin";
 import { startWorker, type WorkerHandle } from "../worker/runner";
 
@@ -20,6 +21,7 @@ const log = (m: string) => console.log(`[start] ${m}`);
 async function main() {
   const e = env();
   findFfmpeg(); // throws a message naming `apt-get install ffmpeg` when it is missing
+  log(`storage: ${(await storage()).description}`); // an unreachable or refusing object store stops here
   await prepareDatabase((m) => console.log(`[db] ${m}`));
   await ensureFirstAdmin();
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {

@@ -8,10 +8,12 @@ import path from "node:path";
 import next from "next";
 import { env, EnvError } from "~/env";
 import { parseTrustedProxies, stampClientIp } from "~/server/http/client-ip";
+import { storage } from "~/server/storage";
 
 async function main() {
   const e = env();
   const trusted = parseTrustedProxies(e.TRUSTED_PROXIES);
+  await storage(); // STORAGE_URL is checked before the first request, not at it
   const app = next({ dev: false, dir: path.resolve(import.meta.dirname, ".."), port: e.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();

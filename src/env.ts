@@ -30,6 +30,37 @@ export const envSchema = z.object({
   /** Storage root for uploads, assets, cache clips and outputs. Default DATA_DIR/storage.
    * Several worker hosts may share it over a network filesystem. */
   STORAGE_DIR: z.string().min(1).optional(),
+  /**
+   * Object store for uploads, assets, cache entries and outputs instead of STORAGE_DIR:
+   * `s3://bucket` or `s3://bucket/prefix` (S3 or any S3-compatible server). Unset: the local directory.
+   */
+  STORAGE_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(
+        /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/(?!\.\.?(\/|$))[A-Za-z0-9._-]+)*\/?$/,
+        "must be s3://bucket or s3://bucket/prefix (bucket: 3-63 lowercase letters, digits, '.', '-'; prefix: segments of letters, digits, '.', '_', '-', not '.' or '..')",
+      )
+      .optional(),
+  ),
+  /** S3 endpoint URL for S3-compatible servers (e.g. http://127.0.0.1:9000). Unset: AWS's endpoint for the region. */
+  STORAGE_S3_ENDPOINT: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional()),
+  /** S3 region. Default us-east-1. */
+  STORAGE_S3_REGION: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^[a-z0-9-]{2,32}$/, "must be a region name such as eu-west-1").default("us-east-1")),
+  /** S3 access key id. Unset (with the secret unset too): the AWS SDK's default chain (AWS_* variables, profile, instance role). */
+  STORAGE_S3_ACCESS_KEY_ID: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
+  /** S3 secret access key; required when STORAGE_S3_ACCESS_KEY_ID is set. */
+  STORAGE_S3_SECRET_ACCESS_KEY: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
+  /** Path-style requests (http://host/bucket/key). Default: on when STORAGE_S3_ENDPOINT is set, off for AWS. */
+  STORAGE_S3_FORCE_PATH_STYLE: z.preprocess((v) => (v === "" ? undefined : v), bool.optional()),
+  /**
+   * With STORAGE_URL: local copies of stored objects that ffmpeg reads (least recently used
+   * removed above STORAGE_CACHE_MAX_BYTES). Default DATA_DIR/storage-cache.
+   */
+  STORAGE_CACHE_DIR: z.string().min(1).optional(),
+  /** Size cap of STORAGE_CACHE_DIR in bytes. Default 5 GiB. */
+  STORAGE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(5 * 1024 ** 3),
   /** Web app port. Default 3000. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Public URL of the dashboard (links, cookies' Secure flag). Default http://localhost:PORT */
@@ -97,7 +128,7 @@ export const envSchema = z.object({
   CI: z.preprocess((v) => (v === "" ? undefined : v), bool.optional()),
 });
 
-export type Env = z.infer<typeof envSchema> & { STORAGE_DIR: string; DATA_DIR: string; PUBLIC_URL: string };
+export type Env = z.infer<typeof envSchema> & { STORAGE_DIR: string; STORAGE_CACHE_DIR: string; DATA_DIR: string; PUBLIC_URL: string };
 
 export class EnvError extends Error {
   constructor(readonly issues: string[]) {
@@ -107,7 +138,15 @@ export class EnvError extends Error {
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = envSchema.safeParse(source);
+  const parsed = envSchema
+    .superRefine((e, ctx) => {
+      // Credentials come as a pair, or not at all (then the SDK's default chain finds them).
+      if (e.STORAGE_S3_ACCESS_KEY_ID && !e.STORAGE_S3_SECRET_ACCESS_KEY)
+        ctx.addIssue({ code: "custom", path: ["STORAGE_S3_SECRET_ACCESS_KEY"], message: "is required when STORAGE_S3_ACCESS_KEY_ID is set" });
+      if (!e.STORAGE_S3_ACCESS_KEY_ID && e.STORAGE_S3_SECRET_ACCESS_KEY)
+        ctx.addIssue({ code: "custom", path: ["STORAGE_S3_ACCESS_KEY_ID"], message: "is required when STORAGE_S3_SECRET_ACCESS_KEY is set" });
+    })
+    .safeParse(source);
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`));
   }
@@ -117,6 +156,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...e,
     DATA_DIR,
     STORAGE_DIR: path.resolve(/*turbopackIgnore: true*/ e.STORAGE_DIR ?? path.join(DATA_DIR, "storage")),
+    STORAGE_CACHE_DIR: path.resolve(/*turbopackIgnore: true*/ e.STORAGE_CACHE_DIR ?? path.join(DATA_DIR, "storage-cache")),
     PUBLIC_URL: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
   };
 }

@@ -20,6 +20,7 @@ import os from "node:os";
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { Logger, parseCronItems, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
+import { storage } from "~/server/storage";
 import { env } from "~/env";
 import { db } from "~/server/db";
 import { prepareDatabase } from "~/server/db/bootstrap";
@@ -67,6 +68,7 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const e = env();
   checkProviderOptions();
+  await storage(); // STORAGE_URL: an object store that is down or refuses the credentials stops start-up here
   const url = await prepareDatabase(log);
   const hostId = opts.hostId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   taskHost.id = hostId;
