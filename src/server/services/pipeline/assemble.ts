@@ -94,7 +94,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     const key = `renders/${renderId}/output.mp4`;
     const stored = await store.putFile(key, outPath, { move: true });
     // What the render put on screen as text (captions, headlines, end card): the coverage record.
-    await store.putBuffer(onScreenKey(renderId), Buffer.from(JSON.stringify(onScreenText(plan))));
+    await store.putBuffer(onScreenKey(renderId), Buffer.from(JSON.stringify(onScreenText(plan, result.overlays))));
     const costUsd = render.assets.reduce((a, x) => a + x.costUsd, 0);
     // Timings first: whoever sees "succeeded" must see the whole breakdown.
     for (const [k, ms] of Object.entries(result.timingsMs)) await addStageTiming(db, renderId, `assemble.${k}`, ms);

@@ -6,6 +6,7 @@
  * the narration's words in groups of at most WORDS_PER_CUE, timed by the voice's word timings.
  */
 import { type RenderPlanInput } from "~/render/plan";
+import { type OverlayBox } from "~/render/overlays";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { directionOf } from "~/shared/languages";
 import { type RenderSettings } from "../renders";
@@ -162,11 +163,29 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
 /** Storage key of a render's on-screen text record. */
 export const onScreenKey = (renderId: string) => `renders/${renderId}/onscreen.json`;
 
-/** The text a plan puts on screen: caption cues, scene headlines, the end card's CTA and URL. */
-export function onScreenText(plan: RenderPlanInput): { captions: { start: number; end: number; text: string }[]; headlines: string[]; endCard: { cta: string; url?: string } | null } {
+/** One overlay as drawn: kind, text, when it is fully visible (seconds) and its box in output pixels. */
+export interface OnScreenOverlay {
+  kind: OverlayBox["kind"];
+  text: string;
+  sceneIndex: number;
+  startSec: number;
+  endSec: number;
+  box: { x: number; y: number; w: number; h: number };
+}
+
+/**
+ * The text a plan puts on screen: caption cues, scene headlines, the end card's CTA and URL and, given the
+ * render's laid-out overlays (renderVideo's `overlays`), each overlay's time span and box in output pixels, so a
+ * test can read the frame at that time and look in that box.
+ */
+export function onScreenText(
+  plan: RenderPlanInput,
+  overlays: readonly OverlayBox[] = [],
+): { captions: { start: number; end: number; text: string }[]; headlines: string[]; endCard: { cta: string; url?: string } | null; overlays: OnScreenOverlay[] } {
   return {
     captions: (plan.captions?.cues ?? []).map((c) => ({ start: c.start, end: c.end, text: c.text })),
     headlines: plan.scenes.flatMap((s) => ("headline" in s && typeof s.headline === "string" ? [s.headline] : [])),
     endCard: plan.endCard ? { cta: plan.endCard.cta, ...(plan.endCard.url ? { url: plan.endCard.url } : {}) } : null,
+    overlays: overlays.map((o) => ({ kind: o.kind, text: o.text, sceneIndex: o.sceneIndex, startSec: o.startSec, endSec: o.endSec, box: o.box })),
   };
 }
