@@ -84,14 +84,16 @@ const SAMPLES: [string, string][] = [
 ];
 
 describe("captions in every script (real libass)", () => {
-  for (const position of ["bottom", "top"] as const) {
-    it(`keeps every line inside the caption band and draws every glyph (${position})`, async () => {
+  // Every position, at the campaign's default size and at the largest the form allows (160 px).
+  const cases = [["bottom", 78], ["top", 78], ["center", 160], ["bottom", 160]] as const;
+  for (const [position, sizePx] of cases) {
+    it(`keeps every line inside the caption band and draws every glyph (${position}, ${sizePx} px)`, async () => {
       const captions = CaptionsSchema.parse({
-        style: { position, sizePx: 78 },
+        style: { position, sizePx },
         cues: SAMPLES.map(([, text], i) => ({ start: i, end: i + 1, text })),
       });
       expect(await findMissingGlyphs(SAMPLES.map(([, t]) => t))).toEqual([]);
-      const { frames, log } = await render(captions, SAMPLES.map((_, i) => i + 0.5), `all-${position}`);
+      const { frames, log } = await render(captions, SAMPLES.map((_, i) => i + 0.5), `all-${position}-${sizePx}`);
       expect(log).not.toMatch(/failed to find any fallback/);
       const band = textBands(W, H, position).captions;
       frames.forEach((f, i) => {
