@@ -41,6 +41,16 @@ function share(f: Frame, box: Box, size: { width: number; height: number }, test
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (test(f.at(x, y))) n++;
   return n / Math.max(1, (x1 - x0) * (y1 - y0));
 }
+/** The time span of the fewest consecutive cues whose text holds `line` (normalised), or null. */
+function captionSpan(cues: { start: number; end: number; text: string }[], line: string): { start: number; end: number } | null {
+  for (let n = 1; n <= cues.length; n++) {
+    for (let i = 0; i + n <= cues.length; i++) {
+      const run = cues.slice(i, i + n);
+      if (norm(run.map((c) => c.text).join(" ")).includes(norm(line))) return { start: run[0]!.start, end: run.at(-1)!.end };
+    }
+  }
+  return null;
+}
 const plate = (p: number[]) => p.every((v, i) => Math.abs(v - PRIMARY[i]!) < 40);
 const white = (p: number[]) => Math.min(...p) > 200;
 
@@ -97,8 +107,11 @@ describe("the brief's coverage on a real render", () => {
     }
     const heads = onScreen.overlays.filter((o) => o.kind === "headline");
     for (const line of MUST_SAY) {
-      // A must-say line's scene carries it as its headline (shortened to a few words, never changed).
-      expect(heads.some((h) => norm(line).startsWith(norm(h.text).replace(/…$/, "")) && norm(h.text).length >= 8), `a headline shows “${line}”: ${heads.map((h) => h.text).join(" | ")}`).toBe(true);
+      // The cues that caption the line (it may be split over several), and a headline on screen meanwhile: the
+      // scene's on-screen text (a short version of the line; its wording is the script's, not checked here).
+      const span = captionSpan(onScreen.captions, line);
+      expect(span, `cues captioning “${line}”`).not.toBeNull();
+      expect(heads.some((h) => h.startSec < span!.end && h.endSec > span!.start), `a headline while “${line}” is said: ${JSON.stringify(heads)}`).toBe(true);
     }
     const ctaBox = onScreen.overlays.find((o) => o.kind === "cta");
     expect(ctaBox?.text).toBe(CTA.text);
