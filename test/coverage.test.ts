@@ -15,7 +15,7 @@ import { readRgbFrame } from "~/render/testing";
 import { norm } from "~/plugins/shared/coverage";
 import { type Script } from "~/plugins/spec/schemas";
 import { createCampaign } from "~/server/services/campaigns";
-import { type OnScreenOverlay, onScreenKey, onScreenText } from "~/server/services/pipeline/plan-builder";
+import { type OnScreenOverlay, onScreenKey, type onScreenText } from "~/server/services/pipeline/plan-builder";
 import { queueRender } from "~/server/services/renders";
 import { addCampaignImages } from "~/server/services/uploads";
 import { storage } from "~/server/storage";
