@@ -609,7 +609,10 @@ export interface components {
                 voice?: string;
             };
             error: string | null;
+            /** @description Length of the finished video, seconds: never above targetSec, at most 0.5 s under it. */
             durationSec: number | null;
+            /** @description The campaign's target length when the render was queued, seconds. */
+            targetSec: number | null;
             encoder: string | null;
             costUsd: number;
             /** Format: date-time */
@@ -620,6 +623,13 @@ export interface components {
             url: string;
             /** @description GET it for the MP4 (Range requests supported) once succeeded. */
             outputUrl: string | null;
+            /**
+             * @description The status, except that a succeeded render with a failed automatic check is `succeeded_with_warnings` (the video is delivered either way).
+             * @enum {string}
+             */
+            outcome: "queued" | "running" | "succeeded" | "succeeded_with_warnings" | "failed" | "cancelled";
+            /** @description Failed automatic checks; null until the video has been checked. */
+            qaWarnings: number | null;
             /** @description GET it for the automatic QA report. */
             qaUrl: string;
         };
@@ -634,9 +644,30 @@ export interface components {
         };
         QaReport: {
             renderId: string;
-            /** @description The checks of the finished render (length, black, frozen, silence, loudness, true peak, safe zone, ...), as the QA stage recorded them. */
+            /** @enum {string} */
+            outcome: "queued" | "running" | "succeeded" | "succeeded_with_warnings" | "failed" | "cancelled";
+            /** @description The checks of the finished render (length, black and frozen frames, silence during narration, voice per scene, loudness, true peak, text in the safe zone, photo upscale, missing glyphs): each with its verdict (passed, failed, skipped), a one-line summary, the offending items and the measured figures. */
             report: {
-                [key: string]: unknown;
+                /** @constant */
+                version: 1;
+                warnings: number;
+                checks: {
+                    /** @enum {string} */
+                    id: "duration" | "black-frames" | "frozen-frames" | "narration-silence" | "voice" | "loudness" | "true-peak" | "safe-zone" | "upscale" | "glyphs";
+                    /** @enum {string} */
+                    verdict: "passed" | "failed" | "skipped";
+                    summary: string;
+                    /** @default [] */
+                    details: string[];
+                    /** @default {} */
+                    measured: {
+                        [key: string]: number | string | null;
+                    };
+                }[];
+                timingsMs: {
+                    afterEncode: number;
+                    total: number;
+                };
             };
         };
         WebhookEvent: {
@@ -647,10 +678,29 @@ export interface components {
                 campaignId: string;
                 /** @enum {string} */
                 status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                /** @enum {string} */
+                outcome: "queued" | "running" | "succeeded" | "succeeded_with_warnings" | "failed" | "cancelled";
                 error: string | null;
                 durationSec: number | null;
                 finishedAt: string | null;
                 videoUrl: string | null;
+                /** @description The automatic checks (null when the render was not checked, e.g. it failed). */
+                qa: {
+                    warnings: number;
+                    checks: {
+                        /** @enum {string} */
+                        id: "duration" | "black-frames" | "frozen-frames" | "narration-silence" | "voice" | "loudness" | "true-peak" | "safe-zone" | "upscale" | "glyphs";
+                        /** @enum {string} */
+                        verdict: "passed" | "failed" | "skipped";
+                        summary: string;
+                        /** @default [] */
+                        details: string[];
+                        /** @default {} */
+                        measured: {
+                            [key: string]: number | string | null;
+                        };
+                    }[];
+                } | null;
             };
         };
         OpenApiDocument: {
@@ -1495,6 +1545,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description daily-budget: Daily budget reached */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description forbidden: Not allowed */
             403: {
                 headers: {
@@ -1549,7 +1608,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: Too many requests */
+            /** @description rate-limited: Too many requests; daily-render-limit: Daily render limit reached */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1615,6 +1674,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description daily-budget: Daily budget reached */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description forbidden: Not allowed */
             403: {
                 headers: {
@@ -1669,7 +1737,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: Too many requests */
+            /** @description rate-limited: Too many requests; daily-render-limit: Daily render limit reached */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -71,7 +71,7 @@ describe("render pipeline", () => {
       name: `Tricky {\\b1}text\\N "quoted" 'single' 🚀`,
       product: `Boots {\\fs200}BIG\\ 🥾 "pro"`,
       message: `مرحبا بالعالم. Braces {here} and \\backslashes\\ and 'quotes'; $(rm -rf /) && echo pwned`,
-      targetSeconds: 8,
+      targetSeconds: 15, // room for the whole tricky message and the CTA (an 8 s ad cannot say it: a fit error)
     });
     const r = await queueRender(db, { campaignId: c.id, preset: "preview" });
     const done = await withWorker(() => finished(r.id));

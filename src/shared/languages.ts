@@ -161,3 +161,36 @@ export function fliteSpeaks(tag: string): boolean {
 export function googleTtsSpeaks(tag: string): boolean {
   return GOOGLE_TTS_LANGUAGES.has(primaryLanguage(tag));
 }
+
+/** Letters of these scripts name the language a line is most likely in (Han alone reads as Chinese). */
+const SCRIPT_LANGUAGES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\p{Script=Arabic}/u, "ar"],
+  [/\p{Script=Hebrew}/u, "he"],
+  [/[\p{Script=Hiragana}\p{Script=Katakana}]/u, "ja"],
+  [/\p{Script=Hangul}/u, "ko"],
+  [/\p{Script=Han}/u, "zh"],
+  [/\p{Script=Devanagari}/u, "hi"],
+  [/\p{Script=Thai}/u, "th"],
+  [/\p{Script=Cyrillic}/u, "ru"],
+  [/\p{Script=Greek}/u, "el"],
+];
+
+/**
+ * The language to speak one line in: the campaign's, unless most of the line's letters are of a script
+ * the campaign's language is not written in (an Arabic sentence in an English campaign). Returns a
+ * primary language subtag ("ar"), or `campaignTag` unchanged. Kana anywhere makes Han Japanese.
+ * Only Latin-script campaign languages are overridden: a Japanese campaign quoting an English brand
+ * name stays Japanese.
+ */
+export function lineLanguage(text: string, campaignTag: string): string {
+  const letters = [...text].filter((ch) => /\p{L}/u.test(ch));
+  if (letters.length === 0) return campaignTag;
+  const latin = letters.filter((ch) => /\p{Script=Latin}/u.test(ch)).length;
+  if (latin * 2 >= letters.length) return campaignTag;
+  const campaignScript = SCRIPT_LANGUAGES.find(([, lang]) => lang === primaryLanguage(campaignTag));
+  if (campaignScript) return campaignTag; // a non-Latin campaign language already speaks its own script
+  const counts = SCRIPT_LANGUAGES.map(([re, lang]) => [lang, letters.filter((ch) => re.test(ch)).length] as const);
+  if (counts.find(([l]) => l === "ja")![1] > 0) return "ja";
+  const best = counts.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return best[1] > 0 ? best[0] : campaignTag;
+}

@@ -67,6 +67,15 @@ describe("local-voice output", () => {
     expect(await voicedSeconds(result.file)).toBeGreaterThan(1);
   });
 
+  it.each([
+    ["ar", "مرحبا بالعالم، ضوء دافئ لا يبهر العين"],
+    ["ja", "まぶしくない暖かい光。"],
+  ])("a %s line in an English campaign is spoken in its own language (audible), with a warning", async (spoken, text) => {
+    const result = await synth({ text, voice: "slt", language: "en" });
+    expect(result.warnings.find((w) => w.setting === "language")?.message).toContain(`"${spoken}"`);
+    expect(await voicedSeconds(result.file)).toBeGreaterThan(0.8);
+  });
+
   it("speaks(): flite only English; espeak-ng most languages; nothing without espeak-ng", () => {
     const opts = localVoiceProvider.optionsSchema.parse(undefined);
     expect(localVoiceProvider.speaks("en-GB", opts)).toBe(true);

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { accessSync, constants } from "node:fs";
 import { z } from "zod";
-import { espeakVoiceFor, fliteSpeaks } from "~/shared/languages";
+import { espeakVoiceFor, fliteSpeaks, lineLanguage } from "~/shared/languages";
 import { ProviderError, type ProviderWarning, SPECIFICATION_VERSION, type VoiceoverProvider, type VoiceoverResult, VoiceoverInputSchema } from "../spec";
 import { commitFile, outputPath, tempPathFor } from "../shared/files";
 import { guardLocal, parseWith } from "../shared/guard";
@@ -108,15 +108,21 @@ export const localVoiceProvider: VoiceoverProvider<LocalVoiceOptions> = {
       let voice: LocalVoice = ctx.options.defaultVoice;
       if (input.voice && (LOCAL_VOICES as readonly string[]).includes(input.voice)) voice = input.voice as LocalVoice;
       else if (input.voice) warnings.push({ type: "unsupported-setting", setting: "voice", message: `unknown voice "${input.voice}", used "${voice}"` });
-      // flite only for English with a flite voice; anything else is espeak-ng's (or nobody's).
-      const useFlite = ctx.options.engine === "flite" && fliteSpeaks(input.language) && FLITE_VOICES.includes(voice);
-      const engine = useFlite ? "flite" : "espeak-ng";
-      const espeakVoice = useFlite ? null : espeakArg(input.language, voice);
-      if (!useFlite && !espeakVoice) {
-        throw new ProviderError({ code: "invalid_request", providerId: ID, message: `${ID}: no offline voice speaks "${input.language}" (flite speaks English; espeak-ng has no voice for it)` });
+      // A line written mostly in another script than the campaign's language (an Arabic sentence in an
+      // English campaign) is spoken in that script's language: flite would say ~0.2 s of silence.
+      const language = lineLanguage(input.text, input.language);
+      if (language !== input.language) {
+        warnings.push({ type: "unsupported-setting", setting: "language", message: `the line is written in another script than "${input.language}": spoken as "${language}"` });
       }
-      if (!useFlite && FLITE_VOICES.includes(voice) && !fliteSpeaks(input.language)) {
-        warnings.push({ type: "unsupported-setting", setting: "voice", message: `flite speaks English only: "${input.language}" is spoken by espeak-ng (${espeakVoice})` });
+      // flite only for English with a flite voice; anything else is espeak-ng's (or nobody's).
+      const useFlite = ctx.options.engine === "flite" && fliteSpeaks(language) && FLITE_VOICES.includes(voice);
+      const engine = useFlite ? "flite" : "espeak-ng";
+      const espeakVoice = useFlite ? null : espeakArg(language, voice);
+      if (!useFlite && !espeakVoice) {
+        throw new ProviderError({ code: "invalid_request", providerId: ID, message: `${ID}: no offline voice speaks "${language}" (flite speaks English; espeak-ng has no voice for it)` });
+      }
+      if (!useFlite && FLITE_VOICES.includes(voice) && !fliteSpeaks(language)) {
+        warnings.push({ type: "unsupported-setting", setting: "voice", message: `flite speaks English only: "${language}" is spoken by espeak-ng (${espeakVoice})` });
       }
       if (input.style) warnings.push({ type: "unsupported-setting", setting: "style", message: `${ID} ignores style hints` });
 
