@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lineLanguage } from "./languages";
+import { latinSpeakable, lineLanguage } from "./languages";
 
 describe("lineLanguage", () => {
   it.each([
@@ -21,5 +21,16 @@ describe("lineLanguage", () => {
     ["Reelfarm はすごい", "ja"], // a non-Latin campaign language keeps its own
   ])("%s stays in the campaign's language (%s)", (text, campaign) => {
     expect(lineLanguage(text, campaign)).toBe(campaign);
+  });
+});
+
+describe("latinSpeakable", () => {
+  it("leaves out and names other-script runs, keeps Latin words, digits and emoji in order", () => {
+    expect(latinSpeakable("Try 桜の保湿クリーム today ✨")).toEqual({ spoken: "Try today ✨", unspoken: ["桜の保湿クリーム"] });
+    expect(latinSpeakable("Meet שלום לכולם and Привет, 2 for $30.")).toEqual({ spoken: "Meet and , 2 for $30.", unspoken: ["שלום לכולם", "Привет"] });
+    expect(latinSpeakable("Café déjà vu, naïve Ünïcödé")).toEqual({ spoken: "Café déjà vu, naïve Ünïcödé", unspoken: [] });
+    const decomposed = "Cafe\u0301 nai\u0308ve"; // combining marks after Latin letters stay spoken
+    expect(latinSpeakable(decomposed)).toEqual({ spoken: decomposed, unspoken: [] });
+    expect(latinSpeakable("Buy मुफ़्त today")).toEqual({ spoken: "Buy today", unspoken: ["मुफ़्त"] }); // marks inside a run
   });
 });

@@ -194,3 +194,18 @@ export function lineLanguage(text: string, campaignTag: string): string {
   const best = counts.reduce((a, b) => (b[1] > a[1] ? b : a));
   return best[1] > 0 ? best[0] : campaignTag;
 }
+
+/**
+ * Splits a line an English-only voice will read into what it can pronounce and the runs of letters of
+ * other scripts (non-Latin letters with the marks and spaces between them), which it would skip in
+ * silence. `spoken` keeps everything else (Latin words, digits, punctuation, emoji) in order.
+ */
+export function latinSpeakable(text: string): { spoken: string; unspoken: string[] } {
+  const unspoken: string[] = [];
+  const run = /(?!\p{Script=Latin})\p{L}(?:[\p{M}\s\u200c\u200d]*(?!\p{Script=Latin})\p{L})*\p{M}*/gu;
+  const spoken = text.replace(run, (m) => {
+    unspoken.push(m.trim());
+    return " ";
+  });
+  return { spoken: spoken.replace(/\s{2,}/g, " ").trim(), unspoken };
+}

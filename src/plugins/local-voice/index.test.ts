@@ -76,6 +76,13 @@ describe("local-voice output", () => {
     expect(await voicedSeconds(result.file)).toBeGreaterThan(0.8);
   });
 
+  it("a mostly English line naming a Japanese product: flite says the English, the name is named as unspoken", async () => {
+    const result = await synth({ text: "Try 桜の保湿クリーム today, soft skin all day.", voice: "slt", language: "en" });
+    expect(result.unspoken).toEqual(["桜の保湿クリーム"]);
+    expect(result.warnings.find((w) => w.setting === "language")?.message).toContain("桜の保湿クリーム");
+    expect(await voicedSeconds(result.file)).toBeGreaterThan(1);
+  });
+
   it("speaks(): flite only English; espeak-ng most languages; nothing without espeak-ng", () => {
     const opts = localVoiceProvider.optionsSchema.parse(undefined);
     expect(localVoiceProvider.speaks("en-GB", opts)).toBe(true);

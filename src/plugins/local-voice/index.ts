@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { accessSync, constants } from "node:fs";
 import { z } from "zod";
-import { espeakVoiceFor, fliteSpeaks, lineLanguage } from "~/shared/languages";
+import { espeakVoiceFor, fliteSpeaks, latinSpeakable, lineLanguage } from "~/shared/languages";
 import { ProviderError, type ProviderWarning, SPECIFICATION_VERSION, type VoiceoverProvider, type VoiceoverResult, VoiceoverInputSchema } from "../spec";
 import { commitFile, outputPath, tempPathFor } from "../shared/files";
 import { guardLocal, parseWith } from "../shared/guard";
@@ -125,6 +125,15 @@ export const localVoiceProvider: VoiceoverProvider<LocalVoiceOptions> = {
         warnings.push({ type: "unsupported-setting", setting: "voice", message: `flite speaks English only: "${language}" is spoken by espeak-ng (${espeakVoice})` });
       }
       if (input.style) warnings.push({ type: "unsupported-setting", setting: "style", message: `${ID} ignores style hints` });
+      // flite reads Latin script only: other-script runs in a mostly Latin line (a Japanese product name)
+      // are left out and named, instead of flite's silence where they stand.
+      const { spoken, unspoken } = engine === "flite" ? latinSpeakable(input.text) : { spoken: input.text, unspoken: [] };
+      if (unspoken.length) {
+        warnings.push({ type: "unsupported-setting", setting: "language", message: `the offline English voice cannot pronounce ${unspoken.map((u) => `"${u}"`).join(", ")}: shown in the captions, not said (a Google voice says it)` });
+      }
+      if (!/[\p{L}\p{N}]/u.test(spoken)) {
+        throw new ProviderError({ code: "invalid_request", providerId: ID, message: `${ID}: the offline English voice can pronounce nothing of this line` });
+      }
 
       const file = outputPath(ctx.outputDir, ID, "wav");
       const tmp = tempPathFor(file);
@@ -135,7 +144,7 @@ export const localVoiceProvider: VoiceoverProvider<LocalVoiceOptions> = {
         if (engine === "flite") {
           const textFile = join(dir, "text.txt");
           if (!FILTER_SAFE_PATH.test(textFile)) throw new Error(`unsafe temp path ${textFile}`);
-          await writeFile(textFile, input.text, "utf8");
+          await writeFile(textFile, spoken, "utf8");
           const args = argv(["-f", "lavfi", "-i", `flite=textfile=${textFile}:voice=${voice}`], ["-filter_complex", `[0:a]${audioChain(sampleRate, tempo)}`], outputs);
           ({ stderr } = await runFfmpeg(ctx.ffmpegPath, args, { signal: ctx.signal }));
         } else {
@@ -153,7 +162,7 @@ export const localVoiceProvider: VoiceoverProvider<LocalVoiceOptions> = {
         await commitFile(tmp, file);
         const span = voicedSpanFromSilencedetect(stderr, info.durationSec);
         const words = estimateWordTimings(input.text, span.startSec, span.endSec);
-        return { file, mimeType: "audio/wav", durationSec: info.durationSec, costUsd: 0, warnings, words };
+        return { file, mimeType: "audio/wav", durationSec: info.durationSec, costUsd: 0, warnings, words, ...(unspoken.length ? { unspoken } : {}) };
       } finally {
         await rm(dir, { recursive: true, force: true });
         await rm(tmp, { force: true });

@@ -86,6 +86,12 @@ export interface ScriptResult extends AssetResult {
 export interface VoiceoverResult extends AssetResult {
   /** Per-word timings (exact or estimated), for captions. */
   words?: WordTiming[];
+  /**
+   * Runs of the text the voice could not pronounce and left out (each also named in a warning), e.g.
+   * a Japanese product name in an English line for an English-only voice. The asset check expects
+   * voiced time for the rest only; the captions still show the whole line.
+   */
+  unspoken?: string[];
 }
 
 /**

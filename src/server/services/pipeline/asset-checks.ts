@@ -52,6 +52,8 @@ export interface GeneratedFile {
   file: string;
   mimeType: string;
   durationSec?: number;
+  /** Voiceover: runs of the text the provider says it could not pronounce (VoiceoverResult.unspoken). */
+  unspoken?: string[];
 }
 
 function malformed(providerId: string, kind: string, why: string, cause?: unknown): ProviderError {
@@ -84,12 +86,17 @@ export async function checkGeneratedAsset(kind: string, providerId: string, resu
       if (result.mimeType.startsWith("image/")) return checkStill(providerId, "video", result.file, signal);
       return checkClip(providerId, result.file, expected.durationSec, signal);
     case "voiceover":
-      return checkVoice(providerId, result.file, expected, signal);
+      return checkVoice(providerId, result.file, { ...expected, ...(expected.text && result.unspoken?.length ? { text: withoutRuns(expected.text, result.unspoken) } : {}) }, signal);
     case "music":
       return checkMusic(providerId, result.file, signal);
     default:
       return;
   }
+}
+
+/** `text` with each of `runs` removed once (what a voice that left them out still had to say). */
+function withoutRuns(text: string, runs: string[]): string {
+  return runs.reduce((t, r) => (r ? t.replace(r, " ") : t), text);
 }
 
 async function checkStill(providerId: string, kind: string, file: string, signal: AbortSignal) {
