@@ -47,6 +47,8 @@ describe("breaker shared by two worker hosts", () => {
       const attempts = renders.flatMap((r) => r.assets.flatMap((a) => a.attempts as A[]));
       const veo = attempts.filter((x) => x.providerId === "google-veo" && x.outcome === "failed");
       expect(veo.length).toBe(fake.callsOf("video").length);
+      // The first call of the quota window went alone (a probe, across both hosts): one refused call in all.
+      expect(fake.callsOf("video")).toHaveLength(1);
       // A call admitted while the opening write was in flight can trail openedAt by that write's
       // latency (a few ms); nothing is admitted later than that.
       for (const x of veo) expect(Date.parse(x.admittedAt!)).toBeLessThanOrEqual(breaker.openedAt!.getTime() + 500);

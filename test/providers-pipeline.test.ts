@@ -75,6 +75,8 @@ describe("Google providers in the pipeline", () => {
     // breaker is open (a few ms later) nothing reaches Veo.
     const veo = fake.callsOf("video");
     expect(veo.every((c) => c.status === 429)).toBe(true);
+    // The window's first call went alone (the probe): the spent quota cost one refused call.
+    expect(veo).toHaveLength(1);
     // Every call the fake saw is one recorded attempt, and each was admitted before the breaker
     // opened (start = recorded end - duration); nothing admitted after it reached Veo.
     const veoAttempts = videos.flatMap((a) => attemptsOf(a).filter((x) => x.providerId === "google-veo" && x.outcome === "failed"));

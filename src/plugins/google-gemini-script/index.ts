@@ -6,6 +6,7 @@ import { MAX_HEADLINE_WORDS, withHeadlines } from "../shared/headline";
 import { outputPath, writeFileAtomic } from "../shared/files";
 import { formatZodIssues, parseWith } from "../shared/guard";
 import { GEMINI_API_KEY, checkGoogleCredentials, createGenAI, guardGoogle } from "../google/client";
+import { lastMidnightPacific } from "../google/pacific-time";
 import { malformed, throwIfBlocked } from "../google/response";
 import { SCRIPT_RESPONSE_SCHEMA, scriptPrompt } from "./prompt";
 
@@ -44,6 +45,7 @@ export const geminiScriptProvider: ScriptProvider<GeminiScriptOptions> = {
   maxConcurrency: 4,
   local: false,
   requiredSecrets: [GEMINI_API_KEY],
+  quotaWindowStart: lastMidnightPacific,
 
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),
 

@@ -6,6 +6,7 @@ import { type AssetResult, type ImageProvider, ImageInputSchema, ProviderError, 
 import { extensionFor, outputPath, writeFileAtomic } from "../shared/files";
 import { parseWith } from "../shared/guard";
 import { GEMINI_API_KEY, checkGoogleCredentials, createGenAI, guardGoogle } from "../google/client";
+import { lastMidnightPacific } from "../google/pacific-time";
 import { firstInlineMedia, malformed, throwIfBlocked } from "../google/response";
 
 export const googleImageOptionsSchema = z
@@ -35,6 +36,7 @@ export const googleImageProvider: ImageProvider<GoogleImageOptions> = {
   maxConcurrency: 8,
   local: false,
   requiredSecrets: [GEMINI_API_KEY],
+  quotaWindowStart: lastMidnightPacific,
 
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),
 

@@ -10,6 +10,7 @@ import { commitFile, outputPath, tempPathFor, writeFileAtomic } from "../shared/
 import { parseWith } from "../shared/guard";
 import { probeDurationSec, runFfmpeg } from "../shared/process";
 import { GEMINI_API_KEY, checkGoogleCredentials, createGenAI, guardGoogle } from "../google/client";
+import { lastMidnightPacific } from "../google/pacific-time";
 import { malformed } from "../google/response";
 
 export const googleLyriaOptionsSchema = z
@@ -62,6 +63,7 @@ export const googleLyriaProvider: MusicProvider<GoogleLyriaOptions> = {
   maxConcurrency: 2,
   local: false,
   requiredSecrets: [GEMINI_API_KEY],
+  quotaWindowStart: lastMidnightPacific,
 
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),
 

@@ -12,6 +12,7 @@ import { detectVoicedSpan } from "../shared/silence";
 import { parsePcmMimeType, pcmDurationSec, pcmToWav, readWavInfo } from "../shared/wav";
 import { estimateWordTimings } from "../shared/word-timings";
 import { GEMINI_API_KEY, checkGoogleCredentials, createGenAI, guardGoogle } from "../google/client";
+import { lastMidnightPacific } from "../google/pacific-time";
 import { firstInlineMedia, malformed, throwIfBlocked } from "../google/response";
 
 /** Gemini TTS prebuilt voices. */
@@ -53,6 +54,7 @@ export const googleTtsProvider: VoiceoverProvider<GoogleTtsOptions> = {
   maxConcurrency: 8,
   local: false,
   requiredSecrets: [GEMINI_API_KEY],
+  quotaWindowStart: lastMidnightPacific,
   voices: GEMINI_TTS_VOICES,
   speaks: (language) => googleTtsSpeaks(language),
 

@@ -22,6 +22,7 @@ import {
 import { commitFile, outputPath, tempPathFor } from "../shared/files";
 import { parseWith } from "../shared/guard";
 import { GEMINI_API_KEY, checkGoogleCredentials, createGenAI, guardGoogle, postJson } from "../google/client";
+import { lastMidnightPacific } from "../google/pacific-time";
 import { fromOperationError } from "../google/errors";
 import { malformed } from "../google/response";
 import { buildVeoRequest, looksLikeMp4, snapDuration } from "./request";
@@ -92,6 +93,7 @@ export const googleVeoProvider: VideoProvider<GoogleVeoOptions> = {
   maxConcurrency: 2,
   local: false,
   requiredSecrets: [GEMINI_API_KEY],
+  quotaWindowStart: lastMidnightPacific,
   requiresImage: false,
 
   doCheckCredentials: (ctx) => checkGoogleCredentials(ctx, ID, ctx.options.model),

@@ -38,3 +38,14 @@ export function nextMidnightPacific(now: Date): Date {
   const guess = midnightWall - offsetMs(now);
   return new Date(midnightWall - offsetMs(new Date(guess)));
 }
+
+/**
+ * The last midnight in America/Los_Angeles at or before `now`: when the current Gemini daily
+ * quota window began.
+ */
+export function lastMidnightPacific(now: Date): Date {
+  const w = wallClock(now);
+  const midnightWall = Date.UTC(w.y, w.m - 1, w.d, 0, 0, 0);
+  const guess = midnightWall - offsetMs(now);
+  return new Date(midnightWall - offsetMs(new Date(guess)));
+}

@@ -128,6 +128,12 @@ interface ProviderBase<Kind extends ProviderKind, Input, Options> {
   readonly local: boolean;
   /** Secret names that must be non-empty for the provider to count as configured. */
   readonly requiredSecrets: readonly string[];
+  /**
+   * When the daily quota window holding `now` began (Gemini: the last midnight Pacific). The
+   * breaker sends one first-call probe per window before letting the other calls out. Absent: no
+   * daily quota (local providers), no probe.
+   */
+  quotaWindowStart?(now: Date): Date;
   /** Optional cheap start-up check of credentials; throws ProviderError('auth') on a bad key. */
   doCheckCredentials?(ctx: ProviderContext<Options>): Promise<void>;
 }

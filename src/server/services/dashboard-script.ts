@@ -52,14 +52,17 @@ export async function generateScriptPreview(db: Db, campaignId: string): Promise
   try {
     for (const p of providerChain("script")) {
       if (p.kind !== "script") continue;
-      const admission = await breaker.admit(db, p.id, p.model, "preview");
-      if (!admission.allowed) {
-        fallbackReason = `${p.displayName}: quota breaker ${admission.state}`;
-        continue;
-      }
+      const call = new breaker.BreakerCall(db, p, "preview");
+      const signal = AbortSignal.timeout(90_000);
       try {
-        const ctx = providerContext(p, { signal: AbortSignal.timeout(90_000), outputDir, logger: quietLogger });
+        const admission = await call.admit(signal);
+        if (!admission.allowed) {
+          fallbackReason = `${p.displayName}: quota breaker ${admission.state}`;
+          continue;
+        }
+        const ctx = providerContext(p, { signal, outputDir, logger: quietLogger, fetch: call.fetch });
         const result = await p.doGenerateScript(input, ctx);
+        await call.succeeded();
         await breaker.countStat(db, p.id, p.model, "calls");
         await breaker.countStat(db, p.id, p.model, "successes", result.costUsd);
         const script = finalizeScript(result.script, settings, p.displayName);
@@ -67,8 +70,12 @@ export async function generateScriptPreview(db: Db, campaignId: string): Promise
         return { script, provider: p.displayName, costUsd: result.costUsd, fallbackReason };
       } catch (e) {
         if (!ProviderError.isInstance(e)) throw e;
+        // A daily quota opens the breaker for the renders too; anything else only falls back here.
+        await call.failed(e, e.code === "quota" && e.quotaScope === "day" ? (e.resetAt ?? new Date(Date.now() + 24 * 3600_000)) : undefined);
         await breaker.countStat(db, p.id, p.model, "calls");
-        fallbackReason = `${p.displayName}: ${e.code}`;
+        fallbackReason = `${p.displayName}: ${call.refusedAsSent ? `quota breaker ${call.refusedAsSent.state}` : e.code}`;
+      } finally {
+        await call.end();
       }
     }
     throw new Error(`No script provider could write the script (${fallbackReason ?? "none configured"})`);

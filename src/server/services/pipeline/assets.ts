@@ -129,52 +129,6 @@ async function prepare(
   }
 }
 
-type Refusal = Extract<breaker.Admission, { allowed: false }>;
-
-export interface Gate {
-  /** Set when the breaker refused the request as it was about to leave. */
-  refused?: Refusal;
-  checked?: boolean;
-  /** Set when the provider answered 429: releases this process's other calls once the answer is decided. */
-  release?: () => void;
-}
-
-/**
- * 429s being decided in this process, per provider/model. A daily 429 opens the breaker a few ms
- * after it arrives (the answer is parsed, then the row written): meanwhile this process's other
- * calls to that provider wait rather than race the opening.
- */
-const deciding = new Map<string, Promise<void>>();
-
-/**
- * The provider's fetch with the breaker checked once more immediately before the call's first
- * request leaves: building a request takes time (a Veo start reads and base64-encodes the scene's
- * still), and another host's daily 429 may open the breaker meanwhile. A refusal is kept in
- * `gate.refused` (the plugin wraps whatever fetch throws into its own error) and the request is
- * never sent. Later requests of the same call (downloads, redirects) pass.
- */
-export function gatedFetch(db: Db, p: Provider, caller: string, gate: Gate): typeof globalThis.fetch {
-  const key = `${p.id}\n${p.model}`;
-  return async (input, init) => {
-    if (!gate.checked) {
-      gate.checked = true;
-      await deciding.get(key);
-      const again = await breaker.stillAdmitted(db, p.id, p.model, caller);
-      if (!again.allowed) {
-        gate.refused = again;
-        throw new Error(`${p.id}: breaker ${again.state} before the request was sent`);
-      }
-    }
-    const res = await globalThis.fetch(input, init);
-    if (res.status === 429 && !gate.release && !deciding.has(key)) {
-      const held = new Promise<void>((resolve) => (gate.release = resolve));
-      deciding.set(key, held);
-      void held.then(() => deciding.delete(key));
-    }
-    return res;
-  };
-}
-
 /** Appends one attempt to the asset's record (one statement: no read-modify-write). */
 async function record(db: Db, assetId: string, a: AttemptRecord) {
   await db.$executeRaw`update "RenderAsset" set attempts = attempts || jsonb_build_array(${JSON.stringify(a)}::jsonb) where id = ${assetId}`;
@@ -241,26 +195,35 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
     for (const p of chain) {
       if (givenUp.has(p.id)) continue;
       if (ctx.signal.aborted) throw new Error("aborted");
-      const gate: Gate = {};
-      const request = await prepare(db, p, l, outputDir, ctx, Boolean(resume), gatedFetch(db, p, ctx.caller, gate));
+      const call = new breaker.BreakerCall(db, p, ctx.caller);
       let admittedAt = "";
       let t0 = 0;
       try {
+        const request = await prepare(db, p, l, outputDir, ctx, Boolean(resume), call.fetch);
         // Inside the provider's concurrency slot: ask the breaker, then call at once (and the
-        // gated fetch asks again as the request leaves).
-        type Outcome = { refused: Refusal } | { res: ProviderResult };
+        // breaker's fetch asks again as the request leaves).
+        type Outcome = { refused: breaker.Refusal } | { res: ProviderResult };
         const outcome = await providerSlots(p.id, p.maxConcurrency).run(async (): Promise<Outcome> => {
           admittedAt = new Date().toISOString();
-          const admission = await breaker.admit(db, p.id, p.model, ctx.caller);
+          const admission = await call.admit(ctx.signal);
           if (!admission.allowed) return { refused: admission };
           t0 = Date.now();
           try {
             return { res: await request() };
           } catch (e) {
-            if (gate.refused) return { refused: gate.refused };
+            if (call.refusedAsSent) return { refused: call.refusedAsSent };
             throw e;
           }
         }, ctx.signal);
+        if ("refused" in outcome && outcome.refused.state === "probing") {
+          // Another host's first call of the quota window is out: ask again once it has answered.
+          const a = outcome.refused;
+          await db.renderAsset.update({ where: { id: assetId }, data: { status: "pending" } });
+          const runAt = new Date(Date.now() + a.retryInMs);
+          if (resume) await enqueue("asset:poll", { renderId, assetId, polls: resume.polls }, { jobKey: `asset:poll:${assetId}`, maxAttempts: POLL_ATTEMPTS, runAt });
+          else await enqueue("asset:generate", { renderId, assetId }, { jobKey: `asset:${assetId}`, maxAttempts: ASSET_ATTEMPTS, runAt });
+          return `held by ${p.id}'s ${a.reason}; again in ${a.retryInMs} ms`;
+        }
         if ("refused" in outcome) {
           const a = outcome.refused;
           const why = `breaker ${a.state} until ${a.resetAt?.toISOString() ?? "?"}${a.reason ? ` (${a.reason})` : ""}`;
@@ -272,6 +235,8 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         await breaker.countStat(db, p.id, p.model, "calls");
         const res = outcome.res;
         if (res && "status" in res && res.status === "pending") {
+          // The operation was accepted: the quota answered, so the window is proven.
+          await call.succeeded();
           await db.renderAsset.update({ where: { id: assetId }, data: { providerId: p.id, data: { handle: res.handle } as object } });
           await enqueue(
             "asset:poll",
@@ -283,7 +248,7 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         const result = res && "status" in res ? res.result : res;
         // An answer the assembly could not use is this provider's malformed_response: the catch below falls back.
         await checkGeneratedAsset(l.asset.kind, p.id, result, expectedOf(l), ctx.signal);
-        await breaker.recordSuccess(db, p.id, p.model);
+        await call.succeeded();
         await breaker.countStat(db, p.id, p.model, "successes", result.costUsd);
         await record(db, assetId, { providerId: p.id, model: p.model, outcome: "succeeded", at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
         await storeResult(db, l.asset, p, result as never, fallbackReason);
@@ -299,12 +264,7 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         if (!t0) throw e; // failed before reaching the provider (aborted, database): the job retries
         const err = ProviderError.wrap(e, p.id);
         const d = decide(err, l.asset.retries);
-        // Open first, before any bookkeeping: every host must stop calling as soon as possible.
-        try {
-          if (d.action === "open-breaker") await breaker.open(db, p.id, p.model, d.resetAt, `${err.code}: ${err.message.slice(0, 200)}`);
-        } finally {
-          gate.release?.();
-        }
+        await call.failed(err, d.action === "open-breaker" ? d.resetAt : undefined);
         await breaker.countStat(db, p.id, p.model, "calls");
         await breaker.countStat(db, p.id, p.model, err.code === "quota" || err.code === "rate_limited" ? "quotaErrors" : "errors");
         ctx.logger.warn(`${p.id} failed for asset ${assetId}: ${err.code} -> ${d.action}`, { message: err.message });
@@ -314,13 +274,12 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
           await enqueue("asset:generate", { renderId, assetId }, { jobKey: `asset:${assetId}`, maxAttempts: ASSET_ATTEMPTS, runAt: new Date(Date.now() + d.delayMs) });
           return `retry ${p.id} in ${d.delayMs} ms (${d.why})`;
         }
-        if (d.action !== "open-breaker") await breaker.releaseTrial(db, p.id, p.model, ctx.caller, err);
         await breaker.countStat(db, p.id, p.model, "fallbacks");
         await record(db, assetId, { providerId: p.id, model: p.model, outcome: "failed", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
         await db.renderAsset.update({ where: { id: assetId }, data: { retries: 0 } });
         fallbackReason = `${p.id}: ${d.why}${err.code === "malformed_response" ? ` (${err.message.slice(0, 200)})` : ""}`;
       } finally {
-        gate.release?.(); // however the call ended (a 429 a plugin recovered from included)
+        await call.end(); // however the call ended (thrown before the provider, a 429 a plugin recovered from)
       }
     }
     const failed = await db.renderAsset.update({
