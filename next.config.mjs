@@ -48,6 +48,7 @@ const config = {
     "@google/genai",
     "@aws-sdk/client-s3",
     "@aws-sdk/lib-storage",
+    "pino",
   ],
   typescript: { tsconfigPath: "./tsconfig.json" },
   async headers() {

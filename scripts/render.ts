@@ -15,6 +15,7 @@ import { stopEmbedded } from "~/server/db/bootstrap";
 import { createCampaign } from "~/server/services/campaigns";
 import { queueRender } from "~/server/services/renders";
 import { addCampaignImages, UploadError } from "~/server/services/uploads";
+import { logToStderr } from "~/server/log";
 import { storage } from "~/server/storage";
 import { startWorker } from "../worker/runner";
 
@@ -45,6 +46,7 @@ try {
   }
   const log = values.quiet ? () => {} : (m: string) => console.error(m);
   process.env.LOG_LEVEL ??= "warn"; // the progress bar says what is going on
+  logToStderr(); // stdout is the output path
   worker = await startWorker({ concurrency: 4, log, handleSignals: false });
   const { images, ...brief } = parsed.data;
   const campaign = await createCampaign(db(), brief);

@@ -9,6 +9,7 @@ import next from "next";
 import { env, EnvError } from "~/env";
 import { parseTrustedProxies, stampClientIp } from "~/server/http/client-ip";
 import { storage } from "~/server/storage";
+import { logFor } from "~/server/log";
 
 async function main() {
   const e = env();
@@ -22,7 +23,7 @@ async function main() {
     void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(e.PORT, resolve));
-  console.log(`[web] listening on port ${e.PORT}`);
+  logFor("web").info(`listening on port ${e.PORT}`);
   const stop = () => {
     server.close(() => process.exit(0));
     server.closeAllConnections();
@@ -33,6 +34,6 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof EnvError ? err.message : `[web] ${(err as Error).message}`);
+  logFor("web").error(err instanceof EnvError ? err.message : (err as Error).message);
   process.exit(1);
 });

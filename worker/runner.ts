@@ -25,6 +25,7 @@ import { env } from "~/env";
 import { db } from "~/server/db";
 import { prepareDatabase } from "~/server/db/bootstrap";
 import { closeQueue } from "~/server/jobs";
+import { logFor } from "~/server/log";
 import { describeHostMedia } from "~/server/services/host-media";
 import { checkProviderOptions } from "~/server/services/providers";
 import { checkProviderCredentials } from "~/server/services/provider-health";
@@ -65,7 +66,7 @@ export interface StartWorkerOptions {
 }
 
 export async function startWorker(opts: StartWorkerOptions = {}): Promise<WorkerHandle> {
-  const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
+  const log = opts.log ?? ((m: string) => logFor("worker").info(m));
   const e = env();
   checkProviderOptions();
   await storage(); // STORAGE_URL: an object store that is down or refuses the credentials stops start-up here
@@ -111,7 +112,7 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
       // New jobs arrive by LISTEN/NOTIFY at once; this bounds the delay of scheduled ones (Veo polls, retries).
       pollInterval: 500,
       gracefulShutdownAbortTimeout: 20_000,
-      logger: jobLogger(e.LOG_LEVEL),
+      logger: jobLogger(),
       events,
       // Cron from code only: without this graphile-worker looks for a ./crontab file and logs that it is missing.
       parsedCronItems: cron ? CRONTAB : [],
@@ -151,17 +152,13 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
   return { hostId, runner, assembler, stop };
 }
 
-const LEVELS = { debug: 0, info: 1, warning: 2, error: 3 } as const;
-
-/** graphile-worker's log lines at LOG_LEVEL and above (default info; the CLI shows warnings only). */
-function jobLogger(level: "debug" | "info" | "warn" | "error") {
-  const min = LEVELS[level === "warn" ? "warning" : level];
-  return new Logger((scope) => (lvl, message) => {
-    if (LEVELS[lvl] < min) return;
-    const line = `[jobs${scope.taskIdentifier ? ` ${scope.taskIdentifier}` : ""}] ${message}`;
-    if (lvl === "error") console.error(line);
-    else if (lvl === "warning") console.warn(line);
-    else console.log(line);
+/** graphile-worker's log lines, through the server log at LOG_LEVEL (the CLI shows warnings only). */
+function jobLogger() {
+  const base = logFor("jobs");
+  const method = { debug: "debug", info: "info", warning: "warn", error: "error" } as const;
+  return new Logger((scope) => {
+    const l = scope.taskIdentifier ? base.child({ task: scope.taskIdentifier, jobId: scope.jobId }) : base;
+    return (lvl, message, meta) => l[method[lvl]](meta ?? {}, message);
   });
 }
 

@@ -6,11 +6,12 @@
 import { env } from "~/env";
 import { ensureEmbeddedPostgres, type EmbeddedHandle } from "./embedded";
 import { applyMigrations } from "./migrate";
+import { logFor } from "~/server/log";
 
 let embedded: Promise<EmbeddedHandle> | undefined;
 
 /** The URL to use: DATABASE_URL, or the embedded cluster (started here if nobody runs it). */
-export async function resolveDatabaseUrl(log: (m: string) => void = (m) => console.log(`[db] ${m}`)): Promise<string> {
+export async function resolveDatabaseUrl(log: (m: string) => void = (m) => logFor("db").info(m)): Promise<string> {
   const e = env();
   if (e.DATABASE_URL) return e.DATABASE_URL;
   embedded ??= ensureEmbeddedPostgres({ dataDir: e.DATA_DIR, port: e.EMBEDDED_PG_PORT, database: "reelfarm", log }).then((h) => {
@@ -28,7 +29,7 @@ export async function stopEmbedded() {
 }
 
 /** Resolve the URL and apply pending migrations (safe to run from several processes at once). */
-export async function prepareDatabase(log: (m: string) => void = (m) => console.log(`[db] ${m}`)): Promise<string> {
+export async function prepareDatabase(log: (m: string) => void = (m) => logFor("db").info(m)): Promise<string> {
   const url = await resolveDatabaseUrl(log);
   const applied = await applyMigrations(url);
   if (applied.length) log(`applied migrations: ${applied.join(", ")}`);

@@ -1,4 +1,5 @@
 import { db } from "~/server/db";
+import { logFor } from "~/server/log";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export async function GET() {
     await db().$queryRaw`select 1`;
     return Response.json({ status: "up" }, { headers: { "cache-control": "no-store" } });
   } catch (e) {
-    console.error(`[health] database check failed: ${(e as Error).message}`);
+    logFor("health").error({ err: e }, "database check failed");
     return Response.json({ status: "down" }, { status: 503, headers: { "cache-control": "no-store" } });
   }
 }

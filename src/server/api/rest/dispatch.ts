@@ -21,6 +21,7 @@ import { type Answer, type Operation } from "./operation";
 import { claimIdempotencyKey, requestHash } from "./idempotency";
 import { ApiProblem, type FieldError, problemResponse, zodFieldErrors } from "./problem";
 import { operations } from "./v1";
+import { logFor } from "~/server/log";
 
 export const API_PREFIX = "/api/v1";
 /** Largest JSON body (a brief is a few KB). */
@@ -134,7 +135,7 @@ function toProblem(e: unknown, instance: string): Response {
     return problemResponse({ type: e.kind === "budget" ? "daily-budget" : "daily-render-limit", detail: e.message, instance }, { "retry-after": String(e.retryAfterSec) });
   }
   if (e instanceof UploadError) return problemResponse({ type: "validation-failed", detail: e.message, errors: [{ field: e.field, message: e.message }], instance });
-  console.error(`[api] ${instance}:`, e);
+  logFor("api").error({ err: e, instance }, "request failed");
   return problemResponse({ type: "internal", detail: "The server failed; the request may be retried with the same Idempotency-Key.", instance });
 }
 
