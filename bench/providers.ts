@@ -142,7 +142,7 @@ const brief = {
 
 /** A second worker host: its own process, same database, storage and fake API. */
 async function startChildWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "worker", "index.ts")], { cwd: root, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "worker", "index.ts")], { cwd: root, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] }); // info: its start-up line
   await new Promise<void>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (b: Buffer) => {
