@@ -52,8 +52,8 @@ export async function seedRenders(db: Db, opts: { renders: number; campaigns: st
     select p, 'm', (current_date - d), 200 + d, 180, d % 4, 1, d % 5, 3.5
     from unnest(array['google-veo', 'google-tts', 'google-lyria', 'google-gemini-script', 'local-kenburns', 'local-voice']) p cross join generate_series(0, 13) d`;
   await db.$executeRaw`
-    insert into "CacheEntry" (key, file, bytes, hits, params, "buildMs", "createdAt", "lastUsedAt")
-    select md5(g::text) || md5((g + 1)::text), 'kb/' || left(md5(g::text), 2) || '/' || md5(g::text) || '.mkv', 250000, g % 17, '{}'::jsonb, 1800, now() - g * interval '1 minute', now() - g * interval '30 seconds'
+    insert into "CacheEntry" (key, file, bytes, sha256, hits, params, "buildMs", "createdAt", "lastUsedAt")
+    select md5(g::text) || md5((g + 1)::text), 'cache/segments/' || left(md5(g::text), 2) || '/' || md5(g::text) || '.mp4', 250000, md5(g::text) || md5(g::text), g % 17, '{"kind":"body"}'::jsonb, 1800, now() - g * interval '1 minute', now() - g * interval '30 seconds'
     from generate_series(1, 300) g`;
   await db.$executeRaw`analyze`;
   const [r, a] = await Promise.all([db.render.count(), db.renderAsset.count()]);

@@ -98,7 +98,7 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Renders (ffmpeg assemblies) one worker host runs at once. Default 1. */
   WORKER_RENDER_SLOTS: z.coerce.number().int().min(1).max(16).default(1),
-  /** Ken Burns cache size cap in bytes. Default 5 GiB. */
+  /** Encoded-segment cache size cap in bytes (least recently used segments are evicted). Default 20 GiB. */
   CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(20 * 1024 ** 3),
   /** A worker host without a heartbeat for this long is offline and its jobs are released. Default 30 s. */
   WORKER_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(5).default(30),

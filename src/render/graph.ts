@@ -201,7 +201,7 @@ export function sceneFrameRange(timeline: Timeline, i: number, composed: readonl
   return { from, to };
 }
 
-function sceneChain(
+export function sceneChain(
   v: ResolvedVisual,
   inputIndex: number | null,
   span: SceneSpan,
@@ -244,7 +244,7 @@ function sceneChain(
   return chain;
 }
 
-const xfadeTransition: { [k in Transition["kind"]]: string } = {
+export const xfadeTransition: { [k in Transition["kind"]]: string } = {
   cut: "fade",
   flash: "fadewhite",
   crossfade: "fade",

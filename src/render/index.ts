@@ -1,40 +1,39 @@
 /**
- * The render engine's entry point: `renderVideo(plan, options)`.
+ * The render engine's entry point: `renderVideo(plan, options)`, four stages that read top to bottom:
  *
- * Flow (everything in a private temp dir under `workDir`):
- * 1. parse the plan; check every scene's asset (a still found in the clip cache by content needs no probe);
- * 2. start the assembly ffmpeg run at once. Its inputs: colour cards and video clips (ffmpeg reads them), and pipes
- *    fed from here: per still scene, its frames from the SIMD Ken Burns resampler (the still decoded and scaled once,
- *    on first use) or, on a cache hit, from its raw cached clip (frame-file.ts); per transition between two such
- *    scenes, its frames blended here (transitions.ts; others use xfade in the graph); last the soundtrack, mixed and
- *    loudness-measured meanwhile and mastered before it is written. The run joins the scenes, burns the .ass
- *    captions and encodes;
- * 3. a still that missed the cache has each frame rendered once, for its pipe and its raw cache clip alike (with
- *    `format: "mpeg2"` the clip is encoded beside the assembly at low CPU priority instead);
- * 4. rename the finished file onto `outPath`, evict the cache to its cap.
- * The temp dir is removed on success, failure and abort alike (after every child has exited); `outPath` only ever
- * appears complete.
+ * 1. plan: parse the plan, add the end card scene, build the frame-exact timeline, lay out the overlays and write the
+ *    captions, check every scene's asset (content-hashed), cut the timeline into segments (segments.ts: scene bodies
+ *    and transitions) and key each by everything that decides its pixels;
+ * 2. segments: look every key up in the segment cache (segment-cache.ts); render and encode the missing ones, two at a
+ *    time (both cores): stills' frames come from the SIMD Ken Burns resampler through a pipe, transitions between two
+ *    stills are composed here (transitions.ts), the rest is ffmpeg filters; each new segment is published to the
+ *    cache;
+ * 3. join: the segments, in order, in a concat list (stream copy: they are independently decodable);
+ * 4. mux: the joined video and the soundtrack (mixed and loudness-measured meanwhile, mastered) into the MP4 under a
+ *    temp name, renamed onto `outPath`; then the cache is evicted to its cap.
+ * Everything temporary lives in a private dir under `workDir`, removed on success, failure and abort alike (after
+ * every child has exited); `outPath` only ever appears complete.
  */
 import { setMaxListeners } from "node:events";
-import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { writeAssFile } from "./ass";
 import { MIX_INPUT_ARGS, masteredSamples, mixSoundtrack } from "./audio";
-import { detectEncoders, encoderSettings } from "./encoders";
+import { type EncoderSettings, detectEncoders, encoderSettings } from "./encoders";
 import { abortError } from "./errors";
 import { runFfmpeg, writeChunk } from "./ffmpeg";
-import { type ClipCache, clipKey, hashFile } from "./clip-cache";
-import { type ResolvedVisual, buildFfmpegArgs, clipCodecArgs, sceneFrameRange, stillRecipe } from "./graph";
-import { FrameFileReader, readFrames } from "./frame-file";
-import { KenBurnsFrames, StreamWriteError } from "./kenburns-clip";
-import { type FrameSource, writeTransition } from "./transitions";
+import { type ResolvedVisual, stillRecipe } from "./graph";
+import { KenBurnsFrames } from "./kenburns-clip";
+import { writeTransition } from "./transitions";
 import { simdAvailable } from "./resample";
-import { type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
-import { buildTimeline } from "./timeline";
+import { type RenderPlan, type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
+import { type Timeline, buildTimeline } from "./timeline";
 import { withEndCardScene } from "./endcard";
-import { type OverlayBox, layoutOverlays, writeOverlayAss } from "./overlays";
-import { type FrameDecision, decideFraming } from "./framing";
+import { type OverlayBox, type OverlayLayout, layoutOverlays } from "./overlays";
+import { decideFraming } from "./framing";
 import { checkImage, checkReadable, checkVideo, withAudioInputs } from "./validate";
+import { type SegmentCache, describeKey, hashFile } from "./segment-cache";
+import { SEGMENT_RENDERER_VERSION, type SegmentSpec, buildSegmentArgs, firstFrameFrom, localizeAss, planSegments } from "./segments";
 
 export * from "./errors";
 export { type RenderPlan, type RenderPlanInput, RenderPlanSchema, parseRenderPlan } from "./plan";
@@ -51,29 +50,28 @@ export interface RenderOptions {
   /** 0..1, at most every 2 s (plus a final 1). */
   onProgress?: (fraction: number) => void;
   /**
-   * Ken Burns clip cache. A hit is used as is (no probe, no Ken Burns); a miss is streamed into the assembly and
-   * also encoded into the cache. Without a cache every still is streamed. (Runtimes without WebAssembly SIMD fall
-   * back to ffmpeg filters inside the assembly: perspective for zooms, crop + sub-pixel convolution for pans.)
+   * Encoded-segment cache: found segments are reused as they are, missing ones are encoded and published. Without
+   * a cache every segment is encoded (into the temp dir).
    */
-  clipCache?: ClipCache;
+  segmentCache?: SegmentCache;
   /** Stills decoded and scaled at once. Default 2 (this machine's cores). */
   concurrency?: number;
+  /** Segments encoded at once. Default 2 (this machine's cores). */
+  encodeConcurrency?: number;
 }
-
-/** Bump when the Ken Burns rendering changes, so old cached clips stop matching. */
-const KEN_BURNS_VERSION = 4;
 
 export interface RenderResult {
   encoder: string;
   durationSec: number;
   frames: number;
   timingsMs: Record<string, number>;
+  /** Segments found in the cache / encoded by this call. */
   cacheHits: number;
   cacheMisses: number;
-  /** Ken Burns clips encoded into the cache by this call (0 when every clip came from the cache). */
-  kenBurnsBuilds: number;
-  /** Cache writes that failed (the video is still complete; those clips are simply rebuilt next time). */
+  /** Cache writes that failed (the video is still complete; those segments are simply rebuilt next time). */
   cacheWriteErrors: number;
+  /** Every segment in output order: its key, what it shows, whether it was reused, its bytes and build time. */
+  segments: SegmentReport[];
   /** Every headline, end card text and logo drawn, with its estimated box and time span (for QA and tests). */
   overlays: OverlayBox[];
   /**
@@ -83,6 +81,18 @@ export interface RenderResult {
   framing: SceneFraming[];
 }
 
+export interface SegmentReport {
+  key: string;
+  kind: SegmentSpec["kind"];
+  scene: number;
+  startFrame: number;
+  frames: number;
+  hit: boolean;
+  bytes: number;
+  /** Time to render and encode it (0 for a hit). */
+  buildMs: number;
+}
+
 export interface SceneFraming {
   sceneIndex: number;
   sourceWidth: number;
@@ -90,16 +100,6 @@ export interface SceneFraming {
   mode: "cover" | "contain";
   upscale: number;
 }
-
-/** A still streamed into the assembly: its frames (decoded on first use) and its cache key, if it is to be cached. */
-interface StillFeed {
-  frames: () => Promise<KenBurnsFrames>;
-  key: string | null;
-  params: Record<string, unknown>;
-}
-
-/** Settles when a still's clip is in the cache (or its write has failed). */
-type CacheDone = { resolve: () => void; reject: (e: unknown) => void };
 
 /** At most `n` tasks at once. */
 function semaphore(n: number) {
@@ -136,6 +136,37 @@ function progressReporter(onProgress: ((f: number) => void) | undefined, interva
   };
 }
 
+/** A scene's source, checked and content-hashed; `open` gives what a segment's graph reads. */
+interface SceneSource {
+  /** What decides its pixels (part of the segment keys). */
+  describe: Record<string, unknown>;
+  clipFrames: number;
+  /** Stills streamed from the SIMD resampler: their frames (decoded on first use). */
+  frames: (() => Promise<KenBurnsFrames>) | null;
+  /** Everything else: the visual for the segment graph (for stills without SIMD, after their sendcmd file). */
+  visual: () => Promise<ResolvedVisual>;
+}
+
+interface PlannedSegment {
+  spec: SegmentSpec;
+  key: string;
+  params: Record<string, unknown>;
+  captions: string | null;
+  overlays: string | null;
+  logoFromFrame: number | null;
+}
+
+interface Planned {
+  plan: RenderPlan;
+  timeline: Timeline;
+  size: { width: number; height: number };
+  encoder: EncoderSettings;
+  layout: OverlayLayout;
+  sources: SceneSource[];
+  segments: PlannedSegment[];
+  framing: Promise<SceneFraming[]>;
+}
+
 /** Render `plan` to an H.264/AAC MP4 at `outPath`. */
 export async function renderVideo(planInput: RenderPlanInput, opts: RenderOptions): Promise<RenderResult> {
   const source = parseRenderPlan(planInput);
@@ -146,7 +177,6 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
   const onOuterAbort = () => ac.abort(outer?.reason);
   outer?.addEventListener("abort", onOuterAbort, { once: true });
   const signal = ac.signal;
-  // Every ffmpeg child listens for it; scenes are many.
   setMaxListeners(0, signal);
 
   const timings: Record<string, number> = {};
@@ -159,13 +189,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     }
   };
   const t0 = performance.now();
-  const size = outputSize(source.output);
   const progress = progressReporter(opts.onProgress);
-  const cache = opts.clipCache;
-  let cacheHits = 0;
-  let cacheMisses = 0;
-  let kenBurnsBuilds = 0;
-
   const tmp = await mkdtemp(join(opts.workDir, "render-"));
   const tmpOut = join(dirname(opts.outPath), `.${basename(opts.outPath)}.${process.pid}.${Date.now()}.part`);
   const running: Promise<unknown>[] = [];
@@ -179,276 +203,35 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     return guarded;
   };
   try {
-    // Headlines and the end card are laid out on the plan as given; the end card then becomes its last scene.
-    const logoSizeP = start(source.endCard && source.brand.logoPath ? checkImage("brand.logoPath", source.brand.logoPath, signal) : Promise.resolve(null));
-    const plan = await timed("endCard", () => withEndCardScene(source, tmp, signal));
-    const timeline = buildTimeline(plan);
-    const overlays = layoutOverlays(source, await logoSizeP);
-    const overlayAssPath = overlays.ass ? join(tmp, "overlays.ass") : null;
-    const overlaysP = start(overlayAssPath ? writeOverlayAss(overlayAssPath, overlays) : Promise.resolve());
-    const encoderP = start(
-      plan.output.encoder ? Promise.resolve(plan.output.encoder) : timed("encoders", () => detectEncoders({ signal }).then((d) => d.best)),
-    );
-    const hasCaptions = plan.captions.cues.length > 0;
-    const assPath = join(tmp, "captions.ass");
-    const assP = start(hasCaptions ? writeAssFile(assPath, plan.captions, size) : Promise.resolve());
+    const planned = await timed("plan", () => planStage(source, tmp, opts, signal, start));
+    const { plan, timeline } = planned;
     const audioP = start(
-      timed("audioMix", async () => {
-        return withAudioInputs(
-          plan,
-          () => mixSoundtrack(plan.audio, timeline.durationSec, join(tmp, "mix.f32"), { signal }),
-          signal,
-        );
-      }),
-    );
-
-    // Scenes: videos are checked; stills are looked up in the cache by content (a hit needs no probe at all).
-    // A still that misses is checked, decoded and scaled once, and its frames are streamed from the SIMD
-    // resampler straight into the assembly run (a pipe per scene); meanwhile the same frames are encoded into the
-    // cache by separate ffmpeg runs at the lowest CPU priority, so the assembly keeps the CPU it can use.
-    const decodeSlots = semaphore(Math.max(1, opts.concurrency ?? 2));
-    const encodeSlots = semaphore(2);
-    const streaming = simdAvailable();
-    const frameBytes = size.width * size.height * 1.5;
-    const stills = new Map<number, StillFeed>();
-    /** Per raw cached clip: its file (transitions next to it read their frames from it). */
-    const rawClips = new Map<number, string>();
-    const cacheWrites: Promise<void>[] = [];
-    let cacheWriteErrors = 0;
-    const usedKeys = new Set<string>();
-    const kb0 = performance.now();
-    const framing: SceneFraming[] = [];
-    const framingReports: Promise<void>[] = [];
-    const report = (sceneIndex: number, d: FrameDecision, src: { width: number; height: number }) =>
-      void framing.push({ sceneIndex, sourceWidth: src.width, sourceHeight: src.height, mode: d.mode, upscale: d.upscale });
-    const scenesP = start(
-      Promise.all(
-        plan.scenes.map(async (s, i): Promise<ResolvedVisual> => {
-          const where = `scenes[${i}].visual`;
-          const v = s.visual;
-          if (v.kind === "color") return { kind: "color", color: v.color };
-          if (v.kind === "video") {
-            const c = await checkVideo(where, v.path, signal);
-            return { kind: "video", path: v.path, durationSec: c.durationSec };
-          }
-          const frames = timeline.scenes[i]!.clipFrames;
-          let key: string | null = null;
-          const backdropColor = plan.brand.colors.primary;
-          const params = {
-            v: KEN_BURNS_VERSION,
-            frames,
-            fps: timeline.fps,
-            motion: v.motion,
-            // The framing decision is a function of the photo (its size) and these, so they complete the key.
-            framing: v.framing,
-            ...(v.framing.backdrop === "color" ? { backdropColor } : {}),
-            width: size.width,
-            height: size.height,
-            codec: cache?.format === "raw" ? "rawvideo yuv420p, 4096-byte frame stride" : clipCodecArgs.join(" "),
-          };
-          if (cache) {
-            await checkReadable(where, v.path);
-            key = clipKey(await hashFile(v.path), params);
-            usedKeys.add(key);
-            const hit = await cache.lookup(key);
-            if (hit) {
-              cacheHits++;
-              // The report still says how the photo was framed; probing it must not hold the assembly back.
-              if (i < source.scenes.length) {
-                framingReports.push(
-                  checkImage(where, v.path, signal).then((c) => report(i, decideFraming(c, v.framing, v.motion, size), c)),
-                );
-              }
-              if (cache.format !== "raw") return { kind: "clip", path: hit };
-              // Raw clips are read here (direct I/O, see frame-file.ts) and streamed like a still's frames.
-              rawClips.set(i, hit);
-              return { kind: "stream", fd: -1 };
-            }
-            cacheMisses++;
-          }
-          const c = await checkImage(where, v.path, signal);
-          const frame = decideFraming(c, v.framing, v.motion, size);
-          if (i < source.scenes.length) report(i, frame, c);
-          const still = { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha, frame, backdropColor };
-          if (!streaming) {
-            // No WebAssembly SIMD: animate inside the assembly run with ffmpeg filters.
-            const id = `kb${i}`;
-            const recipe = stillRecipe(still, frames, size, timeline.fps, id);
-            const commandsPath = recipe.commands ? join(tmp, `${id}.cmd`) : null;
-            if (commandsPath) await writeFile(commandsPath, recipe.commands!);
-            return { kind: "image", ...still, commandsPath };
-          }
-          // Decoded on first use (by the assembly's pipe, a transition or the cache encode), so the assembly can
-          // start at once.
-          let kbP: Promise<KenBurnsFrames> | null = null;
-          stills.set(i, { frames: () => (kbP ??= decodeSlots.run(() => KenBurnsFrames.open(still, frames, size, signal))), key, params });
-          return { kind: "stream", fd: -1 };
-        }),
+      timed("audioMix", () =>
+        withAudioInputs(plan, () => mixSoundtrack(plan.audio, timeline.durationSec, join(tmp, "mix.f32"), { signal }), signal),
       ),
     );
-    const resolved = await scenesP;
-    timings.prepare = Math.round(performance.now() - kb0);
-
-    // Transitions between two scenes whose frames are at hand here (streamed stills, raw cached clips) are
-    // composed here: see transitions.ts for why not xfade.
-    const sourceOf = async (i: number): Promise<FrameSource | null> => {
-      const st = stills.get(i);
-      if (st) return (await st.frames()).frameSource();
-      const raw = rawClips.get(i);
-      return raw ? FrameFileReader.open(raw, frameBytes) : null;
-    };
-    const composable = (i: number) => streaming && (stills.has(i) || rawClips.has(i));
-    const boundaries = timeline.scenes.slice(0, -1).map((span, i) =>
-      span.outgoing && span.outgoing.kind !== "cut" && span.outgoing.overlapFrames > 0 && composable(i) && composable(i + 1)
-        ? { kind: span.outgoing.kind, frames: span.outgoing.overlapFrames }
-        : null,
+    const built = await timed("segments", () =>
+      segmentStage(planned, tmp, opts, signal, (done) => progress((0.95 * done) / timeline.totalFrames)),
     );
-
-    // Pipes in scene order (fd 3, 4, ...), so the first scenes' stills are decoded first; then the composed
-    // transitions; the soundtrack last.
-    const feeders: ((s: NodeJS.WritableStream) => Promise<void>)[] = [];
-    const pipe = (feed: (s: NodeJS.WritableStream) => Promise<void>) => 2 + feeders.push(feed);
-    const composedFds: (number | null)[] = boundaries.map(() => null);
-    const scenes = resolved.map((v, i): ResolvedVisual => {
-      if (v.kind !== "stream") return v;
-      const range = sceneFrameRange(timeline, i, boundaries);
-      const raw = rawClips.get(i);
-      if (raw) {
-        return {
-          kind: "stream",
-          fd: pipe(async (stream) => {
-            for await (const frame of readFrames(raw, frameBytes, range.from, range.to)) {
-              if (signal.aborted) throw signal.reason;
-              await writeChunk(stream, frame);
-            }
-          }),
-        };
-      }
-      const st = stills.get(i)!;
-      let cacheDone: CacheDone | null = null;
-      if (cache && st.key) {
-        cacheWrites.push(
-          new Promise<void>((resolve, reject) => (cacheDone = { resolve, reject })).then(
-            () => undefined,
-            (e: unknown) => {
-              // The video does not depend on the cache: a failed write (full disk...) only costs a rebuild.
-              if (signal.aborted) throw e;
-              cacheWriteErrors++;
-            },
-          ),
-        );
-      }
-      return { kind: "stream", fd: pipe((stream) => feedStill(st, range, stream, cacheDone)) };
-    });
-    boundaries.forEach((b, i) => {
-      if (!b) return;
-      composedFds[i] = pipe(async (stream) => {
-        const [a, bSrc] = await Promise.all([sourceOf(i), sourceOf(i + 1)]);
-        try {
-          const aFirst = timeline.scenes[i]!.clipFrames - b.frames;
-          await writeTransition(stream, { kind: b.kind, frames: b.frames, a: a!, aFirst, b: bSrc! }, size, signal);
-        } finally {
-          await Promise.all([a?.close?.(), bSrc?.close?.()]);
-        }
-      });
-    });
-
-    /**
-     * Streams a still's frames in `range` into the assembly and, on a cache miss, writes its clip to the cache.
-     * Resolves when the frames are in the pipe (so the pipe is closed at once: ffmpeg's exit waits for every input
-     * to end); `cacheDone` settles when the clip is in the cache, a raw clip's frames after the range included.
-     */
-    async function feedStill(st: StillFeed, range: { from: number; to: number }, stream: NodeJS.WritableStream, cacheDone: CacheDone | null): Promise<void> {
-      const kb = await st.frames().catch((e: unknown) => {
-        cacheDone?.resolve(); // nothing to cache; the render fails on this error
-        throw e;
-      });
-      if (!cache || !st.key || !cacheDone) return kb.writeTo(stream, signal, range);
-      const key = st.key;
-      if (cache.format !== "raw") {
-        // MPEG-2 clips are encoded beside the assembly at low priority: it soaks up the CPU x264 leaves idle.
-        cache
-          .getOrBuild(key, st.params, (tmpPath) =>
-            encodeSlots.run(async () => {
-              kenBurnsBuilds++;
-              await kb.encode(tmpPath, clipCodecArgs, timeline.fps, { signal, niceness: 19 });
-            }),
-          )
-          .then(() => cacheDone.resolve(), cacheDone.reject);
-        return kb.writeTo(stream, signal, range);
-      }
-      // Raw clips: each frame is rendered once, for the pipe and the cache file alike.
-      let produced = false;
-      let streamed!: () => void;
-      const inPipe = new Promise<void>((resolve) => (streamed = resolve));
-      const build = cache.getOrBuild(key, st.params, (tmpPath) => {
-        produced = true;
-        kenBurnsBuilds++;
-        return kb.tee(tmpPath, stream, range, signal, streamed);
-      });
-      build.then(() => cacheDone.resolve(), cacheDone.reject);
-      // The pipe is done when the tee has passed the range, or when the build ended without streaming (a cache
-      // error leaves the frames streamed all the same).
-      const ended = build.then(
-        () => undefined,
-        (e: unknown) => {
-          if (e instanceof StreamWriteError) throw e;
-        },
-      );
-      await Promise.race([inPipe, ended]);
-      // Another build of this clip (or a failure before ours started) streamed nothing into this pipe.
-      if (!produced) await kb.writeTo(stream, signal, range);
-    }
-
-    const audioFd = pipe(async (stream) => {
-      const bytes = await masteredSamples(await audioP, signal);
-      await writeChunk(stream, bytes);
-    });
-    const [encoderId] = await Promise.all([encoderP, assP, overlaysP]);
-    const encoder = encoderSettings(encoderId, plan.output.preset);
-    const args = buildFfmpegArgs(plan, {
-      scenes,
-      transitions: composedFds,
-      audio: {
-        input: [...MIX_INPUT_ARGS, "-thread_queue_size", "64", "-i", `pipe:${audioFd}`],
-        filter: "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo",
-      },
-      assPath: hasCaptions ? assPath : null,
-      overlayAssPath,
-      logo: overlays.logo,
-      fontsDir: plan.brand.fontPath ? dirname(plan.brand.fontPath) : null,
-      encoder,
-      outPath: tmpOut,
-      format: "mp4",
-    });
-    const cacheWritesDone = start(Promise.all(cacheWrites));
-    await timed("assemble", () =>
-      runFfmpeg(args, {
-        signal,
-        durationSec: timeline.durationSec,
-        onProgress: (f) => progress(0.97 * f),
-        progressIntervalMs: 500,
-        cwd: tmp,
-        pipes: feeders,
-      }),
-    );
-    await timed("cacheWrite", () => cacheWritesDone);
-    await Promise.all(framingReports);
+    const listPath = await joinStage(built.paths, planned.segments.map((s) => s.spec.frames), timeline.fps, tmp);
+    await timed("mux", () => muxStage(planned, listPath, audioP, tmpOut, signal));
+    const framing = await planned.framing;
     await rename(tmpOut, opts.outPath);
-    if (cache) await cache.evict(usedKeys);
+    const cache = opts.segmentCache;
+    if (cache) await cache.evict(new Set(planned.segments.map((s) => s.key))).catch(() => undefined);
     progress(1, true);
     timings.total = Math.round(performance.now() - t0);
     return {
-      encoder: encoderId,
+      encoder: planned.encoder.id,
       durationSec: timeline.durationSec,
       frames: timeline.totalFrames,
       timingsMs: timings,
-      cacheHits,
-      cacheMisses,
-      kenBurnsBuilds,
-      cacheWriteErrors,
-      overlays: overlays.boxes,
-      framing: framing.sort((a, b) => a.sceneIndex - b.sceneIndex),
+      cacheHits: built.reports.filter((r) => r.hit).length,
+      cacheMisses: cache ? built.reports.filter((r) => !r.hit).length : 0,
+      cacheWriteErrors: built.cacheWriteErrors,
+      segments: built.reports,
+      overlays: planned.layout.boxes,
+      framing,
     };
   } catch (e) {
     if (outer?.aborted) throw abortError(outer);
@@ -461,4 +244,285 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     await rm(tmp, { recursive: true, force: true });
     await rm(tmpOut, { force: true });
   }
+}
+
+/**
+ * Stage 1: everything decided before a pixel is drawn. Scenes' assets are checked and hashed at once (in parallel);
+ * photos are probed for the framing report meanwhile (a cached segment does not need the probe).
+ */
+async function planStage(
+  source: RenderPlan,
+  tmp: string,
+  opts: RenderOptions,
+  signal: AbortSignal,
+  start: <T>(p: Promise<T>) => Promise<T>,
+): Promise<Planned> {
+  const size = outputSize(source.output);
+  const logoSizeP = start(source.endCard && source.brand.logoPath ? checkImage("brand.logoPath", source.brand.logoPath, signal) : Promise.resolve(null));
+  const encoderP = start(source.output.encoder ? Promise.resolve(source.output.encoder) : detectEncoders({ signal }).then((d) => d.best));
+  const plan = await withEndCardScene(source, tmp, signal);
+  const timeline = buildTimeline(plan);
+  const { fps } = timeline;
+  const layout = layoutOverlays(source, await logoSizeP);
+  const hasCaptions = plan.captions.cues.length > 0;
+  const captionsAssP = hasCaptions
+    ? writeAssFile(join(tmp, "captions.ass"), plan.captions, size).then(() => readFile(join(tmp, "captions.ass"), "utf8"))
+    : Promise.resolve(null);
+  const hashOf = new Map<string, Promise<string>>();
+  const hash = (path: string) => {
+    let h = hashOf.get(path);
+    if (!h) hashOf.set(path, (h = hashFile(path)));
+    return h;
+  };
+  const fontHashP = plan.brand.fontPath ? hash(plan.brand.fontPath) : Promise.resolve(null);
+  const logoHashP = layout.logo ? hash(layout.logo.path) : Promise.resolve(null);
+
+  const streaming = simdAvailable();
+  const decodeSlots = semaphore(Math.max(1, opts.concurrency ?? 2));
+  const framing: Promise<SceneFraming | null>[] = [];
+  const backdropColor = plan.brand.colors.primary;
+  const sources = await Promise.all(
+    plan.scenes.map(async (s, i): Promise<SceneSource> => {
+      const where = `scenes[${i}].visual`;
+      const v = s.visual;
+      const clipFrames = timeline.scenes[i]!.clipFrames;
+      if (v.kind === "color") {
+        return { describe: { kind: "color", color: v.color }, clipFrames, frames: null, visual: async () => ({ kind: "color", color: v.color }) };
+      }
+      if (v.kind === "video") {
+        const c = await checkVideo(where, v.path, signal);
+        return {
+          describe: { kind: "video", sha256: await hash(v.path), durationSec: c.durationSec },
+          clipFrames,
+          frames: null,
+          visual: async () => ({ kind: "video", path: v.path, durationSec: c.durationSec }),
+        };
+      }
+      // A photo: probed for its framing (needed to draw it, and reported) while its bytes are hashed. Its failure
+      // fails the render through `start` (the render's abort), so the chains below only mark it handled.
+      await checkReadable(where, v.path);
+      const decisionP = start(checkImage(where, v.path, signal)).then((c) => ({ c, frame: decideFraming(c, v.framing, v.motion, size) }));
+      decisionP.catch(() => undefined);
+      if (i < source.scenes.length) {
+        const report = decisionP.then(({ c, frame }) => ({ sceneIndex: i, sourceWidth: c.width, sourceHeight: c.height, mode: frame.mode, upscale: frame.upscale }));
+        report.catch(() => undefined);
+        framing.push(report);
+      }
+      const describe = {
+        kind: "image",
+        sha256: await hash(v.path),
+        motion: v.motion,
+        framing: v.framing,
+        ...(v.framing.backdrop === "color" ? { backdropColor } : {}),
+        drawnBy: streaming ? "simd" : "ffmpeg",
+      };
+      const still = async () => {
+        const { c, frame } = await decisionP;
+        return { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha, frame, backdropColor };
+      };
+      if (streaming) {
+        let kbP: Promise<KenBurnsFrames> | null = null;
+        const frames = () => {
+          if (!kbP) {
+            kbP = still().then((st) => decodeSlots.run(() => KenBurnsFrames.open(st, clipFrames, size, signal)));
+            kbP.catch(() => undefined);
+          }
+          return kbP;
+        };
+        return { describe, clipFrames, frames, visual: async () => ({ kind: "stream", fd: -1 }) };
+      }
+      // No WebAssembly SIMD: ffmpeg filters animate the still (pans read a sendcmd file).
+      return {
+        describe,
+        clipFrames,
+        frames: null,
+        visual: async () => {
+          const st = await still();
+          const id = `kb${i}`;
+          const recipe = stillRecipe(st, clipFrames, size, fps, id);
+          const commandsPath = recipe.commands ? join(tmp, `${id}.cmd`) : null;
+          if (commandsPath) await writeFile(commandsPath, recipe.commands!);
+          return { kind: "image", ...st, commandsPath };
+        },
+      };
+    }),
+  );
+  const encoder = encoderSettings(await encoderP, plan.output.preset);
+  const [captionsAss, fontSha, logoSha] = await Promise.all([captionsAssP, fontHashP, logoHashP]);
+  const logoStart = layout.logo ? firstFrameFrom(layout.logo.startSec, fps) : null;
+  const segments = planSegments(timeline).map((spec): PlannedSegment => {
+    const captions = captionsAss ? localizeAss(captionsAss, spec, fps) : null;
+    const overlays = layout.ass ? localizeAss(layout.ass, spec, fps) : null;
+    const end = spec.startFrame + spec.frames;
+    const logoFromFrame = logoStart !== null && logoStart < end ? Math.max(0, logoStart - spec.startFrame) : null;
+    const sceneOf = (i: number) => ({ ...sources[i]!.describe, clipFrames: sources[i]!.clipFrames });
+    const params = {
+      v: SEGMENT_RENDERER_VERSION,
+      size,
+      fps,
+      encoder: { id: encoder.id, args: encoder.videoArgs, upload: encoder.uploadFilter },
+      kind: spec.kind,
+      frames: spec.frames,
+      ...(spec.kind === "body"
+        ? { scene: sceneOf(spec.scene), range: spec.range }
+        : { transition: spec.transition, aFirst: spec.aFirst, a: sceneOf(spec.scene), b: sceneOf(spec.scene + 1) }),
+      captions,
+      overlays,
+      font: captions || overlays ? fontSha : null,
+      logo: logoFromFrame !== null && layout.logo ? { sha256: logoSha, box: layout.logo.box, fromFrame: logoFromFrame } : null,
+    };
+    return { spec, key: describeKey(params), params, captions, overlays, logoFromFrame };
+  });
+  const framingDone = Promise.all(framing).then((f) => f.filter((x): x is SceneFraming => x !== null).sort((a, b) => a.sceneIndex - b.sceneIndex));
+  start(framingDone);
+  return { plan, timeline, size, encoder, layout, sources, segments, framing: framingDone };
+}
+
+/**
+ * Stage 2: every segment as a local file, in output order: found in the cache, or rendered and encoded now (at most
+ * `encodeConcurrency` at once) and published. A failed publish (full disk, store down) costs only a rebuild next
+ * time: the segment built here is used all the same.
+ */
+async function segmentStage(
+  p: Planned,
+  tmp: string,
+  opts: RenderOptions,
+  signal: AbortSignal,
+  onFrames: (done: number) => void,
+): Promise<{ paths: string[]; reports: SegmentReport[]; cacheWriteErrors: number }> {
+  const cache = opts.segmentCache;
+  const slots = semaphore(Math.max(1, opts.encodeConcurrency ?? 2));
+  let framesDone = 0;
+  let cacheWriteErrors = 0;
+  const results = await Promise.all(
+    p.segments.map(async (s): Promise<{ path: string; report: SegmentReport }> => {
+      const base = { key: s.key, kind: s.spec.kind, scene: s.spec.scene, startFrame: s.spec.startFrame, frames: s.spec.frames };
+      const hit = cache ? await cache.lookup(s.key) : null;
+      if (hit) {
+        framesDone += s.spec.frames;
+        onFrames(framesDone);
+        return { path: hit.path, report: { ...base, hit: true, bytes: (await stat(hit.path)).size, buildMs: 0 } };
+      }
+      return slots.run(async () => {
+        const t0 = performance.now();
+        const out = join(tmp, `seg-${s.spec.index}.mp4`);
+        await encodeSegment(p, s, tmp, out, signal);
+        const buildMs = Math.round(performance.now() - t0);
+        framesDone += s.spec.frames;
+        onFrames(framesDone);
+        const bytes = (await stat(out)).size;
+        if (cache) {
+          try {
+            // A copy is published; the render joins its own file (a failed publish leaves it intact).
+            const copy = `${out}.publish.mp4`;
+            await writeFile(copy, await readFile(out));
+            await cache.publish(s.key, copy, { buildMs, params: { kind: s.spec.kind, scene: s.spec.scene, frames: s.spec.frames } });
+          } catch (e) {
+            if (signal.aborted) throw e;
+            cacheWriteErrors++;
+          }
+        }
+        return { path: out, report: { ...base, hit: false, bytes, buildMs } };
+      });
+    }),
+  );
+  return { paths: results.map((r) => r.path), reports: results.map((r) => r.report), cacheWriteErrors };
+}
+
+/** Render one segment: its inputs (pipes for streamed stills and composed transitions), its graph, the encoder. */
+async function encodeSegment(p: Planned, s: PlannedSegment, tmp: string, outPath: string, signal: AbortSignal): Promise<void> {
+  const { spec } = s;
+  const { fps } = p.timeline;
+  const feeders: ((stream: NodeJS.WritableStream) => Promise<void>)[] = [];
+  const pipe = (feed: (stream: NodeJS.WritableStream) => Promise<void>) => 2 + feeders.push(feed);
+  const sources = new Map<number, { visual: ResolvedVisual; clipFrames: number }>();
+  let composedFd: number | null = null;
+  const scenes = spec.kind === "body" ? [spec.scene] : [spec.scene, spec.scene + 1];
+  const streamed = scenes.every((i) => p.sources[i]!.frames !== null);
+  if (spec.kind === "transition" && streamed) {
+    const a = p.sources[spec.scene]!.frames!;
+    const b = p.sources[spec.scene + 1]!.frames!;
+    composedFd = pipe(async (stream) => {
+      const [fa, fb] = await Promise.all([a(), b()]);
+      await writeTransition(stream, { kind: spec.transition, frames: spec.frames, a: fa.frameSource(), aFirst: spec.aFirst, b: fb.frameSource() }, p.size, signal);
+    });
+  } else {
+    for (const i of scenes) {
+      const src = p.sources[i]!;
+      const range =
+        spec.kind === "body" ? spec.range : i === spec.scene ? { from: spec.aFirst, to: spec.aFirst + spec.frames } : { from: 0, to: spec.frames };
+      const visual: ResolvedVisual = src.frames
+        ? { kind: "stream", fd: pipe(async (stream) => (await src.frames!()).writeTo(stream, signal, range)) }
+        : await src.visual();
+      sources.set(i, { visual, clipFrames: src.clipFrames });
+    }
+  }
+  const write = async (name: string, text: string | null) => {
+    if (!text) return null;
+    const path = join(tmp, `seg-${spec.index}-${name}.ass`);
+    await writeFile(path, text, "utf8");
+    return path;
+  };
+  const [captionsAssPath, overlayAssPath] = await Promise.all([write("captions", s.captions), write("overlays", s.overlays)]);
+  const logo = p.layout.logo && s.logoFromFrame !== null ? { path: p.layout.logo.path, box: p.layout.logo.box, fromFrame: s.logoFromFrame } : null;
+  const args = buildSegmentArgs({
+    seg: spec,
+    fps,
+    size: p.size,
+    sources,
+    composedFd,
+    captionsAssPath,
+    overlayAssPath,
+    fontsDir: p.plan.brand.fontPath ? dirname(p.plan.brand.fontPath) : null,
+    logo,
+    encoder: p.encoder,
+    outPath,
+  });
+  await runFfmpeg(args, { signal, cwd: tmp, pipes: feeders, totalFrames: spec.frames });
+}
+
+/**
+ * Stage 3: the concat demuxer's list of the segments in order (paths quoted for its parser), each with its exact
+ * duration, so every segment starts on its frame whatever its container rounded.
+ */
+async function joinStage(paths: string[], frames: number[], fps: number, tmp: string): Promise<string> {
+  const listPath = join(tmp, "segments.txt");
+  const quote = (p: string) => `'${p.replace(/'/g, "'\\''")}'`;
+  const entries = paths.map((p, i) => `file ${quote(p)}\nduration ${(frames[i]! / fps).toFixed(9)}`);
+  await writeFile(listPath, `ffconcat version 1.0\n${entries.join("\n")}\n`, "utf8");
+  return listPath;
+}
+
+/** Stage 4: the joined segments (stream copy) and the mastered soundtrack (AAC) into an MP4 with +faststart. */
+async function muxStage(
+  p: Planned,
+  listPath: string,
+  audioP: Promise<Parameters<typeof masteredSamples>[0]>,
+  outPath: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const { plan, timeline } = p;
+  const args = [
+    "-f", "concat", "-safe", "0", "-i", listPath,
+    ...MIX_INPUT_ARGS, "-thread_queue_size", "64", "-i", "pipe:3",
+    "-map", "0:v:0", "-map", "1:a:0",
+    "-c:v", "copy",
+    "-filter:a", "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo",
+    "-c:a", "aac", "-b:a", plan.output.preset === "final" ? "160k" : "96k", "-ar", "48000", "-ac", "2",
+    "-t", timeline.durationSec.toFixed(6),
+    "-video_track_timescale", String(timeline.fps * 512),
+    "-movflags", "+faststart",
+    "-f", "mp4",
+    outPath,
+  ];
+  await runFfmpeg(args, {
+    signal,
+    durationSec: timeline.durationSec,
+    pipes: [
+      async (stream) => {
+        const bytes = await masteredSamples(await audioP, signal);
+        await writeChunk(stream, bytes);
+      },
+    ],
+  });
 }

@@ -6,7 +6,6 @@
  * raw frames go to a second ffmpeg over stdin, which encodes the clip. Both children die with the AbortSignal.
  */
 import { RenderInputError } from "./errors";
-import { FrameFileWriter } from "./frame-file";
 import { runFfmpeg, writeChunk } from "./ffmpeg";
 import { type ContainFrame, type FrameDecision, containBox } from "./framing";
 import { ease, windowAtFrame, maxZoom } from "./kenburns";
@@ -107,7 +106,7 @@ export async function decodeContain(
 
 /**
  * The frames of one still's move: the cover is decoded once, each consumer (`writeTo`) gets its own resampler,
- * so a clip can be encoded for the cache while the same frames stream into the assembly.
+ * so the segments and transitions of one scene each read the frames they need.
  */
 export class KenBurnsFrames {
   private constructor(
@@ -193,50 +192,6 @@ export class KenBurnsFrames {
     }
   }
 
-  /**
-   * Render every frame once into `filePath` (a frame file, the cache's raw clip: see frame-file.ts) and frames
-   * [range.from, range.to) into `stream` at the same time; `onStreamed` is called once the range is in the pipe (at
-   * once for an empty range). A failing stream throws `StreamWriteError` at once; a
-   * failing file (full disk) does not stop the stream: its error is thrown after the last frame, so the video is
-   * complete and only the cache write fails.
-   */
-  async tee(
-    filePath: string,
-    stream: NodeJS.WritableStream,
-    range: { from: number; to: number },
-    signal?: AbortSignal,
-    onStreamed?: () => void,
-  ): Promise<{ buildMs: number }> {
-    const src = this.frameSource();
-    let renderMs = 0;
-    let fileError: unknown = null;
-    const file = await FrameFileWriter.create(filePath, this.size.width * this.size.height * 1.5).catch((e: unknown) => void (fileError = e));
-    if (range.to <= range.from) onStreamed?.();
-    try {
-      for (let n = 0; n < this.frames; n++) {
-        if (signal?.aborted) throw signal.reason;
-        const t0 = performance.now();
-        const frame = src.frameSync(n);
-        renderMs += performance.now() - t0;
-        const toFile = fileError || !file ? null : file.write(frame).catch((e: unknown) => void (fileError = e));
-        if (n >= range.from && n < range.to) {
-          try {
-            await writeChunk(stream, frame);
-          } catch (e) {
-            throw new StreamWriteError(e);
-          }
-          if (n === range.to - 1) onStreamed?.();
-        }
-        await toFile;
-      }
-    } finally {
-      await file?.close().catch((e: unknown) => void (fileError ??= e));
-    }
-    if (fileError) throw fileError;
-    // What a hit saves: decoding the still and rendering the frames (not the time spent waiting on the pipe).
-    return { buildMs: this.decodeMs + renderMs };
-  }
-
   /** Encode the frames into `outPath` with `codecArgs` (container from `format`, default Matroska). */
   async encode(
     outPath: string,
@@ -257,14 +212,6 @@ export class KenBurnsFrames {
     );
   }
 }
-
-/** The assembly's pipe failed (ffmpeg gone): not a cache write error. */
-export class StreamWriteError extends Error {
-  constructor(readonly cause: unknown) {
-    super(`writing frames to ffmpeg failed: ${(cause as Error)?.message ?? String(cause)}`);
-  }
-}
-
 
 /**
  * Render `frames` frames of the still's move at `size` and `fps` into `outPath`, encoded with `codecArgs`

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SessionUser } from "~/server/auth/session";
 import { purgeCache, PURGE_KEEP_RECENT_MS } from "~/server/services/admin-cache";
-import { CACHE_PREFIX } from "~/server/services/clip-cache";
+import { CACHE_PREFIX } from "~/server/services/segment-cache";
 import { queueBatch } from "~/server/services/dashboard";
 import { generateScriptPreview, saveScriptOverride } from "~/server/services/dashboard-script";
 import { queueRender, renderSettingsSchema } from "~/server/services/renders";
@@ -75,9 +75,9 @@ describe("cache purge", () => {
     const store = await storage();
     const old = new Date(Date.now() - PURGE_KEEP_RECENT_MS - 60_000);
     const mk = async (key: string, lastUsedAt: Date) => {
-      const file = `kb/${key.slice(0, 2)}/${key}.mkv`;
-      await store.putBuffer(`${CACHE_PREFIX}/${file}`, Buffer.alloc(1000));
-      await testDb().cacheEntry.create({ data: { key, file, bytes: BigInt(1000), params: {}, lastUsedAt } });
+      const file = `${CACHE_PREFIX}/${key.slice(0, 2)}/${key}-${"0".repeat(16)}.mp4`;
+      await store.putBuffer(file, Buffer.alloc(1000));
+      await testDb().cacheEntry.create({ data: { key, file, bytes: BigInt(1000), sha256: "0".repeat(64), params: {}, lastUsedAt } });
       return file;
     };
     const stale = await mk("aa".repeat(32), old);
@@ -85,8 +85,8 @@ describe("cache purge", () => {
     const r = await purgeCache(testDb());
     expect(r.entries).toBeGreaterThanOrEqual(1);
     expect(await testDb().cacheEntry.findUnique({ where: { key: "aa".repeat(32) } })).toBeNull();
-    expect(await store.stat(`${CACHE_PREFIX}/${stale}`)).toBeNull();
+    expect(await store.stat(stale)).toBeNull();
     expect(await testDb().cacheEntry.findUnique({ where: { key: "bb".repeat(32) } })).not.toBeNull();
-    expect(await fs.stat(await store.localPath(`${CACHE_PREFIX}/${fresh}`))).toBeTruthy();
+    expect(await fs.stat(await store.localPath(fresh))).toBeTruthy();
   });
 });

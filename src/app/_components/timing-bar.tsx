@@ -1,14 +1,17 @@
 /**
  * A render's time per stage as one stacked bar: script, assets, then the assembly's own steps
- * when recorded (the engine's timings: .prepare = input checks and stills, .encoders, .audioMix,
- * .assemble = the one ffmpeg run that draws the Ken Burns frames and encodes, .cacheWrite, .qa = the
- * checks' decode pass after the encode; older
- * renders have .validate, .audio, .kenBurns), else "assemble".
+ * when recorded (the engine's stages: .plan = input checks, hashes and segment keys, .segments = the
+ * segments found in the cache or drawn and encoded, .mux = join + soundtrack, .audioMix (beside the
+ * segments), .qa = the checks' decode pass after the encode; older renders have .prepare, .encoders,
+ * .assemble, .cacheWrite, .validate, .audio, .kenBurns), else "assemble".
  */
 const COLORS: Record<string, string> = {
   script: "#a78bfa",
   assets: "#60a5fa",
   "assemble.validate": "#fbbf24",
+  "assemble.plan": "#fbbf24",
+  "assemble.segments": "#4f46e5",
+  "assemble.mux": "#818cf8",
   "assemble.prepare": "#fbbf24",
   "assemble.audioMix": "#34d399",
   "assemble.cacheWrite": "#f9a8d4",
@@ -22,6 +25,9 @@ const COLORS: Record<string, string> = {
 };
 const LABELS: Record<string, string> = {
   "assemble.validate": "validate",
+  "assemble.plan": "checks + keys",
+  "assemble.segments": "segments (cache + encode)",
+  "assemble.mux": "join + mux",
   "assemble.prepare": "checks + stills",
   "assemble.audioMix": "audio mix",
   "assemble.cacheWrite": "cache write",
@@ -33,7 +39,7 @@ const LABELS: Record<string, string> = {
 };
 
 /** The assembly's steps in the order they run. */
-const SUB_ORDER = ["assemble.validate", "assemble.prepare", "assemble.encoders", "assemble.audio", "assemble.audioMix", "assemble.kenBurns", "assemble.assemble", "assemble.cacheWrite", "assemble.qa"];
+const SUB_ORDER = ["assemble.plan", "assemble.validate", "assemble.prepare", "assemble.encoders", "assemble.audio", "assemble.audioMix", "assemble.kenBurns", "assemble.assemble", "assemble.segments", "assemble.mux", "assemble.cacheWrite", "assemble.qa"];
 
 export function timingSegments(t: Record<string, number>): { key: string; label: string; ms: number; color: string }[] {
   const known = SUB_ORDER.filter((k) => k in t);

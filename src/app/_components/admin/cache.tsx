@@ -5,7 +5,7 @@ import { useTRPC } from "~/trpc/react";
 import { formatBytes, formatMs, timeAgo } from "../format";
 import { ConfirmButton, Empty, ErrorBox, Loading } from "../ui";
 
-/** Admin → Cache: fill against the cap, hit rate per day, time saved, most reused clips, purge. */
+/** Admin → Cache: encoded segments: fill against the cap, hit rate per day, time saved, biggest savers, purge. */
 export function CacheAdmin() {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -19,7 +19,7 @@ export function CacheAdmin() {
     <>
       <div className="stats">
         <div className="stat" data-testid="cache-entries">
-          <div className="label">Entries</div>
+          <div className="label">Segments</div>
           <div className="value">{c.entries}</div>
         </div>
         <div className="stat">
@@ -31,7 +31,7 @@ export function CacheAdmin() {
           </div>
         </div>
         <div className="stat" data-testid="cache-hit-rate">
-          <div className="label">Hit rate (all renders)</div>
+          <div className="label">Segment hit rate (all renders)</div>
           <div className="value">{c.hitRate === null ? "—" : `${Math.round(c.hitRate * 100)}%`}</div>
           <div className="sub">
             {c.hits} hits, {c.misses} misses
@@ -40,7 +40,7 @@ export function CacheAdmin() {
         <div className="stat">
           <div className="label">Time saved</div>
           <div className="value">{formatMs(c.timeSavedMs)}</div>
-          <div className="sub">hits x build time</div>
+          <div className="sub">hits x encode time</div>
         </div>
       </div>
       <div className="grid-2">
@@ -60,10 +60,10 @@ export function CacheAdmin() {
         </section>
         <section className="panel" aria-labelledby="reused-h">
           <div className="panel-head">
-            <h2 id="reused-h">Most reused clips</h2>
+            <h2 id="reused-h">Biggest savers</h2>
             <ConfirmButton
               title="Purge the cache"
-              body="Delete every cached clip not used in the last 5 minutes (rows and files)? Renders rebuild clips as needed."
+              body="Delete every cached segment not used in the last 5 minutes (rows and files)? Renders encode segments again as needed."
               confirmLabel="Purge cache"
               disabled={purge.isPending || c.entries === 0}
               onConfirm={() => purge.mutate()}
@@ -73,27 +73,34 @@ export function CacheAdmin() {
           </div>
           {purge.data ? (
             <div className="notice" role="status">
-              Purged {purge.data.entries} clips ({formatBytes(purge.data.bytes)}).
+              Purged {purge.data.entries} segments ({formatBytes(purge.data.bytes)}).
             </div>
           ) : null}
           <ErrorBox error={purge.error} />
-          {c.mostReused.length === 0 ? (
-            <Empty title="The cache is empty">Ken Burns clips are cached as renders make them.</Empty>
+          {c.biggestSavers.length === 0 ? (
+            <Empty title="The cache is empty">Encoded segments (scene bodies, transitions, the end card) are cached as renders make them.</Empty>
           ) : (
-            <table className="table" aria-label="Most reused clips">
+            <table className="table" aria-label="Biggest savers">
               <thead>
                 <tr>
-                  <th scope="col">Clip</th>
+                  <th scope="col">Segment</th>
+                  <th scope="col">Kind</th>
                   <th scope="col">Hits</th>
+                  <th scope="col">Saved</th>
                   <th scope="col">Size</th>
                   <th scope="col">Last used</th>
                 </tr>
               </thead>
               <tbody>
-                {c.mostReused.map((e) => (
+                {c.biggestSavers.map((e) => (
                   <tr key={e.key}>
                     <td className="mono">{e.key}…</td>
+                    <td>
+                      {e.kind}
+                      {e.frames === null ? "" : `, ${e.frames} frames`}
+                    </td>
                     <td>{e.hits}</td>
+                    <td>{formatMs(e.savedMs)}</td>
                     <td>{formatBytes(e.bytes)}</td>
                     <td>{timeAgo(e.lastUsedAt)}</td>
                   </tr>

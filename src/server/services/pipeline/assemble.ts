@@ -18,7 +18,7 @@ import { type Db } from "~/server/db";
 import { storage } from "~/server/storage";
 import { enqueue } from "~/server/jobs";
 import { renderSettingsSchema } from "../renders";
-import { clipCacheFor } from "../clip-cache";
+import { segmentCacheFor } from "../segment-cache";
 import { planBrand, scenePhoto } from "./brand-plan";
 import { buildPlan, fitScenes, onScreenKey, onScreenText, type SceneAssets } from "./plan-builder";
 import { fitVoiceClip } from "./voice-fit";
@@ -87,7 +87,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
       workDir,
       outPath,
       signal: ac.signal,
-      clipCache: await clipCacheFor(db),
+      segmentCache: await segmentCacheFor(db),
       onProgress: (f) => void setProgress(db, renderId, "assemble", stageProgress("assemble", f * 0.98)),
     });
     const report = await qa.finish(outPath);
