@@ -54,10 +54,16 @@ test("the marketer creates a campaign with an image and an edited script", async
   await expect.poll(() => thumb.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
 
   await page.getByRole("button", { name: "Preview script" }).click();
+  // The written script is in the editor once the button offers to write another (not while "Writing…").
+  await expect(page.getByRole("button", { name: "Regenerate script" })).toBeEnabled({ timeout: 60_000 });
   await expect(page.getByTestId("scene").first()).toBeVisible();
   await page.getByLabel("Narration (scene 1)").fill("Meet the boots that laugh at puddles.");
   await page.getByRole("button", { name: "Save script" }).click();
-  await expect(page.getByText("Renders use this saved script.")).toBeVisible();
+  // Saved: no unsaved changes left, and the edit is what the page loads again (renders use the saved script).
+  await expect(page.getByRole("button", { name: "Save script" })).toBeDisabled();
+  await expect(page.getByText("Renders use this script.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Narration (scene 1)")).toHaveValue("Meet the boots that laugh at puddles.");
   await shot(page, "04-campaign");
 });
 
@@ -116,7 +122,7 @@ test("the marketer queues a final render and a batch of variants", async ({ page
   await expect(page).toHaveURL(/\/renders\//);
   await page.goto(campaignUrl);
   await page.getByLabel("Hooks (one per line)").fill("Tired of soggy socks?\nYour weekend deserves better boots.");
-  await page.getByRole("group", { name: "Voices" }).getByLabel("Kal (offline)").check();
+  await page.getByRole("group", { name: "Voices" }).getByLabel("Kal (offline, English)").check();
   await page.getByRole("button", { name: "Queue 4 variants" }).click();
   await expect(page.getByText("Queued 4 variants.")).toBeVisible();
   const renders = page.getByTestId("render");

@@ -119,10 +119,16 @@ test("the marketer previews and edits the script, renders, and plays the ad", as
   await signIn(page, marketer.email, marketer.password);
   await page.goto(campaignUrl);
   await page.getByRole("button", { name: "Preview script" }).click();
+  // The written script is in the editor once the button offers to write another (not while "Writing…").
+  await expect(page.getByRole("button", { name: "Regenerate script" })).toBeEnabled({ timeout: 60_000 });
   await expect(page.getByTestId("scene").first()).toBeVisible();
   await page.getByLabel("Narration (scene 1)").fill("Meet the board that debugs itself.");
   await page.getByRole("button", { name: "Save script" }).click();
-  await expect(page.getByText("Renders use this saved script.")).toBeVisible();
+  // Saved: no unsaved changes left, and the edit is what the page loads again (renders use the saved script).
+  await expect(page.getByRole("button", { name: "Save script" })).toBeDisabled();
+  await expect(page.getByText("Renders use this script.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Narration (scene 1)")).toHaveValue("Meet the board that debugs itself.");
   await shot(page, "ad-04-script");
 
   await page.getByRole("button", { name: `Queue preview render of ${campaign}` }).click();
