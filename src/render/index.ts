@@ -20,7 +20,7 @@ import { basename, dirname, join } from "node:path";
 import { writeAssFile } from "./ass";
 import { MIX_INPUT_ARGS, masteredSamples, mixSoundtrack } from "./audio";
 import { type EncoderSettings, detectEncoders, encoderSettings } from "./encoders";
-import { abortError } from "./errors";
+import { RenderInputError, abortError } from "./errors";
 import { runFfmpeg, writeChunk } from "./ffmpeg";
 import { type ResolvedVisual, stillRecipe } from "./graph";
 import { KenBurnsFrames } from "./kenburns-clip";
@@ -31,7 +31,11 @@ import { type Timeline, buildTimeline } from "./timeline";
 import { withEndCardScene } from "./endcard";
 import { type OverlayBox, type OverlayLayout, layoutOverlays } from "./overlays";
 import { decideFraming } from "./framing";
-import { checkImage, checkReadable, checkVideo, withAudioInputs } from "./validate";
+import { MAX_IMAGE_PIXELS, checkImage, checkReadable, checkVideo, withAudioInputs } from "./validate";
+import { ImageFileError, STILL_PREP_VERSION, brandBackdrops, prepareStill, stillHeader } from "./image-file";
+
+/** Stills given to the render (plan files, generated images): up to 150 MP, a minute to decode one. */
+const RENDER_IMAGE_LIMITS = { maxPixels: MAX_IMAGE_PIXELS, timeoutSec: 60 };
 import { type SegmentCache, describeKey, hashFile } from "./segment-cache";
 import { SEGMENT_RENDERER_VERSION, type SegmentSpec, buildSegmentArgs, firstFrameFrom, localizeAss, planSegments } from "./segments";
 
@@ -300,8 +304,20 @@ async function planStage(
       }
       // A photo: probed for its framing (needed to draw it, and reported) while its bytes are hashed. Its failure
       // fails the render through `start` (the render's abort), so the chains below only mark it handled.
+      // Animated, transparent, EXIF-rotated, CMYK, 16-bit, WebP and GIF stills become a plain PNG first
+      // (image-file.ts); transparency is flattened onto the first of the brand's backdrops it stands out on.
       await checkReadable(where, v.path);
-      const decisionP = start(checkImage(where, v.path, signal)).then((c) => ({ c, frame: decideFraming(c, v.framing, v.motion, size) }));
+      const backdrops = brandBackdrops(plan.brand.colors.primary, plan.brand.colors.secondary);
+      const header = await stillHeader(v.path);
+      const preparedP = prepareStill(v.path, { workDir: tmp, backdrops, limits: RENDER_IMAGE_LIMITS }).catch((e: unknown) => {
+        throw e instanceof ImageFileError ? new RenderInputError(where, v.path, e.message, { cause: e }) : e;
+      });
+      const decisionP = start(
+        preparedP.then(async (p) => {
+          const c = await checkImage(where, p.path, signal);
+          return { c, path: p.path, frame: decideFraming(c, v.framing, v.motion, size) };
+        }),
+      );
       decisionP.catch(() => undefined);
       if (i < source.scenes.length) {
         const report = decisionP.then(({ c, frame }) => ({ sceneIndex: i, sourceWidth: c.width, sourceHeight: c.height, mode: frame.mode, upscale: frame.upscale }));
@@ -314,11 +330,14 @@ async function planStage(
         motion: v.motion,
         framing: v.framing,
         ...(v.framing.backdrop === "color" ? { backdropColor } : {}),
+        prep: STILL_PREP_VERSION,
+        // The colour transparency is flattened onto is picked from these.
+        ...(header?.hasAlpha ? { backdrops } : {}),
         drawnBy: streaming ? "simd" : "ffmpeg",
       };
       const still = async () => {
-        const { c, frame } = await decisionP;
-        return { path: v.path, motion: v.motion, hasAlpha: c.hasAlpha, frame, backdropColor };
+        const { c, path, frame } = await decisionP;
+        return { path, motion: v.motion, hasAlpha: c.hasAlpha, frame, backdropColor };
       };
       if (streaming) {
         let kbP: Promise<KenBurnsFrames> | null = null;

@@ -58,7 +58,7 @@ describe("logo check (by content)", () => {
       [opaquePng(), "flat.png", /has no transparency/],
       [landscapeJpg(), "photo.png", /not a PNG or WebP image \(checked by content\)/],
       [Buffer.concat([logoPng().subarray(0, 64), Buffer.alloc(MAX_LOGO_BYTES)]), "huge.png", /over the 5\.0 MB limit/],
-      [logoPng().subarray(0, 60), "cut.png", /could not be decoded/],
+      [logoPng().subarray(0, 60), "cut.png", /the image is truncated/],
     ];
     for (const [bytes, name, message] of cases) {
       const e = await checkLogo(bytes, name).catch((x: unknown) => x);

@@ -9,6 +9,8 @@ import { env } from "~/env";
 import * as uploadRoute from "~/app/api/campaigns/[id]/images/route";
 import * as imageRoute from "~/app/api/images/[id]/route";
 import { storage } from "~/server/storage";
+import sharp from "sharp";
+import { runFfmpeg } from "~/render/ffmpeg";
 import { testDb } from "../helpers/db";
 import { browserHeaders, makeWorld, type World } from "../auth/fixtures";
 
@@ -68,5 +70,35 @@ describe("image uploads", () => {
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     expect(bytes.length).toBeLessThan(serum.length);
     expect((await get(w.cookies.b)).status).toBe(403);
+  });
+
+  it("take an animated WebP and a 16-bit transparent PNG; refuse an AVIF naming the format; thumbnails show the first frame upright, not black", async () => {
+    const make = async (args: string[], ext: string) => {
+      const file = path.join(process.env.TMPDIR ?? "/tmp", `upl-${process.pid}-${Math.random().toString(36).slice(2)}.${ext}`);
+      await runFfmpeg(["-v", "error", "-y", ...args, file], { raw: true });
+      const bytes = fs.readFileSync(file);
+      fs.rmSync(file);
+      return bytes;
+    };
+    // Red first frame, then blue: ffmpeg 5.1 alone cannot decode an animated WebP.
+    const webp = await make(["-f", "lavfi", "-i", "color=c=red:s=160x120:r=5:d=0.2", "-f", "lavfi", "-i", "color=c=blue:s=160x120:r=5:d=0.6",
+      "-filter_complex", "[0][1]concat=n=2:v=1", "-c:v", "libwebp_anim", "-loop", "0"], "webp");
+    // Fully transparent but for a dark square: 16-bit RGBA.
+    const png16 = await make(["-f", "lavfi", "-i", "color=c=black:s=160x120:r=1:d=1", "-vf", "format=rgba,geq=r=20:g=20:b=20:a='255*between(X,60,99)'", "-frames:v", "1", "-update", "1", "-pix_fmt", "rgba64be"], "png");
+    const r = await upload([{ name: "anim.webp", bytes: webp, type: "image/webp" }, { name: "logo16.png", bytes: png16, type: "image/png" }]);
+    expect(r.status).toBe(201);
+    const avif = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#336699" } }).avif().toBuffer();
+    const refused = await upload([{ name: "photo.avif", bytes: avif, type: "image/avif" }]);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toMatch(/photo\.avif: AVIF images are not supported here: export it as JPEG or PNG/);
+    const rows = await testDb().campaignImage.findMany({ where: { campaignId: w.campaignA.id, mimeType: { in: ["image/webp", "image/png"] } }, orderBy: { position: "asc" } });
+    expect(rows.map((x) => [x.mimeType, x.width, x.height])).toEqual([["image/webp", 160, 120], ["image/png", 160, 120]]);
+    for (const [img, check] of [[rows[0]!, (p: number[]) => p[0]! > 200 && p[2]! < 60], [rows[1]!, (p: number[]) => Math.min(...p) > 200]] as const) {
+      const res = await imageRoute.GET(new Request(`${env().PUBLIC_URL}/api/images/${img.id}?size=thumb`, { headers: browserHeaders(w.cookies.a) }), { params: Promise.resolve({ id: img.id }) });
+      expect(res.status).toBe(200);
+      // The thumbnail's top-left corner: red (first frame) for the WebP, white (not black) under the PNG's transparency.
+      const { data } = await sharp(Buffer.from(await res.arrayBuffer())).extract({ left: 4, top: 4, width: 1, height: 1 }).raw().toBuffer({ resolveWithObject: true });
+      expect(check([...data]), `${img.mimeType} ${[...data].join(",")}`).toBe(true);
+    }
   });
 });

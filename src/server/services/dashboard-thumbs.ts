@@ -1,11 +1,13 @@
 /**
- * Thumbnails of campaign images: a 320 px wide JPEG made by ffmpeg on first request and kept in
- * storage (thumbs/<imageId>.jpg). Uploads are immutable, so a thumbnail never goes stale.
+ * Thumbnails of campaign images: a 320 px wide JPEG made by sharp on first request and kept in
+ * storage (thumbs/<imageId>.jpg). Uploads are immutable, so a thumbnail never goes stale. Like the
+ * render (~/render/image-file): the first frame of an animation, EXIF orientation applied (so a
+ * focal point clicked on it is where the render puts it), transparency over white (not black).
  */
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { runFfmpeg } from "~/render/ffmpeg";
+import sharp from "sharp";
 import { type Storage } from "~/server/storage";
 
 /** Thumbnail width in pixels. Default 320. */
@@ -24,7 +26,13 @@ export function thumbnailKey(store: Storage, image: { id: string; file: string }
       try {
         const out = path.join(dir, "thumb.jpg");
         const src = await store.localPath(image.file);
-        await runFfmpeg(["-i", src, "-frames:v", "1", "-vf", `scale=${THUMB_WIDTH}:-2:flags=bicubic`, "-q:v", "4", out], { signal: AbortSignal.timeout(20_000) });
+        await sharp(src, { page: 0, pages: 1, autoOrient: true })
+          .timeout({ seconds: 20 })
+          .resize(THUMB_WIDTH)
+          .flatten({ background: "#ffffff" })
+          .toColourspace("srgb")
+          .jpeg({ quality: 80 })
+          .toFile(out);
         await store.putFile(key, out, { move: true });
         return key;
       } finally {

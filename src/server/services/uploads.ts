@@ -1,12 +1,10 @@
 /**
- * Product images: checked by content (magic bytes, then a real decode with ffprobe), never by
- * name; limited in size and count; stored under generated names (no user text in a path).
+ * Product images: checked by content (magic bytes, structure, then one full decode by sharp), never
+ * by name; limited in size and count; stored as uploaded under generated names (no user text in a
+ * path). The render normalises them (first frame, EXIF rotation, sRGB, transparency flattened).
  */
 import { createHash, randomUUID } from "node:crypto";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { probe } from "~/render/ffmpeg";
+import { decodeImage, ImageFileError, type SniffedFormat, sniffFormat, UPLOAD_LIMITS } from "~/render/image-file";
 import { MAX_IMAGE_BYTES, MAX_IMAGES } from "~/shared/campaign";
 import { type Db } from "~/server/db";
 import { storage } from "~/server/storage";
@@ -21,44 +19,39 @@ export class UploadError extends Error {
   }
 }
 
-const SIGNATURES: { mime: string; ext: string; test: (b: Buffer) => boolean }[] = [
-  { mime: "image/png", ext: "png", test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  { mime: "image/jpeg", ext: "jpg", test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { mime: "image/webp", ext: "webp", test: (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP" },
-  { mime: "image/gif", ext: "gif", test: (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString("latin1")) },
-];
-
-export function sniffImage(bytes: Buffer) {
-  return SIGNATURES.find((s) => s.test(bytes)) ?? null;
+/** The accepted format of `bytes` by content (PNG, JPEG, WebP, GIF), or null (unknown or refused, e.g. HEIC). */
+export function sniffImage(bytes: Buffer): SniffedFormat | null {
+  const k = sniffFormat(bytes);
+  return k && !("refused" in k) ? k : null;
 }
 
 export interface CheckedImage {
   bytes: Buffer;
   mimeType: string;
   ext: string;
+  /** Displayed size (EXIF orientation applied), pixels. */
   width: number;
   height: number;
   sha256: string;
 }
 
-/** Validates one upload. `label` names it in errors (the original file name, for the user only). */
+/**
+ * Validates one upload by decoding it fully, once (see ~/render/image-file: format by content, HEIC/AVIF/TIFF...
+ * refused by name, a file cut short refused, at most 40 megapixels, 15 s to decode; animated images keep their first
+ * frame). `label` names it in errors (the original file name, for the user only). Throws UploadError.
+ */
 export async function checkImage(bytes: Buffer, label: string): Promise<CheckedImage> {
   if (bytes.length === 0) throw new UploadError(`${label}: the file is empty`);
   if (bytes.length > MAX_IMAGE_BYTES) throw new UploadError(`${label}: ${(bytes.length / 1048576).toFixed(1)} MB is over the ${MAX_IMAGE_BYTES / 1048576} MB limit`);
-  const kind = sniffImage(bytes);
-  if (!kind) throw new UploadError(`${label}: not a PNG, JPEG, WebP or GIF image (checked by content)`);
-  const tmp = path.join(os.tmpdir(), `reelfarm-upload-${randomUUID()}.${kind.ext}`);
-  await fs.writeFile(tmp, bytes);
+  let d;
   try {
-    const info = await probe(tmp).catch(() => null);
-    const v = info?.streams.find((s) => s.codec_type === "video");
-    if (!v?.width || !v.height) throw new UploadError(`${label}: the image could not be decoded (corrupt or truncated?)`);
-    if (v.width < 16 || v.height < 16) throw new UploadError(`${label}: ${v.width}x${v.height} is too small (at least 16x16)`);
-    if (v.width * v.height > 150_000_000) throw new UploadError(`${label}: ${v.width}x${v.height} is too large (at most 150 megapixels)`);
-    return { bytes, mimeType: kind.mime, ext: kind.ext, width: v.width, height: v.height, sha256: createHash("sha256").update(bytes).digest("hex") };
-  } finally {
-    await fs.rm(tmp, { force: true });
+    d = await decodeImage(bytes, UPLOAD_LIMITS);
+  } catch (e) {
+    if (e instanceof ImageFileError) throw new UploadError(`${label}: ${e.message}`);
+    throw e;
   }
+  if (d.width < 16 || d.height < 16) throw new UploadError(`${label}: ${d.width}x${d.height} is too small (at least 16x16)`);
+  return { bytes, mimeType: d.mime, ext: d.ext, width: d.width, height: d.height, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 const limitMessage = (existing: number, more: number) => `A campaign has at most ${MAX_IMAGES} images (it has ${existing}, ${more} more given)`;
