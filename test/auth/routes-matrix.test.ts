@@ -16,9 +16,10 @@ import { browserHeaders, makeWorld, type World } from "./fixtures";
 const apiDir = path.resolve(import.meta.dirname, "../../src/app/api");
 /**
  * Routes with their own authorisation rules, tested elsewhere. REST API v1 is one dispatcher
- * (v1/[...path]): its operations each have a row in ./api-v1-matrix.test.ts.
+ * (v1/[...path]): its operations each have a row in ./api-v1-matrix.test.ts. `metrics` is for
+ * admins only (no team's data): test/ops/metrics.test.ts checks 401/403 for everyone else.
  */
-const EXEMPT = new Set(["auth/[...all]", "trpc/[trpc]", "health", "v1/[...path]"]);
+const EXEMPT = new Set(["auth/[...all]", "trpc/[trpc]", "health", "v1/[...path]", "metrics"]);
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 function findRoutes(dir: string, prefix = ""): string[] {
