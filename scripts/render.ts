@@ -10,7 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { EnvError } from "~/env";
 import { campaignFileSchema, fieldErrors } from "~/shared/campaign";
-import { db } from "~/server/db";
+import { db, disconnectDb } from "~/server/db";
 import { stopEmbedded } from "~/server/db/bootstrap";
 import { createCampaign } from "~/server/services/campaigns";
 import { queueRender } from "~/server/services/renders";
@@ -38,7 +38,13 @@ const bar = (p: number, stage: string) => {
 let exitCode = 0;
 let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
 try {
-  const raw = JSON.parse(await fs.readFile(file, "utf8").catch(() => usage(`cannot read ${file}`)));
+  const text = await fs.readFile(file, "utf8").catch(() => usage(`cannot read ${file}`));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file} is not JSON: ${(e as Error).message}`);
+  }
   const parsed = campaignFileSchema.safeParse(raw);
   if (!parsed.success) {
     const errs = fieldErrors(parsed.error);
@@ -85,8 +91,8 @@ try {
   console.error(`\n${e instanceof EnvError || e instanceof UploadError ? e.message : (e as Error).message}`);
   exitCode = 1;
 } finally {
-  await worker?.stop();
-  await db().$disconnect().catch(() => {});
-  await stopEmbedded();
+  await worker?.stop().catch(() => {});
+  await disconnectDb();
+  await stopEmbedded().catch(() => {});
 }
 process.exit(exitCode);

@@ -6,7 +6,7 @@ import { logFor } from "~/server/log";
 try {
   await startWorker();
 } catch (e) {
-  if (e instanceof EnvError) logFor("worker").error(e.message);
-  else logFor("worker").error({ err: e }, "worker failed to start");
+  // The message only: a configuration or start-up error is the user's to fix, not a stack trace.
+  logFor("worker").error(e instanceof EnvError ? e.message : `worker failed to start: ${(e as Error).message ?? String(e)}`);
   process.exit(1);
 }

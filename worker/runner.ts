@@ -147,7 +147,8 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
     })());
 
   if (opts.handleSignals ?? true) {
-    for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => void stop().then(() => process.exit(0)));
+    // `on`: a second Ctrl-C must not fall through to Node's default exit in the middle of stopping.
+    for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void stop().then(() => process.exit(0)));
   }
   return { hostId, runner, assembler, stop };
 }

@@ -15,6 +15,13 @@ export function createDb(url: string): PrismaClient {
 
 const globalForDb = globalThis as unknown as { reelfarmDb?: PrismaClient };
 
+/** Closes the process-wide client's connections if it was created (before stopping the database). */
+export async function disconnectDb() {
+  const client = globalForDb.reelfarmDb;
+  globalForDb.reelfarmDb = undefined;
+  if (client) await client.$disconnect().catch(() => {});
+}
+
 /** The process-wide client. */
 export function db(): PrismaClient {
   if (!globalForDb.reelfarmDb) {
