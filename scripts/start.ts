@@ -24,10 +24,10 @@ const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const log = (m: string) => console.log(`[start] ${m}`);
 /**
- * What the first `next build` takes, said before it starts. Measured: 1 min 50 s on a 2-core
- * machine under a load average of ~20 (Node 26, Next 16.4); 3 min on a slow or busy machine.
+ * What the first `next build` takes, said before it starts. Measured: 5 min 28 s on 2 cores
+ * under a load average of 20 (Node 26, Next 16.4 with Turbopack, its TypeScript check included).
  */
-const BUILD_ESTIMATE = "1 to 3 minutes, once";
+const BUILD_ESTIMATE = "2 to 6 minutes, once";
 
 /** The first admin's credentials box, printed last (or before exiting on a failure). */
 let firstAdmin: string | undefined;

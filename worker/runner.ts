@@ -159,7 +159,11 @@ function jobLogger() {
   const method = { debug: "debug", info: "info", warning: "warn", error: "error" } as const;
   return new Logger((scope) => {
     const l = scope.taskIdentifier ? base.child({ task: scope.taskIdentifier, jobId: scope.jobId }) : base;
-    return (lvl, message, meta) => l[method[lvl]](meta ?? {}, message);
+    return (lvl, message, meta) => {
+      // The cron upkeep's info lines ("Completed task … (maintenance:…)") are debug: one a minute would fill an idle log.
+      const upkeep = lvl === "info" && (scope.taskIdentifier?.startsWith("maintenance:") || /^Completed task \d+ \(maintenance:/.test(message));
+      l[upkeep ? "debug" : method[lvl]](meta ?? {}, message);
+    };
   });
 }
 

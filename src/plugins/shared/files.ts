@@ -9,7 +9,8 @@ import { isAbsolute, join } from "node:path";
  */
 export function outputPath(outputDir: string, providerId: string, ext: string): string {
   if (!isAbsolute(outputDir)) throw new Error(`outputDir must be absolute, got "${outputDir}"`);
-  return join(outputDir, `${providerId}.${ext}`);
+  // turbopackIgnore: a runtime path; without it the web build traces the whole project (and warns so).
+  return join(/*turbopackIgnore: true*/ outputDir, `${providerId}.${ext}`);
 }
 
 /** A sibling temp name for tools that write the file themselves; rename it with `commitFile`. */
