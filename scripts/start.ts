@@ -47,7 +47,8 @@ async function main() {
   // scripts/web.ts: Next behind a node:http server that takes the client address from the socket.
   const web = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "web.ts")], {
     cwd: root,
-    stdio: "inherit",
+    // stdout through this process: its "listening" line tells when the app answers (see webUp).
+    stdio: ["ignore", "pipe", "inherit"],
     detached: true, // its own process group: Ctrl-C reaches it through shutdown() below, in order
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
@@ -78,7 +79,14 @@ async function main() {
       }
       resolve();
     });
-    waitForPort(e.PORT).then(resolve, resolve);
+    // Up when the web app says it listens: its output is forwarded line by line, so nothing it
+    // prints lands after the credentials.
+    let buf = "";
+    web.stdout!.on("data", (b: Buffer) => {
+      process.stdout.write(b);
+      buf = (buf + b.toString()).slice(-4096);
+      if (/\[web\] listening on port/.test(buf)) resolve();
+    });
   });
   state.worker = await startWorker({ handleSignals: false });
   await webUp;
@@ -86,19 +94,6 @@ async function main() {
   log(`Reelfarm is running on ${e.PUBLIC_URL} (Ctrl-C to stop)`);
   if (firstAdmin) console.log(firstAdmin);
   firstAdmin = undefined;
-}
-
-/** Resolves once something accepts connections on 127.0.0.1:port (the web app), polling every 200 ms. */
-async function waitForPort(port: number, timeoutMs = 120_000) {
-  const { connect } = await import("node:net");
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, "127.0.0.1", () => (s.destroy(), r(true))).once("error", () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 main().catch(async (err) => {
