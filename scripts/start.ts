@@ -5,10 +5,12 @@
  * database the first admin's credentials are printed last, once everything runs, so they stay on
  * screen. Ctrl-C (or SIGTERM) stops the web app and the worker, then the database, last.
  *
- * The web app and the embedded PostgreSQL run in process groups of their own: a terminal's
- * Ctrl-C reaches only this process, which stops them in order (PostgreSQL stopped under a
+ * From a terminal, the web app and the embedded PostgreSQL run in process groups of their own: a
+ * terminal's Ctrl-C reaches only this process, which stops them in order (PostgreSQL stopped under a
  * running worker would make its connections fail with errors). A second Ctrl-C does not cut the
- * shutdown short.
+ * shutdown short. package.json runs it as `node --import tsx`, not through tsx's CLI: the CLI
+ * relays a signal to its child and SIGKILLs the child when it has not acknowledged it within
+ * 30 ms, which a busy machine misses (the database was then left running, the shutdown cut).
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -49,7 +51,9 @@ async function main() {
     cwd: root,
     // stdout through this process: its "listening" line tells when the app answers (see webUp).
     stdio: ["ignore", "pipe", "inherit"],
-    detached: true, // its own process group: Ctrl-C reaches it through shutdown() below, in order
+    // From a terminal, its own process group: Ctrl-C reaches it through shutdown() below, in order.
+    // Without one (Playwright, CI) it stays in the group, so killing the group ends it too.
+    detached: Boolean(process.stdin.isTTY),
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
   // Should this process die without shutdown(), the web app goes with it.

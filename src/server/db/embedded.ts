@@ -178,8 +178,10 @@ export async function ensureEmbeddedPostgres(opts: EmbeddedOptions): Promise<Emb
       child = spawn(
         bin("postgres"),
         ["-D", pgData, "-p", String(opts.port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${sockDir}`, "-c", "max_connections=200", "-c", "fsync=on"],
-        // detached: its own process group, so a terminal's Ctrl-C reaches the owner, which stops it last (stop()).
-        { ...(ids ?? {}), detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LD_LIBRARY_PATH: lib, LC_MESSAGES: "C" } },
+        // From a terminal: its own process group, so Ctrl-C (SIGINT to the terminal's group, a fast
+        // shutdown for PostgreSQL) reaches only the owner, which stops it last (stop()). Without a
+        // terminal (tests, Playwright, CI) it stays in the group, so killing the group ends it too.
+        { ...(ids ?? {}), detached: Boolean(process.stdin.isTTY), stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LD_LIBRARY_PATH: lib, LC_MESSAGES: "C" } },
       );
       let stderr = "";
       child.stderr?.on("data", (b: Buffer) => {
