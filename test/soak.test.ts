@@ -2,7 +2,8 @@
  * The short fault soak (scripts/soak.ts; `npm run soak` is the long one, 50 renders with a
  * database restart): 6 renders on two worker processes with provider 5xx and hung Veo operations,
  * one ffmpeg killed and one worker SIGKILLed. Every render settles, succeeded or failed with a
- * short error; none is rendered twice; one output per success; no temp file is left.
+ * short error; none is rendered twice; one output per success; no temp file is left by the
+ * workers that stayed up (the SIGKILLed one's are logged: a known gap, see scripts/soak.ts).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startFakeGemini, type FakeGemini } from "~/plugins/google/fake-server";
