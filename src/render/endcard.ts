@@ -1,24 +1,16 @@
 /**
  * The end card as a timeline part: appended to the plan as one more scene after the last, so the timeline, the
- * transitions, the clip cache and the soundtrack treat it like any other (the narration and music continue over it).
- * Its background is a designed still in the brand colours (design.ts) with a slow zoom; its text and logo are
- * drawn by overlays.ts.
+ * transitions and the soundtrack treat it like any other (the narration and music continue over it). Its
+ * background is a motion background in the brand colours (design.ts, drawn by the assembly); its text and logo
+ * are drawn by overlays.ts.
  */
-import { join } from "node:path";
-import { backgroundColors, designArgs, seedFrom } from "./design";
-import { runFfmpeg } from "./ffmpeg";
-import { type RenderPlan, outputSize } from "./plan";
+import { seedFrom } from "./design";
+import { type RenderPlan } from "./plan";
 
-/** Render the end card's background into `dir` and return the plan with the card as its last scene. */
-export async function withEndCardScene(plan: RenderPlan, dir: string, signal?: AbortSignal): Promise<RenderPlan> {
+/** The plan with the end card as its last scene (the plan itself when it has none). */
+export function withEndCardScene(plan: RenderPlan): RenderPlan {
   const card = plan.endCard;
   if (!card) return plan;
-  const { width, height } = outputSize(plan.output);
-  const { primary, secondary } = backgroundColors(plan.brand.colors.primary, plan.brand.colors.secondary);
-  const path = join(dir, "endcard.png");
-  // Same brand and CTA -> same pixels -> the same cached Ken Burns clip next time.
-  const seed = seedFrom("endcard", primary, secondary, card.cta);
-  await runFfmpeg(designArgs({ primary, secondary, seed, width, height }, path), { raw: true, signal });
   const scenes = plan.scenes.map((s) => ({ ...s }));
   const last = scenes[scenes.length - 1]!;
   // A crossfade into the card, when both sides can spare half of it.
@@ -26,12 +18,8 @@ export async function withEndCardScene(plan: RenderPlan, dir: string, signal?: A
   last.transition = fade > 0.05 ? { kind: "crossfade", durationSec: fade } : { kind: "cut", durationSec: 0 };
   scenes.push({
     durationSec: card.durationSec,
-    visual: {
-      kind: "image",
-      path,
-      motion: { type: "zoom-in", easing: "ease-in-out", focusX: 0.5, focusY: 0.5, amount: 0.06 },
-      framing: { mode: "cover", backdrop: "color" },
-    },
+    // Same brand and CTA -> the same layout.
+    visual: { kind: "design", seed: seedFrom("endcard", plan.brand.colors.primary, plan.brand.colors.secondary, card.cta) },
     transition: { kind: "cut", durationSec: 0 },
   });
   return { ...plan, scenes };

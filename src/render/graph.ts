@@ -9,6 +9,7 @@
  *   `clipFrames` frames; the transitions below rely on it.
  */
 import { type EncoderSettings } from "./encoders";
+import { motionDesignChain } from "./design";
 import { type ContainFrame, type FrameDecision, containBox } from "./framing";
 import { isPan, panPlan, perspectiveFilter } from "./kenburns";
 import { type KenBurns, type RenderPlan, type Transition, outputSize } from "./plan";
@@ -27,7 +28,9 @@ export type ResolvedVisual =
   | { kind: "image"; path: string; motion: KenBurns; hasAlpha: boolean; commandsPath: string | null; frame?: FrameDecision; backdropColor?: string }
   /** A video clip, trimmed or looped to the scene. */
   | { kind: "video"; path: string; durationSec: number }
-  | { kind: "color"; color: string };
+  | { kind: "color"; color: string }
+  /** A motion background (design.ts): its colours, layout seed and which way its shapes shade. */
+  | { kind: "design"; primary: string; secondary: string; seed: number; shade: 0 | 255 };
 
 export interface ResolvedInputs {
   scenes: ResolvedVisual[];
@@ -239,6 +242,9 @@ export function sceneChain(
       break;
     case "color":
       chain = `color=c=0x${v.color.slice(1)}:s=${W}x${H}:r=${fps},${["format=yuv420p", `trim=end_frame=${n}`, ...norm].join(",")}`;
+      break;
+    case "design":
+      chain = motionDesignChain({ primary: v.primary, secondary: v.secondary, seed: v.seed, shade: v.shade, width: W, height: H, vignette: v.shade === 0 }, { fps, frames: n, id: `ds${span.index}` });
       break;
   }
   return chain;

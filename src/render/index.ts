@@ -29,6 +29,7 @@ import { simdAvailable } from "./resample";
 import { type RenderPlan, type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { type Timeline, buildTimeline } from "./timeline";
 import { withEndCardScene } from "./endcard";
+import { DESIGN_VERSION, backgroundColors, backgroundSide } from "./design";
 import { type OverlayBox, type OverlayLayout, layoutOverlays } from "./overlays";
 import { decideFraming } from "./framing";
 import { MAX_IMAGE_PIXELS, checkImage, checkReadable, checkVideo, withAudioInputs } from "./validate";
@@ -264,7 +265,7 @@ async function planStage(
   const size = outputSize(source.output);
   const logoSizeP = start(source.endCard && source.brand.logoPath ? checkImage("brand.logoPath", source.brand.logoPath, signal) : Promise.resolve(null));
   const encoderP = start(source.output.encoder ? Promise.resolve(source.output.encoder) : detectEncoders({ signal }).then((d) => d.best));
-  const plan = await withEndCardScene(source, tmp, signal);
+  const plan = withEndCardScene(source);
   const timeline = buildTimeline(plan);
   const { fps } = timeline;
   const layout = layoutOverlays(source, await logoSizeP);
@@ -292,6 +293,11 @@ async function planStage(
       const clipFrames = timeline.scenes[i]!.clipFrames;
       if (v.kind === "color") {
         return { describe: { kind: "color", color: v.color }, clipFrames, frames: null, visual: async () => ({ kind: "color", color: v.color }) };
+      }
+      if (v.kind === "design") {
+        // A motion background in the brand's colours, moved away from the plate's so headlines stand out on it.
+        const design = { kind: "design" as const, ...backgroundColors(plan.brand.colors.primary, plan.brand.colors.secondary), shade: backgroundSide(plan.brand.colors.primary), seed: v.seed };
+        return { describe: { ...design, v: DESIGN_VERSION }, clipFrames, frames: null, visual: async () => design };
       }
       if (v.kind === "video") {
         const c = await checkVideo(where, v.path, signal);

@@ -2,7 +2,8 @@
  * Headline overlays and the end card, as their own .ass script (burned by libass after the captions' script) plus
  * the logo's placement (composited by ffmpeg's `overlay`).
  *
- * - Headline: each scene's on-screen text, bold, in the brand font and text colour on a brand-primary plate
+ * - Headline: each scene's on-screen text, bold, in the brand font on a brand-primary plate, in the brand's text
+ *   colour when it reaches WCAG 4.5:1 on the plate, else white or black (design.ts `plateColors`)
  *   (BorderStyle 3: libass draws an opaque box around each line), top-centred in `textBands(...).headline`; it
  *   slides up 4% of the band and fades in ~0.25 s into the scene, each word following the previous by 60 ms, and
  *   fades out with the scene.
@@ -16,6 +17,7 @@ import { writeFile } from "node:fs/promises";
 import { assColor, escapeAssText } from "./ass";
 import { type Brand, type RenderPlan, outputSize } from "./plan";
 import { type Rect, safeRect, textBands } from "./safe-zone";
+import { plateColors } from "./design";
 
 /** One text box drawn on screen: for QA (inside the safe zone, clear of the captions) and tests (pixel checks). */
 export interface OverlayBox {
@@ -198,6 +200,8 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     return key;
   };
   const padOf = (px: number) => Math.round(px * 0.28);
+  // Text on the plate reaches WCAG 4.5:1 whatever the brand kit says (design.ts plateColors).
+  const colors = plateColors(brand.colors);
 
   plan.scenes.forEach((scene, i) => {
     const text = scene.headline?.trim();
@@ -211,7 +215,7 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     const fit = fitText(text, { w: band.w, h: band.h - travel }, { maxPx: 84 * unit, minPx: 40 * unit, maxLines: 2, padPx: padOf });
     if (fit.lines.length === 0) return;
     const pad = padOf(fit.fontPx);
-    const name = styleFor("Headline", fit.fontPx, () => style(`Headline${fit.fontPx}`, font, fit.fontPx, brand.colors.text, brand.colors.primary, { box: true, pad }));
+    const name = styleFor("Headline", fit.fontPx, () => style(`Headline${fit.fontPx}`, font, fit.fontPx, colors.text, colors.plate, { box: true, pad }));
     const cx = Math.round(band.x + band.w / 2);
     // \an8 anchors the text's top; the box grows `pad` around it.
     const y = band.y + pad;
@@ -293,9 +297,9 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
       y += fit.h + gap;
     };
     // Every line on a primary-colour plate in the text colour: readable on any background the brand gives.
-    if (brand.name && nameFit) draw("brand", brand.name, nameFit, textStyle("Brand", nameFit.fontPx, brand.colors.text, brand.colors.primary, true), 0, padOf(nameFit.fontPx));
-    draw("cta", card.cta, ctaFit, textStyle("Cta", ctaFit.fontPx, brand.colors.text, brand.colors.primary, true), 150, padOf(ctaFit.fontPx));
-    if (card.url && urlFit) draw("url", card.url, urlFit, textStyle("Url", urlFit.fontPx, brand.colors.text, brand.colors.primary, true), 350, padOf(urlFit.fontPx));
+    if (brand.name && nameFit) draw("brand", brand.name, nameFit, textStyle("Brand", nameFit.fontPx, colors.text, colors.plate, true), 0, padOf(nameFit.fontPx));
+    draw("cta", card.cta, ctaFit, textStyle("Cta", ctaFit.fontPx, colors.text, colors.plate, true), 150, padOf(ctaFit.fontPx));
+    if (card.url && urlFit) draw("url", card.url, urlFit, textStyle("Url", urlFit.fontPx, colors.text, colors.plate, true), 350, padOf(urlFit.fontPx));
   }
 
   if (events.length === 0) return { boxes, ass: null, logo };

@@ -89,6 +89,15 @@ export const VisualSchema = z.discriminatedUnion("kind", [
     path: z.string().min(1),
   }),
   z.object({ kind: z.literal("color"), color: hexColor }),
+  z.object({
+    /**
+     * A motion background in the brand colours (design.ts `motionDesignChain`): gradient drift, shapes moving,
+     * subtle grain, drawn by the assembly itself. Its colours come from `brand` so the headline plates contrast
+     * with it; `seed` picks the layout (the same seed, brand and length give the same frames).
+     */
+    kind: z.literal("design"),
+    seed: z.number().int().min(0).max(0xffffffff),
+  }),
 ]);
 export type Visual = z.infer<typeof VisualSchema>;
 

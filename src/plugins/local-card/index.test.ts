@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PLATE_CONTRAST, contrastRatio } from "~/render/design";
 import { describe, expect, it } from "vitest";
 import { type ImageInput, ProviderError } from "../spec";
 import { describeProviderContract } from "../spec/contract-kit";
@@ -37,14 +38,17 @@ describe("local-card output", () => {
     expect(Buffer.compare(a, other)).not.toBe(0);
   });
 
-  it("a designed card is not flat: brand-coloured, with shapes and a gradient across it", async () => {
+  it("a designed card is not flat: brand-coloured, with shapes and a gradient across it, and stands apart from the brand-colour plate", async () => {
     const result = await generate(sample);
     const rgb = execFileSync(FFMPEG, ["-v", "error", "-i", result.file, "-vf", "scale=27:48:flags=area,format=rgb24", "-f", "rawvideo", "-"]);
     const px = (x: number, y: number) => [...rgb.subarray((y * 27 + x) * 3, (y * 27 + x) * 3 + 3)];
     const lum = (p: number[]) => 0.2126 * p[0]! + 0.7152 * p[1]! + 0.0722 * p[2]!;
     const values = Array.from({ length: 27 * 48 }, (_, i) => lum(px(i % 27, Math.floor(i / 27))));
     const spread = Math.max(...values) - Math.min(...values);
-    expect(spread).toBeGreaterThan(40);
+    // A mid-tone brand colour (#e63946) leaves the background little room (it must stay 3:1 from the plate).
+    expect(spread).toBeGreaterThan(10);
+    const hex = (p: number[]) => `#${p.map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+    for (let i = 0; i < 27 * 48; i += 7) expect(contrastRatio(hex(px(i % 27, Math.floor(i / 27))), "#e63946")).toBeGreaterThanOrEqual(PLATE_CONTRAST);
     // Red dominates (brand #e63946) in the middle.
     const [r, g, b] = px(13, 24);
     expect(r).toBeGreaterThan(g!);

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { type AssetResult, HexColorSchema, type ImageProvider, ImageInputSchema, ProviderError, SPECIFICATION_VERSION } from "../spec";
 import { commitFile, fileSize, outputPath, tempPathFor } from "../shared/files";
 import { FRAME_SIZES, coverFilter } from "../shared/frame";
-import { backgroundColors, designArgs, mix, seedFrom } from "~/render/design";
+import { backgroundColors, backgroundSide, designArgs, mix, seedFrom } from "~/render/design";
 import { guardLocal, parseWith } from "../shared/guard";
 import { argv, runFfmpeg } from "../shared/process";
 
@@ -60,7 +60,9 @@ export const localCardProvider: ImageProvider<LocalCardOptions> = {
         const accent = input.accentColor ?? mix(brand, 0.7, 0);
         const colors = backgroundColors(brand, accent);
         const seed = seedFrom(ID, input.prompt, brand, accent, input.aspectRatio);
-        args = designArgs({ ...colors, seed, width, height, vignette: ctx.options.vignette }, tmp);
+        // Shapes shade away from the brand colour (the headline plate), like the assembly's motion backgrounds.
+        const shade = backgroundSide(brand);
+        args = designArgs({ ...colors, seed, width, height, shade, vignette: ctx.options.vignette && shade === 0 }, tmp);
       }
       try {
         await runFfmpeg(ctx.ffmpegPath, args, { signal: ctx.signal });

@@ -48,6 +48,8 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
       // A "video" asset that fell back to the still (image/*) gets Ken Burns, not clip treatment.
       ...(video && video.mimeType?.startsWith("video/") ? { clip: { path: await local(video.file!) } } : {}),
       ...(photo ? { photo } : {}),
+      // The offline card without an upload is a designed background: the assembly animates it (motion background).
+      ...(still && still.providerId === "local-card" && !photo ? { design: true } : {}),
     });
   }
   const music = ok.find((a) => a.kind === "music");

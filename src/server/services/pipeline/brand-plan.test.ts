@@ -62,9 +62,14 @@ describe("the plan's brand and photos", () => {
     );
     const [first, second, third] = plan.scenes;
     expect(first!.visual).toMatchObject({ kind: "image", path: "/storage/uploads/c1/b.jpg", framing: { mode: "auto", focusX: 0.5, focusY: 0.5, backdrop: "blur" } });
-    // A generated clip wins over the photo; no photo and no still: a card in the kit's primary colour.
+    // A generated clip wins over the photo; no photo and no still: a motion background (in the plan's brand
+    // colours), its layout seeded by the scene, so the same script gives the same seed.
     expect(second!.visual).toEqual({ kind: "video", path: "/tmp/veo1.mp4" });
-    expect(third!.visual).toEqual({ kind: "color", color: "#03234b" });
+    expect(third!.visual).toMatchObject({ kind: "design", seed: expect.any(Number) });
+    const again = parseRenderPlan(buildPlan({ settings: s, script, brand, scenes: [{}, {}, { still: { path: "/tmp/card2.png" }, design: true }] }));
+    expect(again.scenes[2]!.visual).toEqual(third!.visual);
+    expect(again.scenes[1]!.visual).toMatchObject({ kind: "design" });
+    expect(again.scenes[1]!.visual).not.toEqual(third!.visual);
     expect(plan.brand).toMatchObject({ name: "Nucleo", logoPath: "/storage/brand/t1/logo.png", font: "Brand Sans" });
 
     const focal = parseRenderPlan(buildPlan({ settings: s, script, scenes: [{}, { photo: photos[1]! }, {}] }));

@@ -7,6 +7,7 @@
  */
 import { type RenderPlanInput } from "~/render/plan";
 import { type OverlayBox } from "~/render/overlays";
+import { seedFrom } from "~/render/design";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { directionOf } from "~/shared/languages";
 import { type RenderSettings } from "../renders";
@@ -28,6 +29,11 @@ export interface SceneAssets {
    * the engine frames it (focal-point crop, or whole over a blurred backdrop) instead of a blind cover crop.
    */
   photo?: { path: string; focusX: number; focusY: number };
+  /**
+   * The still is the offline card's designed background (no photo, no image provider): the scene becomes a motion
+   * background in the brand colours drawn by the assembly (gradient drift, moving shapes, grain), not a still.
+   */
+  design?: boolean;
 }
 
 const MOTIONS = ["zoom-in", "pan-right", "zoom-out", "pan-up", "pan-left", "zoom-in", "pan-down"] as const;
@@ -105,9 +111,10 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
       ? { kind: "video" as const, path: a.clip.path }
       : a.photo
         ? { kind: "image" as const, path: a.photo.path, motion, framing: { mode: "auto" as const, focusX: a.photo.focusX, focusY: a.photo.focusY, backdrop: "blur" as const } }
-        : a.still
+        : a.still && !a.design
           ? { kind: "image" as const, path: a.still.path, motion }
-          : { kind: "color" as const, color: settings.brand?.primaryColor ?? c.brandColor };
+          : // No picture: a motion background, its layout seeded by the scene's text (same scene, same frames).
+            { kind: "design" as const, seed: seedFrom("scene", String(i), sc.visualPrompt, sc.onScreenText ?? "") };
     const tr = TRANSITIONS[k % TRANSITIONS.length]!;
     const headline = sc.onScreenText?.trim();
     scenes.push({
