@@ -3,14 +3,17 @@
  * every must-say line and the CTA are in the rendered script and on screen (the captions and overlays the
  * render wrote), and the frames at the overlays' times show them in their boxes (pixels read back).
  *
- * The campaign's only photo is a flat mid-grey, so whatever the framing and Ken Burns do, a scene's
- * background is grey: the brand-primary plate of a headline or of the end card's CTA is then unambiguous.
+ * The campaign's only photo is a flat mid-grey 720x480 landscape, so whatever the framing and Ken Burns do, a
+ * scene's background is grey (the photo whole over a darkened blur of itself): the brand-primary plate of a
+ * headline or of the end card's CTA is then unambiguous. Its upscale check passes: it takes the renderer's
+ * framing (the landscape photo shown whole at 0.69x of the preview), not a cover crop's 2.24x.
  */
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runFfmpeg } from "~/render/ffmpeg";
+import { QaReportSchema } from "~/render/qa/report";
 import { readRgbFrame } from "~/render/testing";
 import { norm } from "~/plugins/shared/coverage";
 import { type Script } from "~/plugins/spec/schemas";
@@ -70,7 +73,7 @@ describe("the brief's coverage on a real render", () => {
       mustSay: MUST_SAY,
     });
     const grey = path.join(os.tmpdir(), `coverage-grey-${process.pid}.png`);
-    await runFfmpeg(["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0x808080:s=1080x1920", "-frames:v", "1", grey], { raw: true });
+    await runFfmpeg(["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0x808080:s=720x480", "-frames:v", "1", grey], { raw: true });
     await addCampaignImages(db, c.id, [{ name: "grey.png", bytes: await fs.readFile(grey) }]);
     await fs.rm(grey, { force: true });
 
@@ -94,6 +97,9 @@ describe("the brief's coverage on a real render", () => {
     }
     expect([video.width, video.height]).toEqual([540, 960]);
     const size = { width: 540, height: 960 };
+
+    const qa = QaReportSchema.parse(done.qa);
+    expect(qa.checks.find((k) => k.id === "upscale")).toMatchObject({ verdict: "passed", summary: expect.stringMatching(/0\.\d+x or less/) });
 
     // Said: the rendered script (after the timeline fit) holds every line.
     const script = done.assets.find((a) => a.kind === "script")!.data as unknown as Script;

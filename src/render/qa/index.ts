@@ -14,7 +14,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeAssFile } from "../ass";
 import { probe } from "../ffmpeg";
-import { maxZoom } from "../kenburns";
+import { decideFraming } from "../framing";
 import { type RenderPlan, type RenderPlanInput, outputSize, parseRenderPlan, sceneStarts } from "../plan";
 import { safeRect } from "../safe-zone";
 import { measureOutput } from "./measure-output";
@@ -77,8 +77,8 @@ export async function planFraming(plan: RenderPlan, signal?: AbortSignal): Promi
       const w = st?.width ?? 0;
       const h = st?.height ?? 0;
       if (!w || !h) throw new Error(`scene ${i + 1}: the photo has no size`);
-      const cover = Math.max(size.width / w, size.height / h);
-      return { sceneIndex: i, sourceWidth: w, sourceHeight: h, upscale: cover * maxZoom(v.motion) };
+      // The renderer's own decision (cover crop, or the whole photo at most 1.5x over a backdrop), not a cover crop.
+      return { sceneIndex: i, sourceWidth: w, sourceHeight: h, upscale: decideFraming({ width: w, height: h }, v.framing, v.motion, size).upscale };
     }),
   );
 }

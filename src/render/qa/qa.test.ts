@@ -61,13 +61,13 @@ beforeAll(async () => {
     audio: { voice: [{ path: v1, startSec: 0.1 }, { path: v2, startSec: 2.7 }], music: { path: music, gainDb: -20 } },
   };
   // Broken: a black second, 3.5 s without motion over a silent voiceover, an over-long caption line with a character
-  // no font covers (U+10FFFD, private use), a photo enlarged ~3.4x, and 8.5 s for a 20 s target.
+  // no font covers (U+10FFFD, private use), a photo cover-cropped by choice and so enlarged ~3.4x, and 8.5 s for a 20 s target.
   const brokenPlan: RenderPlanInput = {
     output: { fps: 24, preset: "preview" },
     scenes: [
       { durationSec: 1, visual: { kind: "color", color: "#000000" } },
       { durationSec: 3.5, visual: { kind: "color", color: "#3a6ea5" } },
-      { durationSec: 4, visual: { kind: "image", path: small, motion: { type: "zoom-in" } } },
+      { durationSec: 4, visual: { kind: "image", path: small, motion: { type: "zoom-in" }, framing: { mode: "cover" } } },
     ],
     captions: {
       style: { sizePx: 96 },
@@ -117,7 +117,7 @@ describe("render checks on real renders", () => {
     expect(verdict(broken, "frozen-frames").details[0]).toMatch(/^no motion at 1\.0-4\.5 s$/);
     expect(verdict(broken, "voice").details).toEqual([expect.stringMatching(/^scene 2: 0\.0 s of speech/)]);
     expect(verdict(broken, "narration-silence").details[0]).toMatch(/^scene 2: silent/);
-    expect(verdict(broken, "upscale").details).toEqual([expect.stringMatching(/^scene 3: 180x320 photo enlarged 3\.36x$/)]);
+    expect(verdict(broken, "upscale").details).toEqual([expect.stringMatching(/^scene 3: 180x320 photo enlarged 3\.3\dx$/)]);
     expect(verdict(broken, "glyphs").details[0]).toMatch(/caption at 6\.4 s/);
   });
 

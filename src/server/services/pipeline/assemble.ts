@@ -92,7 +92,8 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
       segmentCache: await segmentCacheFor(db),
       onProgress: (f) => void setProgress(db, renderId, "assemble", stageProgress("assemble", f * 0.98)),
     });
-    const report = await qa.finish(outPath);
+    // The upscale check takes the renderer's account of each photo (a landscape photo is shown whole, not cropped).
+    const report = await qa.finish(outPath, { framing: result.framing });
     const key = `renders/${renderId}/output.mp4`;
     const stored = await store.putFile(key, outPath, { move: true });
     // What the render put on screen as text (captions, headlines, end card): the coverage record.
