@@ -57,13 +57,18 @@ test("the marketer creates a campaign with an image and an edited script", async
   // The written script is in the editor once the button offers to write another (not while "Writing…").
   await expect(page.getByRole("button", { name: "Regenerate script" })).toBeEnabled({ timeout: 60_000 });
   await expect(page.getByTestId("scene").first()).toBeVisible();
+  // The preview is saved as the campaign's script; edit once the page shows it saved (a refetch landing after
+  // an edit would reset the editor to the saved script).
+  await expect(page.getByText("Renders use this script.")).toBeVisible();
   await page.getByLabel("Narration (scene 1)").fill("Meet the boots that laugh at puddles.");
+  await expect(page.getByText("Unsaved changes.")).toBeVisible();
   await page.getByRole("button", { name: "Save script" }).click();
   // Saved: no unsaved changes left, and the edit is what the page loads again (renders use the saved script).
   await expect(page.getByRole("button", { name: "Save script" })).toBeDisabled();
   await expect(page.getByText("Renders use this script.")).toBeVisible();
   await page.reload();
   await expect(page.getByLabel("Narration (scene 1)")).toHaveValue("Meet the boots that laugh at puddles.");
+  await expect(page.getByText("Unsaved changes.")).toHaveCount(0);
   await shot(page, "04-campaign");
 });
 
