@@ -243,8 +243,12 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       const detail: string[] = [];
       for (const r of stuck) {
         const assets = await db.renderAsset.findMany({ where: { renderId: r.id }, orderBy: [{ kind: "asc" }, { sceneIndex: "asc" }] });
-        const jobs = await db.$queryRaw<{ task_identifier: string; attempts: number; max_attempts: number; last_error: string | null; locked_by: string | null; run_at: Date }[]>`
-          select task_identifier, attempts, max_attempts, last_error, locked_by, run_at from graphile_worker.jobs where payload::text like ${`%${r.id}%`}`;
+        // The queue's internals are graphile-worker's: when its schema differs, report without them.
+        const jobs = await db
+          .$queryRaw<{ task_identifier: string; attempts: number; max_attempts: number; last_error: string | null; locked_by: string | null; run_at: Date }[]>`
+            select t.identifier as task_identifier, j.attempts, j.max_attempts, j.last_error, j.locked_by, j.run_at
+            from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where j.payload::text like ${`%${r.id}%`}`
+          .catch(() => []);
         detail.push(
           `${r.id} ${r.status}/${r.stage} assets [${assets.map((a) => `${a.kind}${a.sceneIndex >= 0 ? a.sceneIndex : ""}:${a.status}`).join(" ")}] jobs [${jobs.map((j) => `${j.task_identifier} ${j.attempts}/${j.max_attempts} locked=${j.locked_by ?? "-"} runAt=${j.run_at.toISOString()} ${j.last_error?.slice(0, 160) ?? ""}`).join("; ")}]`,
         );
