@@ -62,6 +62,21 @@ describe("layoutOverlays", () => {
     expect(fit.fontPx).toBeLessThan(80);
     expect(fit.w).toBeLessThanOrEqual(400);
     expect(fit.h).toBeLessThanOrEqual(120);
+    // Words stay whole while the size can stay readable (>= minPx): a shorter compound shrinks a little, whole.
+    const whole = fitText("Try Zahnaufhellungsgel today", { w: 880, h: 300 }, { maxPx: 84, minPx: 48, maxLines: 2, padPx: (px) => px * 0.3 });
+    expect(whole.lines.join(" ")).toBe("Try Zahnaufhellungsgel today");
+    expect(whole.fontPx).toBeGreaterThanOrEqual(48);
+    // A 36-letter compound cannot stay whole at a readable size: it is hyphenated at one instead.
+    const compound = fitText("Wasserstoffperoxidzahnaufhellungsgel", { w: 880, h: 300 }, { maxPx: 84, minPx: 48, maxLines: 2, padPx: (px) => px * 0.3 });
+    expect(compound.fontPx).toBeGreaterThanOrEqual(48);
+    expect(compound.lines).toHaveLength(2);
+    expect(compound.lines[0]).toMatch(/-$/);
+    expect(compound.lines.join("").replace("-", "")).toBe("Wasserstoffperoxidzahnaufhellungsgel");
+    const split = breakLines("Wasserstoffperoxidzahnaufhellungsgel", 10);
+    expect(split.slice(0, -1).every((l) => l.endsWith("-"))).toBe(true);
+    expect(split.join("").replaceAll("-", "")).toBe("Wasserstoffperoxidzahnaufhellungsgel");
+    expect(breakLines("Wasserstoffperoxidzahnaufhellungsgel", 10, { split: false })).toBeNull();
+    expect(breakLines("桜の保湿クリーム", 3).every((l) => !l.endsWith("-"))).toBe(true); // no hyphens in Japanese
     const huge = fitText("word ".repeat(200), { w: 500, h: 200 }, { maxPx: 80, minPx: 30, maxLines: 3, padPx: () => 4 });
     expect(huge.lines.join(" ").split(" ")).toHaveLength(200);
     expect(huge.w).toBeLessThanOrEqual(500);

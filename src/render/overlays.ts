@@ -60,23 +60,31 @@ export function textWidthEm(s: string): number {
   return w;
 }
 
-/** Greedy line breaking of `text` into lines at most `maxEm` wide; words longer than a line are split. */
-export function breakLines(text: string, maxEm: number): string[] {
+/**
+ * Greedy line breaking of `text` into lines at most `maxEm` wide. A word longer than a line is split; where
+ * both sides of the cut are Latin letters the piece ends with a hyphen ("Wasserstoffper-"). With
+ * `split: false` such a word makes the result `null` instead (the caller tries a smaller size first).
+ */
+export function breakLines(text: string, maxEm: number): string[];
+export function breakLines(text: string, maxEm: number, opts: { split: false }): string[] | null;
+export function breakLines(text: string, maxEm: number, opts: { split: boolean } = { split: true }): string[] | null {
   const lines: string[] = [];
   for (const para of text.replace(/\r\n?/g, "\n").split("\n")) {
     let cur = "";
     for (const word of para.split(/\s+/).filter(Boolean)) {
       const pieces: string[] = [];
       let rest = word;
+      if (!opts.split && textWidthEm(rest) > maxEm) return null;
       while (textWidthEm(rest) > maxEm) {
         let cut = "";
         for (const ch of rest) {
-          if (textWidthEm(cut + ch) > maxEm) break;
+          if (textWidthEm(cut + ch + "-") > maxEm) break;
           cut += ch;
         }
         if (!cut) cut = [...rest][0]!;
-        pieces.push(cut);
         rest = rest.slice(cut.length);
+        const hyphen = /\p{Script=Latin}$/u.test(cut) && /^\p{Script=Latin}/u.test(rest);
+        pieces.push(hyphen ? `${cut}-` : cut);
       }
       if (rest) pieces.push(rest);
       for (const p of pieces) {
@@ -106,8 +114,9 @@ export interface FittedText {
 /**
  * The largest font size in [minPx, maxPx] (2 px steps) at which `text`, broken into at most `maxLines` lines, fits
  * `box` with `padPx` around it (the plate). Text is never cut: when it does not fit at `minPx`, the size goes on
- * down to 60% of `minPx` (at least 16 px) with one more line allowed; at that floor every line is kept (words
- * longer than a line are split, see `breakLines`), even if the block is then taller than `box`.
+ * down to 60% of `minPx` (at least 16 px) with one more line allowed. Sizes down to `minPx` that keep every word
+ * whole are tried first; only when none fits is a word split (hyphenated, see `breakLines`). At the floor every
+ * line is kept, even if the block is then taller than `box`.
  */
 export function fitText(text: string, box: { w: number; h: number }, opts: { maxPx: number; minPx: number; maxLines: number; padPx: (px: number) => number }): FittedText {
   const measure = (lines: string[], px: number) => {
@@ -118,6 +127,16 @@ export function fitText(text: string, box: { w: number; h: number }, opts: { max
   };
   const at = (px: number) => breakLines(text, (box.w - 2 * opts.padPx(px)) / px);
   const floorPx = Math.max(16, Math.floor(opts.minPx * 0.6));
+  // Whole words first, down to `minPx`: a smaller size that keeps every word whole beats a split one, but a
+  // headline shrunk below `minPx` to avoid a split is unreadable, so below it words are hyphenated instead.
+  for (let px = Math.floor(opts.maxPx); px >= opts.minPx; px -= 2) {
+    const lines = breakLines(text, (box.w - 2 * opts.padPx(px)) / px, { split: false });
+    if (!lines) continue;
+    if (lines.length === 0) return { lines, fontPx: px, w: 0, h: 0 };
+    const m = measure(lines, px);
+    const maxLines = px >= opts.minPx ? opts.maxLines : opts.maxLines + 1;
+    if (lines.length <= maxLines && m.w <= box.w && m.h <= box.h) return { lines, fontPx: px, ...m };
+  }
   for (let px = Math.floor(opts.maxPx); px >= floorPx; px -= 2) {
     const lines = at(px);
     if (lines.length === 0) return { lines, fontPx: px, w: 0, h: 0 };
