@@ -10,6 +10,8 @@ import os from "node:os";
 import path from "node:path";
 
 const bin = path.resolve(import.meta.dirname, "../../node_modules/s3rver/bin/s3rver.js");
+/** Runs `bin` with s3rver's empty-directory race fixed (see that file). */
+const main = path.resolve(import.meta.dirname, "s3rver-main.mjs");
 
 export interface S3Server {
   endpoint: string;
@@ -28,7 +30,7 @@ export async function startS3Server(opts: { bucket?: string } = {}): Promise<S3S
   if (!fs.existsSync(bin)) throw new Error("s3rver is missing: run `bash scripts/setup-system.sh --test` (it is a devDependency)");
   const bucket = opts.bucket ?? "reelfarm-test";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reelfarm-s3rver-"));
-  const child: ChildProcess = spawn(process.execPath, [bin, "-d", dir, "-a", "127.0.0.1", "-p", "0", "-s", "--configure-bucket", bucket], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, [main, "-d", dir, "-a", "127.0.0.1", "-p", "0", "-s", "--configure-bucket", bucket], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const port = await new Promise<number>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`s3rver did not start in 20 s:\n${out}`)), 20_000);
@@ -47,6 +49,11 @@ export async function startS3Server(opts: { bucket?: string } = {}): Promise<S3S
       reject(new Error(`s3rver exited (${code}):\n${out}`));
     });
   });
+  // A server that dies mid-test says why (tests then fail with ECONNREFUSED, which alone says nothing).
+  child.once("exit", (code, sig) => {
+    if (!stopping) console.error(`s3rver exited (${code ?? sig}) during the test:\n${out.slice(-4000)}`);
+  });
+  let stopping = false;
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
@@ -62,6 +69,7 @@ export async function startS3Server(opts: { bucket?: string } = {}): Promise<S3S
       STORAGE_S3_FORCE_PATH_STYLE: "1",
     }),
     stop: async () => {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
         await new Promise<void>((resolve) => {
           child.once("exit", () => resolve());
