@@ -13,6 +13,9 @@ import { withWorker } from "./helpers/worker";
 
 let fake: FakeGemini;
 beforeAll(async () => {
+  // The suite shares one database: start from no breaker state (an earlier file may have left Veo open until
+  // midnight Pacific, and then neither host would call Veo at all).
+  await testDb().providerBreaker.deleteMany({});
   fake = await useFakeGemini({ latencyMs: { voiceover: 300, image: 300, video: 400 }, faults: { video: { type: "quota_day" } } });
 });
 afterAll(async () => {
