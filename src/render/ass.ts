@@ -266,19 +266,26 @@ export function buildAss(captions: Captions, size: { width: number; height: numb
     1,
   ].join(",");
   const events = captions.cues.flatMap((c) => cueEvents(c, captions, size, fonts));
+  return assDocument({ width, height }, [`Style: ${styleLine}`], events);
+}
+
+/**
+ * A whole ASS subtitle file: script info for a `size` canvas (no automatic wrapping: every line break is the
+ * caller's), then `styles` ("Style: ..." lines) and `events` ("Dialogue: ..." lines) under their Format lines.
+ */
+export function assDocument(size: { width: number; height: number }, styles: readonly string[], events: readonly string[]): string {
   return [
     "[Script Info]",
     "ScriptType: v4.00+",
-    `PlayResX: ${width}`,
-    `PlayResY: ${height}`,
-    // No automatic wrapping: every line break is the layout's.
+    `PlayResX: ${size.width}`,
+    `PlayResY: ${size.height}`,
     "WrapStyle: 2",
     "ScaledBorderAndShadow: yes",
     "YCbCr Matrix: TV.709",
     "",
     "[V4+ Styles]",
     "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
-    `Style: ${styleLine}`,
+    ...styles,
     "",
     "[Events]",
     "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",

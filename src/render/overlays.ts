@@ -14,7 +14,7 @@
  * here are the ones drawn. User text is escaped by `escapeAssText` (no override tags, braces or `\N` from users).
  */
 import { writeFile } from "node:fs/promises";
-import { assColor, escapeAssText } from "./ass";
+import { assColor, assDocument, escapeAssText } from "./ass";
 import { type Brand, type RenderPlan, outputSize } from "./plan";
 import { type Rect, safeRect, textBands } from "./safe-zone";
 import { plateColors } from "./design";
@@ -322,25 +322,7 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
   }
 
   if (events.length === 0) return { boxes, ass: null, logo };
-  const ass = [
-    "[Script Info]",
-    "ScriptType: v4.00+",
-    `PlayResX: ${W}`,
-    `PlayResY: ${H}`,
-    // 2: no automatic wrapping; the breaks made here are the ones drawn.
-    "WrapStyle: 2",
-    "ScaledBorderAndShadow: yes",
-    "YCbCr Matrix: TV.709",
-    "",
-    "[V4+ Styles]",
-    "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
-    ...styles.values(),
-    "",
-    "[Events]",
-    "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
-    ...events,
-    "",
-  ].join("\n");
+  const ass = assDocument({ width: W, height: H }, [...styles.values()], events);
   return { boxes, ass, logo };
 }
 
