@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import { compileKernel, kernelSources, wasmPathOf } from "../../scripts/build-kernels";
 import { FrameResampler, resampleReference, simdAvailable } from "./resample";
 
 function noiseFrame(w: number, h: number, seed: number): Uint8Array {
@@ -14,6 +16,19 @@ function noiseFrame(w: number, h: number, seed: number): Uint8Array {
 describe("SIMD resampler", () => {
   it("compiles on this runtime", () => {
     expect(simdAvailable()).toBe(true);
+  });
+
+  it("loads the module its WebAssembly text compiles to (the committed .wasm is up to date: npm run build:kernels)", async () => {
+    const sources = kernelSources();
+    expect(sources.map((f) => f.split("/").pop())).toContain("resample.wat");
+    for (const wat of sources) {
+      const built = Buffer.from(await compileKernel(wat));
+      const committed = fs.readFileSync(wasmPathOf(wat));
+      expect(built.length).toBeGreaterThan(8);
+      expect(committed.equals(built), `${wasmPathOf(wat)} differs from what ${wat} compiles to`).toBe(true);
+    }
+    const mod = new WebAssembly.Module(fs.readFileSync(wasmPathOf(sources.find((f) => f.endsWith("/resample.wat"))!)));
+    expect(WebAssembly.Module.exports(mod).map((e) => `${e.name}:${e.kind}`)).toEqual(["hpass:function", "vpass:function", "mem:memory"]);
   });
 
   const cases = [

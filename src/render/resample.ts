@@ -1,165 +1,23 @@
 /**
  * Sub-pixel image resampling for Ken Burns frames: separable bilinear with 1/128 px weights, in WebAssembly SIMD.
  *
- * Why hand-assembled WebAssembly: ffmpeg 5.1 has no cheap sub-pixel scaler with per-frame parameters (zoompan and
- * crop step by whole pixels and jitter; `perspective` is smooth but rebuilds a per-pixel table every frame,
- * ~15 ms a 1080x1920 frame). This kernel does a frame in ~1-2 ms of one core. The module is a few hundred bytes
- * built below from the spec's opcodes (no toolchain or npm package needed); `resampleReference` is the plain-JS
- * definition it is tested against.
+ * Why WebAssembly: ffmpeg 5.1 has no cheap sub-pixel scaler with per-frame parameters (zoompan and crop step by
+ * whole pixels and jitter; `perspective` is smooth but rebuilds a per-pixel table every frame, ~15 ms a 1080x1920
+ * frame). This kernel does a frame in ~1-2 ms of one core. Its source is WebAssembly text,
+ * src/render/kernels/resample.wat (the two loops, commented), compiled by wabt's wat2wasm (`npm run build:kernels`)
+ * to the committed resample.wasm beside it, which this module loads; resample.test.ts checks that the .wasm is
+ * what the .wat compiles to. `resampleReference` is the plain-JS definition the kernel is tested against bit for
+ * bit. This file plans the work (column tables, row cache, memory layout); the kernel only does the arithmetic.
  *
  * Model: output pixel u (centre u + 0.5) samples the source at x = x0 + (u + 0.5) * sx - 0.5 (pixel-index space),
  * likewise for rows; two 8-bit passes (horizontal into a row cache, then vertical), each rounding to nearest.
  */
+import fs from "node:fs";
 
-// ---- a minimal WebAssembly binary writer ------------------------------------------------------------------------
+/** The compiled kernel (see the header): built from kernels/resample.wat, committed. */
+const KERNEL_WASM = new URL("./kernels/resample.wasm", import.meta.url);
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-};
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  brIf: (d: number) => [0x0d, ...uleb(d)],
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (n: number) => [0x41, ...sleb(n)],
-  i32Load: (offset: number) => [0x28, 2, ...uleb(offset)],
-  i32Eqz: [0x45],
-  i32Add: [0x6a],
-  i32Sub: [0x6b],
-  // SIMD: 0xfd prefix, LEB128 opcode, then memarg (align log2, offset) for memory ops.
-  simd: (code: number, ...imm: number[]) => [0xfd, ...uleb(code), ...imm],
-};
-const v128Load = (offset: number, align = 0) => op.simd(0x00, align, ...uleb(offset));
-const v128Load8x8U = (offset: number) => op.simd(0x02, 0, ...uleb(offset));
-const v128Store = (offset = 0) => op.simd(0x0b, 0, ...uleb(offset));
-const i8x16Swizzle = op.simd(0x0e);
-const i16x8Splat = op.simd(0x10);
-const i8x16NarrowU = op.simd(0x66);
-const i16x8ExtendLowU = op.simd(0x89);
-const i16x8ExtendHighU = op.simd(0x8a);
-const i16x8ShrU = op.simd(0x8d);
-const i16x8Add = op.simd(0x8e);
-const i16x8Mul = op.simd(0x95);
-
-/**
- * hpass(src, tab, blocks, dst): for each 64-byte table record (i32 base; 16 swizzle indices, lanes 0-7 the left
- * samples and 8-15 the right ones; i16x8 left weights; i16x8 right weights) write 8 output bytes
- * (a*wl + b*wr + 64) >> 7. The 16-byte store spills 8 bytes that the next block overwrites.
- */
-function hpassBody(): number[] {
-  const [src, tab, nb, dst, v] = [0, 1, 2, 3, 4];
-  return [
-    ...vec([[1, V128]]), // one v128 local
-    ...op.block,
-    ...op.get(nb), ...op.i32Eqz, ...op.brIf(0),
-    ...op.loop,
-    ...op.get(dst),
-    ...op.get(src), ...op.get(tab), ...op.i32Load(0), ...op.i32Add,
-    ...v128Load(0),
-    ...op.get(tab), ...v128Load(16, 4),
-    ...i8x16Swizzle,
-    ...op.tee(v),
-    ...i16x8ExtendLowU,
-    ...op.get(tab), ...v128Load(32, 4),
-    ...i16x8Mul,
-    ...op.get(v),
-    ...i16x8ExtendHighU,
-    ...op.get(tab), ...v128Load(48, 4),
-    ...i16x8Mul,
-    ...i16x8Add,
-    ...op.i32(64), ...i16x8Splat, ...i16x8Add,
-    ...op.i32(7), ...i16x8ShrU,
-    ...op.tee(v), ...op.get(v),
-    ...i8x16NarrowU,
-    ...v128Store(0),
-    ...op.get(tab), ...op.i32(64), ...op.i32Add, ...op.set(tab),
-    ...op.get(dst), ...op.i32(8), ...op.i32Add, ...op.set(dst),
-    ...op.get(nb), ...op.i32(1), ...op.i32Sub, ...op.tee(nb),
-    ...op.brIf(0),
-    ...op.end,
-    ...op.end,
-    ...op.end,
-  ];
-}
-
-/** vpass(r0, r1, wy, blocks16, dst): 16 output bytes per block, (a*(128-wy) + b*wy + 64) >> 7. */
-function vpassBody(): number[] {
-  const [r0, r1, wy, n, dst, w0, w1] = [0, 1, 2, 3, 4, 5, 6];
-  const half = (offset: number) => [
-    ...op.get(r0), ...v128Load8x8U(offset), ...op.get(w0), ...i16x8Mul,
-    ...op.get(r1), ...v128Load8x8U(offset), ...op.get(w1), ...i16x8Mul,
-    ...i16x8Add,
-    ...op.i32(64), ...i16x8Splat, ...i16x8Add,
-    ...op.i32(7), ...i16x8ShrU,
-  ];
-  return [
-    ...vec([[2, V128]]),
-    ...op.i32(128), ...op.get(wy), ...op.i32Sub, ...i16x8Splat, ...op.set(w0),
-    ...op.get(wy), ...i16x8Splat, ...op.set(w1),
-    ...op.block,
-    ...op.get(n), ...op.i32Eqz, ...op.brIf(0),
-    ...op.loop,
-    ...op.get(dst),
-    ...half(0),
-    ...half(8),
-    ...i8x16NarrowU,
-    ...v128Store(0),
-    ...op.get(r0), ...op.i32(16), ...op.i32Add, ...op.set(r0),
-    ...op.get(r1), ...op.i32(16), ...op.i32Add, ...op.set(r1),
-    ...op.get(dst), ...op.i32(16), ...op.i32Add, ...op.set(dst),
-    ...op.get(n), ...op.i32(1), ...op.i32Sub, ...op.tee(n),
-    ...op.brIf(0),
-    ...op.end,
-    ...op.end,
-    ...op.end,
-  ];
-}
-
-function buildModule(): Uint8Array {
-  const types = section(1, vec([
-    [0x60, ...vec([[I32], [I32], [I32], [I32]]), ...vec([])], // hpass
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])], // vpass
-  ]));
-  const funcs = section(3, vec([[0], [1]]));
-  const memory = section(5, vec([[0x00, ...uleb(1)]]));
-  const exports = section(7, vec([
-    [...name("hpass"), 0x00, 0],
-    [...name("vpass"), 0x00, 1],
-    [...name("mem"), 0x02, 0],
-  ]));
-  const fn = (body: number[]) => [...uleb(body.length), ...body];
-  const code = section(10, vec([fn(hpassBody()), fn(vpassBody())]));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...exports, ...code]);
-}
-
+/** The kernel's exports; their contracts (table record layout, rounding, what they write) are in resample.wat. */
 interface Kernel {
   hpass: (src: number, tab: number, blocks: number, dst: number) => void;
   vpass: (r0: number, r1: number, wy: number, blocks16: number, dst: number) => void;
@@ -168,10 +26,19 @@ interface Kernel {
 
 let compiled: WebAssembly.Module | null = null;
 
-/** True when this runtime can run the SIMD kernel (Node >= 16.4). */
+/**
+ * The kernel's module, read and compiled once per process. Throws when the file is missing (a checkout without
+ * src/render/kernels/resample.wasm) or this runtime has no WebAssembly SIMD (Node < 16.4).
+ */
+function kernelModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(fs.readFileSync(KERNEL_WASM));
+  return compiled;
+}
+
+/** True when this runtime can run the SIMD kernel (Node >= 16.4) and its compiled module is present. */
 export function simdAvailable(): boolean {
   try {
-    compiled ??= new WebAssembly.Module(buildModule() as BufferSource);
+    kernelModule();
     return true;
   } catch {
     return false;
@@ -243,8 +110,7 @@ export class FrameResampler {
     readonly src: { width: number; height: number },
     readonly out: { width: number; height: number },
   ) {
-    compiled ??= new WebAssembly.Module(buildModule() as BufferSource);
-    const inst = new WebAssembly.Instance(compiled, {});
+    const inst = new WebAssembly.Instance(kernelModule(), {});
     this.k = inst.exports as unknown as Kernel;
     const pad = 32;
     const ys = src.width * src.height;
@@ -374,8 +240,7 @@ export class FrameBlender {
 
   constructor(readonly frameBytes: number) {
     if (frameBytes % 16 !== 0) throw new Error(`frame size ${frameBytes} is not a multiple of 16 bytes`);
-    compiled ??= new WebAssembly.Module(buildModule() as BufferSource);
-    this.k = new WebAssembly.Instance(compiled, {}).exports as unknown as Kernel;
+    this.k = new WebAssembly.Instance(kernelModule(), {}).exports as unknown as Kernel;
     const slot = frameBytes + 32;
     this.off = [0, slot, 2 * slot];
     const pages = Math.ceil((3 * slot) / 65536);
