@@ -159,6 +159,8 @@ export const batchSchema = z.object({
   hooks: z.array(z.string().trim().min(1).max(300)).max(6).default([]),
   /** Voices to try. Empty: the campaign's voice. */
   voices: z.array(z.enum(voiceIds)).max(4).default([]),
+  /** Call every provider again instead of reusing the team's stored assets. Default false. */
+  regenerate: z.boolean().default(false),
 });
 
 /** Queues every hook x voice combination as one batch (shared batchId): at most 24 renders. `apiTokenId`: the API token that queued it (its webhook hears of each render). */
@@ -174,7 +176,7 @@ export async function queueBatch(db: Db, user: SessionUser, input: z.input<typeo
   for (const hook of hooks) {
     for (const voice of voices) {
       const variant = { ...(hook ? { hook } : {}), ...(voice ? { voice: voice as (typeof voiceIds)[number] } : {}) };
-      renders.push(await queueRender(db, { campaignId: b.campaignId, preset: b.preset, queuedById: user.id, apiTokenId: opts.apiTokenId ?? null, variant, batchId }));
+      renders.push(await queueRender(db, { campaignId: b.campaignId, preset: b.preset, queuedById: user.id, apiTokenId: opts.apiTokenId ?? null, variant, batchId, regenerate: b.regenerate }));
     }
   }
   return { batchId, renderIds: renders.map((r) => r.id) };

@@ -39,6 +39,8 @@ export const renderSettingsSchema = z.object({
   variant: z.object({ hook: z.string().trim().min(1).max(300).optional(), voice: z.enum(voiceIds).optional() }).default({}),
   /** A script edited in the dashboard: used instead of generating one. */
   script: ScriptSchema.nullable().default(null),
+  /** Call every provider again instead of reusing the team's stored assets (pipeline/asset-reuse.ts). Default false. */
+  regenerate: z.boolean().default(false),
 });
 export type RenderSettings = z.infer<typeof renderSettingsSchema>;
 
@@ -76,7 +78,7 @@ export class NotFoundError extends Error {
 
 export async function queueRender(
   db: Db,
-  input: { campaignId: string; preset: "preview" | "final"; queuedById?: string | null; apiTokenId?: string | null; variant?: RenderSettings["variant"]; batchId?: string },
+  input: { campaignId: string; preset: "preview" | "final"; queuedById?: string | null; apiTokenId?: string | null; variant?: RenderSettings["variant"]; batchId?: string; regenerate?: boolean },
 ) {
   const c = await db.campaign.findUnique({ where: { id: input.campaignId }, include: { images: { orderBy: { position: "asc" } } } });
   if (!c) throw new NotFoundError("Campaign");
@@ -104,6 +106,7 @@ export async function queueRender(
     preset: input.preset,
     variant: input.variant ?? {},
     script: c.scriptOverride ?? null,
+    regenerate: input.regenerate ?? false,
   });
   assertSpeakable(settings);
   const estimatedCostUsd = estimateRenderCostUsd({ targetSeconds: settings.campaign.targetSeconds, musicMood: settings.campaign.musicMood, preset: input.preset });

@@ -64,7 +64,11 @@ export const CampaignPage = Page(Campaign).register(responseSchemas, { id: "Camp
 export const ImageList = z.object({ images: z.array(Image) }).register(responseSchemas, { id: "ImageList", description: "All of the campaign's images after the upload, in order." });
 
 export const RenderQueue = z
-  .strictObject({ campaignId: id, preset: z.enum(["preview", "final"]).default("final") })
+  .strictObject({
+    campaignId: id,
+    preset: z.enum(["preview", "final"]).default("final"),
+    regenerate: z.boolean().default(false).describe("Call every provider again instead of reusing the team's stored assets of the same requests."),
+  })
   .register(requestSchemas, { id: "RenderQueue", description: "Queue one render of the campaign as it is now." });
 
 export const RenderBatch = z.strictObject(batchSchema.shape).register(requestSchemas, {

@@ -223,7 +223,7 @@ export const operations: Operation[] = [
     errors: ["daily-render-limit", "daily-budget"],
     async handle({ user, tokenId, body }) {
       await assertCampaignAccess(db(), user, body.campaignId);
-      const r = await queueRender(db(), { campaignId: body.campaignId, preset: body.preset, queuedById: user.id, apiTokenId: tokenId });
+      const r = await queueRender(db(), { campaignId: body.campaignId, preset: body.preset, regenerate: body.regenerate, queuedById: user.id, apiTokenId: tokenId });
       return { status: 201, body: renderBody(r), location: `${base()}/renders/${r.id}` };
     },
   }),

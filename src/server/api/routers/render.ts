@@ -9,7 +9,7 @@ const id = z.object({ id: z.string().min(1) });
 
 export const renderRouter = createTRPCRouter({
   queue: protectedProcedure
-    .input(z.object({ campaignId: z.string().min(1), preset: z.enum(["preview", "final"]).default("final") }))
+    .input(z.object({ campaignId: z.string().min(1), preset: z.enum(["preview", "final"]).default("final"), regenerate: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
       await assertCampaignAccess(ctx.db, ctx.user, input.campaignId);
       return queueRender(ctx.db, { ...input, queuedById: ctx.user.id });

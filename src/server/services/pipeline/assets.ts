@@ -7,6 +7,9 @@
  * - A daily quota opens the breaker and falls back in the same job, at once.
  * - A succeeded asset is never generated again (retries and duplicate jobs are no-ops), so a
  *   retried render calls no provider for what it already has.
+ * - Before a paid provider is called, the same request (content key) already made in the team is
+ *   reused, or waited for while another asset is paying for it (asset-reuse.ts); a render queued
+ *   with `regenerate` skips both and calls the provider.
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -27,6 +30,7 @@ import { onAssetSettled } from "./fanout";
 import { finalizeScript } from "./script-fit";
 import { providerSlots } from "./limits";
 import { checkGeneratedAsset, type Expected } from "./asset-checks";
+import { claim, contentKeyOf, findReusable, releaseClaim, reuseScopeOf, WAIT_RECHECK_MS, type RequestDescription } from "./asset-reuse";
 
 /** What the asset's provider was asked for, as the checks need it. */
 function expectedOf({ asset, settings, script }: Loaded): Expected {
@@ -42,7 +46,7 @@ export const POLL_ATTEMPTS = 3;
 interface AttemptRecord {
   providerId: string;
   model: string;
-  outcome: "succeeded" | "retry" | "failed" | "skipped" | "pending";
+  outcome: "succeeded" | "retry" | "failed" | "skipped" | "pending" | "reused";
   code?: string;
   message?: string;
   at: string;
@@ -60,7 +64,7 @@ export interface AssetJobContext {
   caller: string;
 }
 
-type Loaded = { asset: RenderAsset; settings: RenderSettings; script: Script | null };
+type Loaded = { asset: RenderAsset; settings: RenderSettings; script: Script | null; scope: string };
 
 async function load(db: Db, renderId: string, assetId: string): Promise<Loaded | null> {
   const render = await db.render.findUnique({ where: { id: renderId } });
@@ -69,7 +73,8 @@ async function load(db: Db, renderId: string, assetId: string): Promise<Loaded |
   const settings = renderSettingsSchema.parse(render.settings);
   const scriptRow = asset.kind === "script" ? null : await db.renderAsset.findFirst({ where: { renderId, kind: "script", status: "succeeded" } });
   const script = scriptRow ? (scriptRow.data as unknown as Script) : null;
-  return { asset, settings, script };
+  const campaign = await db.campaign.findUniqueOrThrow({ where: { id: render.campaignId }, select: { id: true, teamId: true, createdById: true } });
+  return { asset, settings, script, scope: reuseScopeOf(campaign) };
 }
 
 /** The providers to try for this asset, in order. */
@@ -81,6 +86,17 @@ function chainFor({ asset, settings }: Loaded): Provider[] {
 
 /** What a `do…` call resolves to (script and voiceover results extend AssetResult). */
 type ProviderResult = AssetResult | VideoStatus;
+
+/** A prepared provider call: the request itself, and what it asks for (its content key's description). */
+interface Prepared {
+  request: () => Promise<ProviderResult>;
+  /** The request with input files named by sha256 (see asset-reuse.ts). */
+  description: RequestDescription;
+  /** The provider cost model's estimate of the request (USD): what a reuse saves. */
+  estimatedUsd: number;
+  /** True when `request` checks an operation this asset already started (a Veo poll). */
+  resumed: boolean;
+}
 
 /**
  * Everything a call needs is read and built first; the returned thunk only makes the request,
@@ -94,39 +110,72 @@ async function prepare(
   ctx: AssetJobContext,
   resume: boolean,
   fetch: typeof globalThis.fetch,
-): Promise<() => Promise<ProviderResult>> {
+): Promise<Prepared> {
   const pctx = providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger, fetch });
   const s = l.settings;
   const scene = l.asset.sceneIndex;
+  const describe = (input: unknown, keyInput: unknown = input, resumed = false): Omit<Prepared, "request"> => {
+    let estimatedUsd = 0;
+    try {
+      estimatedUsd = Math.max(0, (p.costModel.estimateUsd as (i: unknown, o: unknown) => number)(input, pctx.options));
+    } catch {
+      // An estimate is informative only (the money a reuse saved).
+    }
+    return { description: { kind: p.kind, providerId: p.id, model: p.model, options: pctx.options, input: keyInput }, estimatedUsd, resumed };
+  };
   switch (p.kind) {
     case "script": {
       const input = scriptInput(s);
-      return () => p.doGenerateScript(input, pctx);
+      return { request: () => p.doGenerateScript(input, pctx), ...describe(input) };
     }
     case "voiceover": {
       const input = voiceoverInput(p, s, l.script!, scene);
-      return () => p.doSynthesize(input, pctx);
+      return { request: () => p.doSynthesize(input, pctx), ...describe(input) };
     }
     case "music": {
       const input = musicInput(s, l.script!);
-      return () => p.doGenerateMusic(input, pctx);
+      return { request: () => p.doGenerateMusic(input, pctx), ...describe(input) };
     }
     case "image": {
       const up = imageForScene(s.images, scene);
       const ref = up ? { file: await (await storage()).localPath(up.file), mimeType: up.mimeType } : undefined;
       const input = imageInput(s, l.script!, scene, ref);
-      return () => p.doGenerateImage(input, pctx);
+      const keyInput = up ? { ...input, referenceImage: { sha256: up.sha256, mimeType: up.mimeType } } : input;
+      return { request: () => p.doGenerateImage(input, pctx), ...describe(input, keyInput) };
     }
     case "video": {
-      // A poll checks the operation of the provider that started it; a fallback starts afresh.
-      const handle = (l.asset.data as { handle?: { providerId?: string } } | null)?.handle;
-      if (resume && handle?.providerId === p.id) return () => p.doCheckVideo(handle as never, pctx);
       const still = await db.renderAsset.findFirst({ where: { renderId: l.asset.renderId, kind: "image", sceneIndex: scene, status: "succeeded" } });
       const image = still?.file ? { file: await (await storage()).localPath(still.file), mimeType: still.mimeType ?? "image/png" } : undefined;
       const input = videoInput(l.script!, scene, image);
-      return () => p.doStartVideo(input, pctx);
+      const keyInput = image ? { ...input, image: { sha256: still!.sha256, mimeType: image.mimeType } } : input;
+      // A poll checks the operation of the provider that started it; a fallback starts afresh.
+      const handle = (l.asset.data as { handle?: { providerId?: string } } | null)?.handle;
+      if (resume && handle?.providerId === p.id) return { request: () => p.doCheckVideo(handle as never, pctx), ...describe(input, keyInput, true) };
+      return { request: () => p.doStartVideo(input, pctx), ...describe(input, keyInput) };
     }
   }
+}
+
+/** A finished script asset's provider script: what a reuse re-finalizes for its own render. */
+function providerScriptOf(a: RenderAsset): Script {
+  const d = a.data as unknown as Script & { providerScript?: Script };
+  return d.providerScript ?? d;
+}
+
+/**
+ * The reuse step before a paid call: the team's intact copy of this request (reused), another
+ * asset paying for it right now (wait), or the claim to pay for it (call).
+ */
+async function reuseOrClaim(db: Db, l: Loaded, key: string): Promise<{ reuse: RenderAsset } | { waitFor: string } | { call: true }> {
+  for (let round = 0; round < 2; round++) {
+    const from = await findReusable(db, l.scope, key, l.asset.id);
+    if (from) return { reuse: from };
+    const c = await claim(db, l.asset.id, l.scope, key);
+    if (c.claimed) return { call: true };
+    if ("leaderId" in c) return { waitFor: c.leaderId };
+  }
+  // Succeeded rows keep appearing and none is usable: pay for it.
+  return { call: true };
 }
 
 /** Appends one attempt to the asset's record (one statement: no read-modify-write). */
@@ -141,6 +190,7 @@ export async function storeResult(
   p: Provider,
   result: { file: string; mimeType: string; durationSec?: number; costUsd: number; warnings: unknown[]; words?: unknown; script?: unknown },
   fallbackReason: string | null,
+  index?: { scope: string; key: string },
 ) {
   const bytes = await fs.readFile(result.file);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
@@ -162,8 +212,47 @@ export async function storeResult(
       fallbackReason,
       finishedAt: new Date(),
       error: null,
+      ...(index ? { reuseScope: index.scope, contentKey: index.key } : {}),
     },
   });
+}
+
+/** Marks `asset` succeeded with `from`'s stored file (no provider call), recording where it came from and what it saved. */
+async function storeReused(db: Db, asset: RenderAsset, from: RenderAsset, index: { scope: string; key: string }, savedUsd: number) {
+  await db.renderAsset.update({
+    where: { id: asset.id },
+    data: {
+      status: "succeeded",
+      providerId: from.providerId,
+      file: from.file,
+      mimeType: from.mimeType,
+      sha256: from.sha256,
+      durationSec: from.durationSec,
+      data: (from.data ?? undefined) as object | undefined,
+      costUsd: 0,
+      savedUsd,
+      reusedFromAssetId: from.id,
+      reusedFromRenderId: from.renderId,
+      reuseScope: index.scope,
+      contentKey: index.key,
+      fallbackReason: from.fallbackReason,
+      finishedAt: new Date(),
+      error: null,
+    },
+  });
+}
+
+/**
+ * The settled row; a script is first finalized for this render (variant hook, fit) from its
+ * provider script, which is kept beside it (`providerScript`) so a reuse can finalize it again.
+ */
+async function finalizeIfScript(db: Db, assetId: string, l: Loaded, p: Provider): Promise<RenderAsset> {
+  const settled = await db.renderAsset.findUniqueOrThrow({ where: { id: assetId } });
+  if (settled.kind !== "script") return settled;
+  const raw = providerScriptOf(settled);
+  const script = finalizeScript(applyVariant(raw, l.settings), l.settings, p.displayName);
+  // The fan-out must count the finalized script's scenes (it may drop optional ones), not the provider's.
+  return db.renderAsset.update({ where: { id: assetId }, data: { data: { ...script, providerScript: raw } as object } });
 }
 
 /**
@@ -198,8 +287,28 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
       const call = new breaker.BreakerCall(db, p, ctx.caller);
       let admittedAt = "";
       let t0 = 0;
+      // The content key this asset holds for p's request (its claim, or its index entry once stored).
+      let key: string | undefined;
       try {
-        const request = await prepare(db, p, l, outputDir, ctx, Boolean(resume), call.fetch);
+        const { request, description, estimatedUsd, resumed } = await prepare(db, p, l, outputDir, ctx, Boolean(resume), call.fetch);
+        if (!p.local) {
+          key = contentKeyOf(description);
+          if (!resumed && !l.settings.regenerate) {
+            const found = await reuseOrClaim(db, l, key);
+            if ("waitFor" in found) {
+              // Woken by the leader when its request ends; the recheck covers a leader that vanished.
+              await enqueue("asset:generate", { renderId, assetId }, { jobKey: `asset:${assetId}`, maxAttempts: ASSET_ATTEMPTS, runAt: new Date(Date.now() + WAIT_RECHECK_MS) });
+              return `waiting for asset ${found.waitFor} (same ${p.id} request)`;
+            }
+            if ("reuse" in found) {
+              const from = found.reuse;
+              await storeReused(db, l.asset, from, { scope: l.scope, key }, estimatedUsd);
+              await record(db, assetId, { providerId: p.id, model: p.model, outcome: "reused", message: `render ${from.renderId}, asset ${from.id}`, at: new Date().toISOString(), host: ctx.caller });
+              await onAssetSettled(db, await finalizeIfScript(db, assetId, l, p));
+              return `reused ${from.id} of render ${from.renderId}`;
+            }
+          }
+        }
         // Inside the provider's concurrency slot: ask the breaker, then call at once (and the
         // breaker's fetch asks again as the request leaves).
         type Outcome = { refused: breaker.Refusal } | { res: ProviderResult };
@@ -230,6 +339,7 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
           await record(db, assetId, { providerId: p.id, model: p.model, outcome: "skipped", code: "breaker_open", message: why, at: new Date().toISOString(), host: ctx.caller, admittedAt });
           await breaker.countStat(db, p.id, p.model, "fallbacks");
           fallbackReason = `${p.id}: ${why}`;
+          if (key) await releaseClaim(db, l.asset, l.scope, key, { drop: true, attempts: ASSET_ATTEMPTS });
           continue;
         }
         await breaker.countStat(db, p.id, p.model, "calls");
@@ -251,14 +361,9 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         await call.succeeded();
         await breaker.countStat(db, p.id, p.model, "successes", result.costUsd);
         await record(db, assetId, { providerId: p.id, model: p.model, outcome: "succeeded", at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
-        await storeResult(db, l.asset, p, result as never, fallbackReason);
-        let settled = await db.renderAsset.findUniqueOrThrow({ where: { id: assetId } });
-        if (settled.kind === "script") {
-          const script = finalizeScript(applyVariant(settled.data as unknown as Script, l.settings), l.settings, p.displayName);
-          // The fan-out must count the finalized script's scenes (it may drop optional ones), not the provider's.
-          settled = await db.renderAsset.update({ where: { id: assetId }, data: { data: script as object } });
-        }
-        await onAssetSettled(db, settled);
+        await storeResult(db, l.asset, p, result as never, fallbackReason, key ? { scope: l.scope, key } : undefined);
+        if (key) await releaseClaim(db, l.asset, l.scope, key, { drop: false, attempts: ASSET_ATTEMPTS });
+        await onAssetSettled(db, await finalizeIfScript(db, assetId, l, p));
         return `succeeded on ${p.id}`;
       } catch (e) {
         if (!t0) throw e; // failed before reaching the provider (aborted, database): the job retries
@@ -277,6 +382,7 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
         await breaker.countStat(db, p.id, p.model, "fallbacks");
         await record(db, assetId, { providerId: p.id, model: p.model, outcome: "failed", code: err.code, message: err.message.slice(0, 300), at: new Date().toISOString(), host: ctx.caller, admittedAt, ms: Date.now() - t0 });
         await db.renderAsset.update({ where: { id: assetId }, data: { retries: 0 } });
+        if (key) await releaseClaim(db, l.asset, l.scope, key, { drop: true, attempts: ASSET_ATTEMPTS });
         fallbackReason = `${p.id}: ${d.why}${err.code === "malformed_response" ? ` (${err.message.slice(0, 200)})` : ""}`;
       } finally {
         await call.end(); // however the call ended (thrown before the provider, a 429 a plugin recovered from)
