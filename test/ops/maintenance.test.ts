@@ -12,6 +12,8 @@ import { workerUtils } from "~/server/jobs";
 import { createCampaign } from "~/server/services/campaigns";
 import { cancelRender, queueRender } from "~/server/services/renders";
 import { pruneOldRows, sweepOfflineHosts, sweepTempFiles } from "~/server/services/maintenance";
+import { workerHosts } from "~/server/services/admin-workers";
+import { adminOverview } from "~/server/services/admin";
 import { testDb, waitFor } from "../helpers/db";
 import { withWorker } from "../helpers/worker";
 
@@ -39,6 +41,32 @@ describe("the offline sweep", () => {
     expect(swept).not.toContain(`live-${tag}`);
     const live = await db().workerHost.findUniqueOrThrow({ where: { id: `live-${tag}` } });
     expect(live.stoppedAt).toBeNull();
+  });
+});
+
+describe("the admin pages' online hosts", () => {
+  it("are judged on PostgreSQL's clock, not the web server's", async () => {
+    const tag = Date.now().toString(36);
+    await host(`page-live-${tag}`, 1);
+    await host(`page-silent-${tag}`, Number(env().WORKER_OFFLINE_AFTER_SECONDS) + 30);
+    const state = async () => {
+      const hosts = await workerHosts(db());
+      return [hosts.find((h) => h.id === `page-live-${tag}`)?.state, hosts.find((h) => h.id === `page-silent-${tag}`)?.state];
+    };
+    const onlineCount = async () => (await adminOverview(db())).workersOnline;
+    expect(await state()).toEqual(["online", "silent"]);
+    // The web server's clock an hour ahead, then an hour behind: with its own clock the live host
+    // would show silent (ahead, and the overview would count 0 online) and the silent one online
+    // (behind). Nothing may change. (Other files' hosts may cross the limit meanwhile: the count
+    // is compared with one taken just before.)
+    for (const skew of [3_600_000, -3_600_000]) {
+      const online = await onlineCount();
+      expect(online).toBeGreaterThanOrEqual(1);
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + skew });
+      const seen = { state: await state(), online: await onlineCount() };
+      vi.useRealTimers();
+      expect(seen).toEqual({ state: ["online", "silent"], online });
+    }
   });
 });
 

@@ -4,8 +4,11 @@
  */
 import { env } from "~/env";
 import { type Db } from "~/server/db";
+import { databaseNow } from "./admin-workers";
 
-export async function adminOverview(db: Db, now = new Date()) {
+/** The overview's figures; times (the last 24 h, hosts online) on PostgreSQL's clock, as heartbeats are written. */
+export async function adminOverview(db: Db) {
+  const now = await databaseNow(db);
   const since = new Date(now.getTime() - 86_400_000);
   const onlineSince = new Date(now.getTime() - env().WORKER_OFFLINE_AFTER_SECONDS * 1000);
   const [byStatus, active, breakers, cache, hosts, users, oldestQueued] = await Promise.all([
