@@ -15,6 +15,13 @@
  *   worker's jobs locked for hours), so another host finishes the render.
  * - On SIGTERM/SIGINT the pools shut down gracefully: running jobs finish, or are released when
  *   they outlive the grace period; the row is marked stopped.
+ * - A database restart (or any lost connection) is survived: graphile-worker's listener and pool
+ *   reconnect by themselves, but in 0.18 a job's completion that fails on a dead connection is an
+ *   unhandled rejection (`completeJob` is not awaited) that would end the process. A process that
+ *   owns its worker keeps running through those (connection errors only; anything else still ends
+ *   it), and each heartbeat gives back the jobs whose completion was lost: still locked by this
+ *   host's pools, not running here, locked over ORPHAN_AFTER_SECONDS ago (database clock). A host
+ *   that the offline sweep marked stopped while the database was away is listed as running again.
  */
 import os from "node:os";
 import { randomUUID } from "node:crypto";
@@ -33,6 +40,26 @@ import { sweepOfflineHosts as sweep } from "~/server/services/maintenance";
 import { ASSEMBLY_TASKS, taskHost, taskList } from "./tasks";
 
 const HEARTBEAT_MS = 5_000;
+/**
+ * A job locked by this host's pools that is not running here and was locked longer ago than this
+ * (seconds, database clock) lost its completion to a dropped connection and is given back. Above
+ * the gap between a pool locking a job and starting it (milliseconds) with a wide margin.
+ */
+export const ORPHAN_AFTER_SECONDS = 20;
+
+/**
+ * True for errors of a lost database connection: PostgreSQL's admin/crash shutdown and
+ * cannot-connect-now (57P01-57P03), connection exceptions (class 08), the socket's own errors, pg's
+ * "Connection terminated" family and Prisma's can't-reach/closed-connection codes (P1001, P1002, P1017).
+ */
+export function isConnectionError(e: unknown): boolean {
+  const err = (typeof e === "object" && e !== null ? e : {}) as { code?: unknown; message?: unknown; cause?: unknown };
+  const code = typeof err.code === "string" ? err.code : "";
+  if (/^(57P0[123]|08[0-9A-Z]{3}|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|P1001|P1002|P1017)$/.test(code)) return true;
+  const message = typeof err.message === "string" ? err.message : "";
+  if (/Connection terminated|not queryable|Connection ended|server closed the connection|terminating connection|the database system is (starting up|shutting down)/i.test(message)) return true;
+  return err.cause !== undefined && err.cause !== e && isConnectionError(err.cause);
+}
 
 /**
  * Periodic work, in code (no crontab file). graphile-worker's cron runs each item once per
@@ -61,7 +88,10 @@ export interface StartWorkerOptions {
   /** Shown in the dashboard; default `<hostname>-<pid>-<random>`. */
   hostId?: string;
   log?: (m: string) => void;
-  /** Default true: stop gracefully on SIGTERM/SIGINT. */
+  /**
+   * Default true: this worker owns the process: stop gracefully on SIGTERM/SIGINT, and keep
+   * running through unhandled rejections of a lost database connection (see the invariants).
+   */
   handleSignals?: boolean;
 }
 
@@ -126,15 +156,33 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
   });
   await db().workerHost.update({ where: { id: hostId }, data: { workerIds } });
 
+  let stopping: Promise<void> | undefined;
   const beat = async () => {
     const currentJob = [...running.values()].join(", ") || null;
-    await db().$executeRaw`update "WorkerHost" set "lastHeartbeatAt" = now(), "currentJob" = ${currentJob}, "workerIds" = ${JSON.stringify(workerIds)}::jsonb where id = ${hostId}`;
+    const alive = await db().$executeRaw`update "WorkerHost" set "lastHeartbeatAt" = now(), "currentJob" = ${currentJob}, "workerIds" = ${JSON.stringify(workerIds)}::jsonb where id = ${hostId} and "stoppedAt" is null`;
+    if (!alive && !stopping) {
+      // Swept while the database (or this host) was away: its jobs were released; it runs again.
+      await db().$executeRaw`update "WorkerHost" set "lastHeartbeatAt" = now(), "stoppedAt" = null, "currentJob" = ${currentJob}, "workerIds" = ${JSON.stringify(workerIds)}::jsonb where id = ${hostId}`;
+      log(`host ${hostId} had been marked offline while it was unreachable; heartbeating again`);
+    }
+    const given = await releaseOrphans(workerIds, [...running.keys()]);
+    if (given.length) log(`gave back ${given.length} job(s) whose completion was lost with the database connection: ${given.join(", ")}`);
   };
   const timer = setInterval(() => void beat().catch((err) => log(`heartbeat failed: ${(err as Error).message}`)), HEARTBEAT_MS);
   timer.unref();
+  const ownsProcess = opts.handleSignals ?? true;
+  const onRejection = (reason: unknown) => {
+    if (isConnectionError(reason)) {
+      log(`database connection lost (${(reason as Error).message ?? String(reason)}); the pools reconnect, and lost job completions are given back at a heartbeat`);
+      return;
+    }
+    // Node's own behaviour for anything else: report and end the process.
+    logFor("worker").fatal({ err: reason }, "unhandled rejection");
+    process.exit(1);
+  };
+  if (ownsProcess) process.on("unhandledRejection", onRejection);
   log(`host ${hostId} started: concurrency ${concurrency}, render slots ${slots}, ffmpeg ${media.ffmpegVersion ?? "missing"}, encoders ${media.encoders.join(", ") || "none"}`);
 
-  let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(timer);
@@ -144,9 +192,10 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
         .$executeRaw`update "WorkerHost" set "stoppedAt" = now(), "currentJob" = null where id = ${hostId}`
         .catch(() => {});
       await closeQueue();
+      if (ownsProcess) process.off("unhandledRejection", onRejection);
     })());
 
-  if (opts.handleSignals ?? true) {
+  if (ownsProcess) {
     // `on`: a second Ctrl-C must not fall through to Node's default exit in the middle of stopping.
     for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void stop().then(() => process.exit(0)));
   }
@@ -165,6 +214,24 @@ function jobLogger() {
       l[upkeep ? "debug" : method[lvl]](meta ?? {}, message);
     };
   });
+}
+
+/**
+ * Gives back jobs locked by `lockIds` (this host's pool and worker ids) that are not among
+ * `runningJobIds` and were locked over ORPHAN_AFTER_SECONDS ago: their completion (or failure) was
+ * lost with the database connection. The attempt their lock counted is returned too (a job on its
+ * last attempt would otherwise never run again and its render would wait forever). Reads
+ * graphile-worker's private jobs table (0.18: `locked_by`, `locked_at`, `attempts`). Returns the ids.
+ */
+export async function releaseOrphans(lockIds: string[], runningJobIds: string[]): Promise<string[]> {
+  if (!lockIds.length) return [];
+  const rows = await db().$queryRaw<{ id: bigint }[]>`
+    update graphile_worker._private_jobs
+    set locked_by = null, locked_at = null, attempts = greatest(attempts - 1, 0), updated_at = now()
+    where locked_by = any(${lockIds}::text[]) and locked_at < now() - make_interval(secs => ${ORPHAN_AFTER_SECONDS}::int)
+      and not (id = any(${runningJobIds}::bigint[]))
+    returning id`;
+  return rows.map((r) => String(r.id));
 }
 
 /** The offline sweep (services/maintenance.ts), run by cron; exported for tests and tools. */
