@@ -7,6 +7,8 @@
  * or with one the package has no patterns for, a point is kept only where both the English and the German patterns
  * agree (conservative: fewer points, rarely a wrong one).
  */
+import { createRequire } from "node:module";
+
 type Hyphenate = (text: string, options?: { hyphenChar?: string }) => string;
 
 /** Pattern files of `hyphen` 1.14 by BCP-47 primary subtag (those that differ from the subtag are mapped). */
@@ -42,10 +44,48 @@ async function load(file: string): Promise<Hyphenate> {
 
 const cache = new Map<string, Promise<Hyphenator>>();
 
+/** The pattern file for a BCP-47 tag, or undefined for English, none or an unknown language (English-and-German). */
+function patternFile(language?: string): string | undefined {
+  const primary = (language ?? "").split("-")[0]!.toLowerCase();
+  return primary === "en" ? undefined : PATTERN_FILES[primary];
+}
+
+const syncCache = new Map<string, Hyphenator>();
+
+/**
+ * `loadHyphenator`'s hyphenator, loaded synchronously (the `hyphen` package is CommonJS): for layout code that
+ * runs synchronously (headlines and the end card, overlays.ts). Same patterns, same points as the async one.
+ */
+export function hyphenatorSync(language?: string): Hyphenator {
+  const file = patternFile(language);
+  const key = file ?? "";
+  let hit = syncCache.get(key);
+  if (!hit) {
+    const require = createRequire(import.meta.url);
+    const get = (f: string): Hyphenate => {
+      const mod = require(`hyphen/${f}/index.js`) as { hyphenateSync?: Hyphenate };
+      if (!mod.hyphenateSync) throw new Error(`hyphen/${f} has no hyphenateSync`);
+      return mod.hyphenateSync;
+    };
+    if (file) {
+      const h = get(file);
+      hit = (word: string) => points(h, word);
+    } else {
+      const en = get("en-us");
+      const de = get("de");
+      hit = (word: string) => {
+        const fromDe = new Set(points(de, word));
+        return points(en, word).filter((p) => fromDe.has(p));
+      };
+    }
+    syncCache.set(key, hit);
+  }
+  return hit;
+}
+
 /** The hyphenator for a BCP-47 language, or the English-and-German one when it is missing or unknown. */
 export function loadHyphenator(language?: string): Promise<Hyphenator> {
-  const primary = (language ?? "").split("-")[0]!.toLowerCase();
-  const file = primary === "en" ? undefined : PATTERN_FILES[primary];
+  const file = patternFile(language);
   const key = file ?? "";
   let hit = cache.get(key);
   if (!hit) {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderVideo } from "./index";
+import { hyphenatorSync } from "./hyphenate";
 import { breakLines, fitText, layoutOverlays, textWidthEm } from "./overlays";
 import { parseRenderPlan } from "./plan";
 import { rectInside, textBands } from "./safe-zone";
@@ -77,9 +78,71 @@ describe("layoutOverlays", () => {
     expect(split.join("").replaceAll("-", "")).toBe("Wasserstoffperoxidzahnaufhellungsgel");
     expect(breakLines("Wasserstoffperoxidzahnaufhellungsgel", 10, { split: false })).toBeNull();
     expect(breakLines("桜の保湿クリーム", 3).every((l) => !l.endsWith("-"))).toBe(true); // no hyphens in Japanese
+    // Lines are evened out (no orphan word): "Readable on / any photo", not "Readable on any / photo".
+    const even = fitText("Readable on any photo", { w: 880, h: 400 }, { maxPx: 84, minPx: 40, maxLines: 2, padPx: (px) => px * 0.28 });
+    expect(even.lines).toEqual(["Readable on", "any photo"]);
+    expect(breakLines("Readable on any photo", textWidthEm("Readable on any"))).toEqual(["Readable on any", "photo"]);
     const huge = fitText("word ".repeat(200), { w: 500, h: 200 }, { maxPx: 80, minPx: 30, maxLines: 3, padPx: () => 4 });
     expect(huge.lines.join(" ").split(" ")).toHaveLength(200);
     expect(huge.w).toBeLessThanOrEqual(500);
+  });
+});
+
+describe("headline hyphenation (the captions' patterns, by language)", () => {
+  const word = "Wasserstoffperoxidzahnaufhellungsgel";
+  // TeX's German patterns (hyphen/de): Was-ser-stoff-per-oxid-zahn-auf-hel-lungs-gel.
+  const de = hyphenatorSync("de");
+  const cutsOf = (lines: string[]) => {
+    const out: number[] = [];
+    let at = 0;
+    for (const l of lines.slice(0, -1)) {
+      expect(l).toMatch(/-$/);
+      at += l.length - 1;
+      out.push(at);
+    }
+    expect(lines.join("").replaceAll("-", "")).toBe(word);
+    return out;
+  };
+
+  it("splits a long compound at a syllable of its language, not at the width limit", () => {
+    expect(de(word)).toEqual([3, 6, 11, 14, 18, 22, 25, 28, 33]);
+    const opts = { maxPx: 84, minPx: 48, maxLines: 2, padPx: (px: number) => px * 0.3 };
+    // Without patterns the cut is wherever the width runs out ("...peroxi-" / "dzahn...").
+    const blind = fitText(word, { w: 880, h: 300 }, opts);
+    expect(de(word)).not.toContain(cutsOf(blind.lines)[0]);
+    const fit = fitText(word, { w: 880, h: 300 }, { ...opts, hyphenate: de });
+    expect(fit.lines).toEqual(["Wasserstoffperoxid-", "zahnaufhellungsgel"]);
+    expect(fit.fontPx).toBeGreaterThanOrEqual(48);
+    expect(fit.w).toBeLessThanOrEqual(880);
+    // Narrow lines: every cut is a hyphenation point, each piece fits.
+    const narrow = breakLines(word, 10, { hyphenate: de });
+    for (const c of cutsOf(narrow)) expect(de(word)).toContain(c);
+    for (const l of narrow) expect(textWidthEm(l)).toBeLessThanOrEqual(10);
+    // A point too early to fill 40% of the line is not taken: the width cut is the last resort.
+    const tiny = breakLines("Abcdefghijklmnopqrstuvwxyz", 6, { hyphenate: () => [1] });
+    expect(tiny[0]!.length).toBeGreaterThan(2);
+  });
+
+  it("headlines and the end card follow the campaign's language", () => {
+    const black = { kind: "color" as const, color: "#000000" };
+    for (const language of ["de", "en"]) {
+      const h = hyphenatorSync(language);
+      const plan = parseRenderPlan({
+        scenes: [{ durationSec: 3, visual: black, headline: word }],
+        captions: { language },
+        endCard: { cta: `Try ${word} today` },
+      });
+      const boxes = layoutOverlays(plan).boxes;
+      for (const kind of ["headline", "cta"] as const) {
+        const b = boxes.find((x) => x.kind === kind)!;
+        const pieces = b.lines.flatMap((l) => l.split(" ")).filter((p) => p.length > 2 && word.includes(p.replace(/-$/, "")));
+        const cuts = cutsOf(pieces);
+        expect(cuts.length).toBeGreaterThan(0);
+        for (const c of cuts) expect(h(word)).toContain(c);
+      }
+    }
+    // English and German patterns differ for the same word (the English fallback keeps only the points both agree on).
+    expect(hyphenatorSync("en")(word)).not.toEqual(de(word));
   });
 });
 

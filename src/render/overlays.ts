@@ -9,7 +9,8 @@
  *   fades out with the scene.
  * - End card: logo, brand name, the CTA large and the URL, each on a primary-colour plate, stacked and centred in
  *   the part of the safe zone the captions do not use, over a designed background that contrasts with the plates.
- * Lines are broken (a headline into at most 2) and the size shrunk until the text fits its box, never cut: widths are estimated per character
+ * Lines are broken (a headline into at most 2; a word longer than a line at a syllable of the campaign's language, with the
+ * captions' hyphenation patterns) and the size shrunk until the text fits its box, never cut: widths are estimated per character
  * (`textWidthEm`, conservative for bold sans fonts), and libass wrapping is off (WrapStyle 2) so the breaks made
  * here are the ones drawn. User text is escaped by `escapeAssText` (no override tags, braces or `\N` from users).
  */
@@ -18,6 +19,7 @@ import { assColor, assDocument, escapeAssText } from "./ass";
 import { type Brand, type RenderPlan, outputSize } from "./plan";
 import { type Rect, safeRect, textBands } from "./safe-zone";
 import { plateColors } from "./design";
+import { type Hyphenator, hyphenatorSync } from "./hyphenate";
 
 /** One text box drawn on screen: for QA (inside the safe zone, clear of the captions) and tests (pixel checks). */
 export interface OverlayBox {
@@ -60,33 +62,58 @@ export function textWidthEm(s: string): number {
   return w;
 }
 
+/** Where `word` may break with a hyphen: the hyphenator's points inside each run of 5+ letters (as the captions do). */
+function hyphenPoints(word: string, hyphenate: Hyphenator | undefined): number[] {
+  if (!hyphenate) return [];
+  const out: number[] = [];
+  for (const m of word.matchAll(/\p{L}{5,}/gu)) for (const p of hyphenate(m[0])) out.push(m.index + p);
+  return out;
+}
+
+export interface BreakOptions {
+  /** Split a word longer than a line (default true); false: return null instead. */
+  split?: boolean;
+  /** Hyphenation points (hyphenate.ts, the text's language): a long word is split at the last one that fits. */
+  hyphenate?: Hyphenator;
+}
+
 /**
- * Greedy line breaking of `text` into lines at most `maxEm` wide. A word longer than a line is split; where
- * both sides of the cut are Latin letters the piece ends with a hyphen ("Wasserstoffper-"). With
- * `split: false` such a word makes the result `null` instead (the caller tries a smaller size first).
+ * Greedy line breaking of `text` into lines at most `maxEm` wide. A word longer than a line is split: at the last
+ * hyphenation point (`opts.hyphenate`, the same patterns as the captions) whose piece and hyphen fit, when that
+ * piece fills at least 40% of the line ("Wasserstoff-" / "peroxid-"); else, as a last resort, at the width limit,
+ * with a hyphen where both sides of the cut are Latin letters. With `split: false` such a word makes the result
+ * `null` instead (the caller tries a smaller size first).
  */
-export function breakLines(text: string, maxEm: number): string[];
-export function breakLines(text: string, maxEm: number, opts: { split: false }): string[] | null;
-export function breakLines(text: string, maxEm: number, opts: { split: boolean } = { split: true }): string[] | null {
+export function breakLines(text: string, maxEm: number, opts?: { split?: true; hyphenate?: Hyphenator }): string[];
+export function breakLines(text: string, maxEm: number, opts: BreakOptions): string[] | null;
+export function breakLines(text: string, maxEm: number, opts: BreakOptions = {}): string[] | null {
   const lines: string[] = [];
   for (const para of text.replace(/\r\n?/g, "\n").split("\n")) {
     let cur = "";
     for (const word of para.split(/\s+/).filter(Boolean)) {
       const pieces: string[] = [];
-      let rest = word;
-      if (!opts.split && textWidthEm(rest) > maxEm) return null;
-      while (textWidthEm(rest) > maxEm) {
+      if (opts.split === false && textWidthEm(word) > maxEm) return null;
+      const points = hyphenPoints(word, opts.hyphenate);
+      let from = 0;
+      while (textWidthEm(word.slice(from)) > maxEm) {
+        const syllable = points.filter((p) => p > from && textWidthEm(`${word.slice(from, p)}-`) <= maxEm).at(-1);
+        if (syllable !== undefined && textWidthEm(`${word.slice(from, syllable)}-`) >= 0.4 * maxEm) {
+          pieces.push(`${word.slice(from, syllable)}-`);
+          from = syllable;
+          continue;
+        }
+        const rest = word.slice(from);
         let cut = "";
         for (const ch of rest) {
           if (textWidthEm(cut + ch + "-") > maxEm) break;
           cut += ch;
         }
         if (!cut) cut = [...rest][0]!;
-        rest = rest.slice(cut.length);
-        const hyphen = /\p{Script=Latin}$/u.test(cut) && /^\p{Script=Latin}/u.test(rest);
+        from += cut.length;
+        const hyphen = /\p{Script=Latin}$/u.test(cut) && /^\p{Script=Latin}/u.test(word.slice(from));
         pieces.push(hyphen ? `${cut}-` : cut);
       }
-      if (rest) pieces.push(rest);
+      if (from < word.length) pieces.push(word.slice(from));
       for (const p of pieces) {
         const joined = cur ? `${cur} ${p}` : p;
         if (cur && textWidthEm(joined) > maxEm) {
@@ -98,6 +125,30 @@ export function breakLines(text: string, maxEm: number, opts: { split: boolean }
     if (cur) lines.push(cur);
   }
   return lines;
+}
+
+/**
+ * `breakLines`, then the lines evened out (as CSS `text-wrap: balance`): the narrowest width that still gives the same
+ * number of lines, so a headline reads "Readable on / any photo", not "Readable on any / photo". Same `null` as
+ * `breakLines` with `split: false`.
+ */
+export function balanced(text: string, maxEm: number, opts: BreakOptions): string[] | null {
+  const lines = breakLines(text, maxEm, opts);
+  // One line, or a word split across lines (its pieces are as wide as they can be): nothing to even out.
+  if (!lines || lines.length < 2 || breakLines(text, maxEm, { split: false }) === null) return lines;
+  let best = lines;
+  let lo = 0;
+  let hi = Math.max(...lines.map(textWidthEm));
+  // Bisect the width (0.05 em is well under a character): the smallest that keeps the line count with whole words.
+  while (hi - lo > 0.05) {
+    const mid = (lo + hi) / 2;
+    const trial = breakLines(text, mid, { split: false });
+    if (trial && trial.length === lines.length) {
+      best = trial;
+      hi = mid;
+    } else lo = mid;
+  }
+  return best;
 }
 
 /** Line height in em (libass draws DejaVu Sans at ~1.17 em per line). */
@@ -118,19 +169,24 @@ export interface FittedText {
  * whole are tried first; only when none fits is a word split (hyphenated, see `breakLines`). At the floor every
  * line is kept, even if the block is then taller than `box`.
  */
-export function fitText(text: string, box: { w: number; h: number }, opts: { maxPx: number; minPx: number; maxLines: number; padPx: (px: number) => number }): FittedText {
+export function fitText(
+  text: string,
+  box: { w: number; h: number },
+  opts: { maxPx: number; minPx: number; maxLines: number; padPx: (px: number) => number; hyphenate?: Hyphenator },
+): FittedText {
   const measure = (lines: string[], px: number) => {
     const pad = opts.padPx(px);
     const w = Math.max(...lines.map((l) => textWidthEm(l))) * px + 2 * pad;
     const h = lines.length * LINE_EM * px + 2 * pad;
     return { w: Math.ceil(w), h: Math.ceil(h) };
   };
-  const at = (px: number) => breakLines(text, (box.w - 2 * opts.padPx(px)) / px);
+  const hyphenate = opts.hyphenate;
+  const at = (px: number) => balanced(text, (box.w - 2 * opts.padPx(px)) / px, hyphenate ? { hyphenate } : {}) ?? [];
   const floorPx = Math.max(16, Math.floor(opts.minPx * 0.6));
   // Whole words first, down to `minPx`: a smaller size that keeps every word whole beats a split one, but a
   // headline shrunk below `minPx` to avoid a split is unreadable, so below it words are hyphenated instead.
   for (let px = Math.floor(opts.maxPx); px >= opts.minPx; px -= 2) {
-    const lines = breakLines(text, (box.w - 2 * opts.padPx(px)) / px, { split: false });
+    const lines = balanced(text, (box.w - 2 * opts.padPx(px)) / px, { split: false });
     if (!lines) continue;
     if (lines.length === 0) return { lines, fontPx: px, w: 0, h: 0 };
     const m = measure(lines, px);
@@ -219,6 +275,8 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     return key;
   };
   const padOf = (px: number) => Math.round(px * 0.28);
+  // Long words break at syllables of the campaign's language, with the captions' patterns (hyphenate.ts).
+  const hyphenate = hyphenatorSync(plan.captions.language);
   // Text on the plate reaches WCAG 4.5:1 whatever the brand kit says (design.ts plateColors).
   const colors = plateColors(brand.colors);
 
@@ -231,7 +289,7 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     if (end - start < 0.3) return;
     // The slide-up needs room inside the band: fit into the band less the travel.
     const travel = Math.round(band.h * 0.04);
-    const fit = fitText(text, { w: band.w, h: band.h - travel }, { maxPx: 84 * unit, minPx: 40 * unit, maxLines: 2, padPx: padOf });
+    const fit = fitText(text, { w: band.w, h: band.h - travel }, { maxPx: 84 * unit, minPx: 40 * unit, maxLines: 2, padPx: padOf, hyphenate });
     if (fit.lines.length === 0) return;
     const pad = padOf(fit.fontPx);
     const name = styleFor("Headline", fit.fontPx, () => style(`Headline${fit.fontPx}`, font, fit.fontPx, colors.text, colors.plate, { box: true, pad }));
@@ -287,14 +345,14 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     }
     let room = inner - (logoBox ? logoBox.h + gap : 0);
     const nameFit = brand.name
-      ? fitText(brand.name, { w: area.w, h: Math.max(1, room * 0.15) }, { maxPx: 56 * unit, minPx: 28 * unit, maxLines: 1, padPx: padOf })
+      ? fitText(brand.name, { w: area.w, h: Math.max(1, room * 0.15) }, { maxPx: 56 * unit, minPx: 28 * unit, maxLines: 1, padPx: padOf, hyphenate })
       : null;
     if (nameFit) room -= nameFit.h + gap;
     const urlFit = card.url
       ? fitText(card.url, { w: area.w, h: Math.max(1, room * 0.2) }, { maxPx: 52 * unit, minPx: 26 * unit, maxLines: 2, padPx: padOf })
       : null;
     if (urlFit) room -= urlFit.h + gap;
-    const ctaFit = fitText(card.cta, { w: area.w, h: Math.max(1, room) }, { maxPx: 104 * unit, minPx: 44 * unit, maxLines: 3, padPx: padOf });
+    const ctaFit = fitText(card.cta, { w: area.w, h: Math.max(1, room) }, { maxPx: 104 * unit, minPx: 44 * unit, maxLines: 3, padPx: padOf, hyphenate });
     const parts = [logoBox?.h, nameFit?.h, ctaFit.h, urlFit?.h].filter((h): h is number => h !== undefined);
     const total = parts.reduce((a, h) => a + h, 0) + gap * (parts.length - 1);
     let y = Math.max(area.y + gap, Math.round(area.y + (area.h - total) / 2));
