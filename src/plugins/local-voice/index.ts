@@ -17,7 +17,7 @@ import { ProviderError, type ProviderWarning, SPECIFICATION_VERSION, type Voiceo
 import { commitFile, outputPath, tempPathFor } from "../shared/files";
 import { guardLocal, parseWith } from "../shared/guard";
 import { argv, runFfmpeg, runProcess } from "../shared/process";
-import { SILENCEDETECT } from "../shared/silence";
+import { SILENCEDETECT } from "../shared/silencedetect";
 import { readWavInfo } from "../shared/wav";
 import { estimateWordTimings, voicedSpanFromSilencedetect } from "../shared/word-timings";
 

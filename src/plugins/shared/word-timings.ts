@@ -4,6 +4,7 @@
  * character count, with extra weight for the pause after punctuation.
  */
 import { type WordTiming } from "../spec";
+import { parseSilencedetect } from "./silencedetect";
 
 /** Pause after a word ending in , ; : or . ! ? counts as this many characters. */
 const COMMA_PAUSE_CHARS = 3;
@@ -37,22 +38,12 @@ export interface VoicedSpan {
 }
 
 /**
- * Reads ffmpeg `silencedetect` log lines and returns the span between the
- * leading and the trailing silence. Falls back to the whole file.
+ * Reads ffmpeg `silencedetect` log lines (parseSilencedetect) and returns the
+ * span between the leading and the trailing silence, in seconds. Falls back to
+ * the whole file when that span is under 0.1 s.
  */
 export function voicedSpanFromSilencedetect(stderr: string, durationSec: number): VoicedSpan {
-  const events: { start: number; end: number }[] = [];
-  let open: number | undefined;
-  for (const line of stderr.split("\n")) {
-    const s = /silence_start: (-?[\d.]+)/.exec(line);
-    if (s) open = Math.max(0, Number(s[1]));
-    const e = /silence_end: ([\d.]+)/.exec(line);
-    if (e && open !== undefined) {
-      events.push({ start: open, end: Number(e[1]) });
-      open = undefined;
-    }
-  }
-  if (open !== undefined) events.push({ start: open, end: durationSec });
+  const events = parseSilencedetect(stderr, durationSec);
   let startSec = 0;
   let endSec = durationSec;
   const first = events[0];

@@ -14,6 +14,7 @@
  * - music: an audio stream that decodes and lasts >= 1 s.
  * Scripts are checked by their schema in the providers already.
  */
+import { parseSilencedetect, SILENCEDETECT } from "~/plugins/shared/silencedetect";
 import { ProviderError } from "~/plugins/spec";
 import { WORDS_PER_SECOND } from "~/plugins/spec/schemas";
 import { RenderInputError } from "~/render/errors";
@@ -37,8 +38,6 @@ export const MAX_STRETCH_SLACK_SEC = 2;
 export const NOISE_FLATNESS = 0.5;
 /** Share of frames above NOISE_FLATNESS that makes the answer noise (speech: < 0.2 measured). */
 export const NOISE_FRAME_SHARE = 0.6;
-/** Same settings as the providers' voiced-span detection. */
-const SILENCE = "silencedetect=n=-45dB:d=0.12";
 
 export interface Expected {
   /** Voiceover: the text it should say, and its language (word counting). */
@@ -152,21 +151,11 @@ export async function measureVoice(file: string, signal: AbortSignal): Promise<V
   if (!a) throw new Error("no audio stream");
   const durationSec = p.durationSec ?? Number(a.duration ?? 0);
   const { stdout, stderr } = await runFfmpeg(
-    ["-v", "info", "-nostats", "-i", file, "-map", "0:a:0", "-af", `${SILENCE},aspectralstats,ametadata=mode=print:key=lavfi.aspectralstats.1.flatness:file=-`, "-f", "null", "-"],
+    ["-v", "info", "-nostats", "-i", file, "-map", "0:a:0", "-af", `${SILENCEDETECT},aspectralstats,ametadata=mode=print:key=lavfi.aspectralstats.1.flatness:file=-`, "-f", "null", "-"],
     { raw: true, signal },
   );
-  let silent = 0;
-  let open: number | undefined;
-  for (const line of stderr.split("\n")) {
-    const s = /silence_start: (-?[\d.]+)/.exec(line);
-    if (s) open = Math.max(0, Number(s[1]));
-    const e = /silence_end: ([\d.]+)/.exec(line);
-    if (e && open !== undefined) {
-      silent += Number(e[1]) - open;
-      open = undefined;
-    }
-  }
-  if (open !== undefined) silent += Math.max(0, durationSec - open);
+  // The same silence settings and parser as the providers' voiced span, so the check and the captions agree.
+  const silent = parseSilencedetect(stderr, durationSec).reduce((sum, q) => sum + Math.max(0, q.end - q.start), 0);
   const flat = [...stdout.matchAll(/flatness=([\d.eE+-]+)/g)].map((m) => Number(m[1])).filter(Number.isFinite);
   return {
     durationSec,
