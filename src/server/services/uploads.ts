@@ -57,6 +57,15 @@ export async function checkImage(bytes: Buffer, label: string): Promise<CheckedI
 const limitMessage = (existing: number, more: number) => `A campaign has at most ${MAX_IMAGES} images (it has ${existing}, ${more} more given)`;
 
 /**
+ * The files of a multipart form as addCampaignImages takes them: the bytes, and the original name (at most 100
+ * characters, "image" when empty) used only to name the file in error messages. Shared by the dashboard's upload
+ * route and the API's uploadImages operation.
+ */
+export async function uploadedFiles(files: File[]): Promise<{ bytes: Buffer; name: string }[]> {
+  return Promise.all(files.map(async (f) => ({ name: f.name.slice(0, 100) || "image", bytes: Buffer.from(await f.arrayBuffer()) })));
+}
+
+/**
  * Checks every file first, then stores them all: a bad file adds nothing. The count limit
  * (MAX_IMAGES) is decided under a row lock on the campaign (SELECT … FOR UPDATE), in the
  * transaction that inserts the rows, so concurrent uploads are counted one after another and

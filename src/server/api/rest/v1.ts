@@ -13,7 +13,7 @@ import { serveStored } from "~/server/http/range";
 import { archiveCampaign, createCampaign, updateCampaign } from "~/server/services/campaigns";
 import { queueBatch, targetSecOf } from "~/server/services/dashboard";
 import { cancelRender, queueRender, retryRender } from "~/server/services/renders";
-import { addCampaignImages } from "~/server/services/uploads";
+import { addCampaignImages, uploadedFiles } from "~/server/services/uploads";
 import { storage } from "~/server/storage";
 import { lowResolutionWarning } from "~/shared/brand";
 import { renderOutcome } from "~/shared/render-outcome";
@@ -192,7 +192,7 @@ export const operations: Operation[] = [
     responses: { 201: { description: "Stored; all of the campaign's images.", schema: S.ImageList } },
     async handle({ user, params, files }) {
       await assertCampaignAccess(db(), user, params.id!);
-      const all = await addCampaignImages(db(), params.id!, await Promise.all(files.map(async (f) => ({ name: f.name.slice(0, 100) || "image", bytes: Buffer.from(await f.arrayBuffer()) }))));
+      const all = await addCampaignImages(db(), params.id!, await uploadedFiles(files));
       return { status: 201, body: S.ImageList.parse({ images: all.map(imageBody) }) };
     },
   }),
