@@ -8,7 +8,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CallKind, type FakeGemini } from "~/plugins/google/fake-server";
 import { createCampaign } from "~/server/services/campaigns";
-import { queueBatch } from "~/server/services/dashboard";
+import { reusedAssetsOverview } from "~/server/services/admin-cache";
+import { queueBatch, renderDetail } from "~/server/services/dashboard";
 import { queueRender } from "~/server/services/renders";
 import { storage } from "~/server/storage";
 import { testDb, waitFor } from "./helpers/db";
@@ -91,6 +92,18 @@ describe("content-addressed assets", () => {
         expect(x.savedUsd).toBeGreaterThan(0);
         expect((x.attempts as { outcome: string }[]).at(-1)?.outcome).toBe("reused");
       }
+      // What the render page and the admin cache page show.
+      const detail = await renderDetail(db(), r2.id);
+      const savedR2 = generated(r2).reduce((t, x) => t + x.savedUsd, 0);
+      expect(detail.reusedAssets).toBe(generated(r2).length);
+      expect(detail.savedUsd).toBeCloseTo(savedR2, 9);
+      expect(detail.assets.find((x) => x.kind === "video")!.reusedFrom).toMatchObject({ renderId: r1.id, campaignName: brief.name });
+      const overview = await reusedAssetsOverview(db());
+      expect(overview.hits).toBeGreaterThanOrEqual(generated(r2).length);
+      expect(overview.savedUsd).toBeGreaterThanOrEqual(savedR2 - 1e-9);
+      expect(overview.perKind.find((k) => k.kind === "video")!.savedUsd).toBeGreaterThan(0);
+      const topVideo = overview.biggestSavers.find((e) => e.renderId === r1.id && e.kind === "video");
+      expect(topVideo).toMatchObject({ hits: 1, campaign: brief.name, team: a.team.name });
       // The reused file reads back as the original.
       const clip = r2.assets.find((x) => x.kind === "video")!;
       expect(sha(await (await storage()).read(clip.file!))).toBe(r1.assets.find((x) => x.kind === "video" && x.sceneIndex === clip.sceneIndex)!.sha256);
@@ -171,7 +184,7 @@ describe("content-addressed assets", () => {
         const reused = all.filter((x) => x.reusedFromRenderId);
         for (const k of ["video", "image", "voiceover", "music"]) expect(reused.filter((x) => x.kind === k).length, k).toBe(all.filter((x) => x.kind === k).length - unique(k));
         expect(reused.every((x) => batch.renderIds.includes(x.reusedFromRenderId!) && x.reusedFromRenderId !== x.renderId)).toBe(true);
-      }, 12);
+      }, 8);
     } finally {
       fake.setLatency("image", 300);
       fake.setLatency("video", 400);

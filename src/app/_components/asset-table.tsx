@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { AssetAttempt } from "~/server/services/dashboard";
 import { assetLabel, formatMs, formatUsd } from "./format";
 import { StatusBadge } from "./ui";
@@ -12,6 +13,10 @@ interface Asset {
   fallbackReason: string | null;
   error: string | null;
   costUsd: number;
+  /** The provider cost model's estimate of the call a reuse avoided (USD). */
+  savedUsd: number;
+  /** The render whose stored file this asset reused (same team), or null. */
+  reusedFrom: { renderId: string; campaignName: string | null; createdAt: Date | null } | null;
   retries: number;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -48,7 +53,18 @@ export function AssetTable({ assets, renderStartedAt }: { assets: Asset[]; rende
                   <StatusBadge status={a.status} />
                   {a.retries ? <div className="muted">{a.retries} retries</div> : null}
                 </td>
-                <td className="mono">{a.providerId ?? "—"}</td>
+                <td>
+                  <span className="mono">{a.providerId ?? "—"}</span>
+                  {a.reusedFrom ? (
+                    <div className="muted nowrap" data-testid="reused-from">
+                      reused from{" "}
+                      <Link href={`/renders/${a.reusedFrom.renderId}`} title={a.reusedFrom.createdAt ? `queued ${a.reusedFrom.createdAt.toISOString()}` : undefined}>
+                        {a.reusedFrom.campaignName ? `${a.reusedFrom.campaignName} · ` : "render "}
+                        {a.reusedFrom.renderId.slice(-6)}
+                      </Link>
+                    </div>
+                  ) : null}
+                </td>
                 <td>
                   {a.attempts.length === 0 ? (
                     <span className="muted">—</span>
@@ -76,7 +92,10 @@ export function AssetTable({ assets, renderStartedAt }: { assets: Asset[]; rende
                     <span className="muted">—</span>
                   )}
                 </td>
-                <td>{formatUsd(a.costUsd)}</td>
+                <td>
+                  {formatUsd(a.costUsd)}
+                  {a.reusedFrom ? <div style={{ color: "var(--ok)" }}>saved {formatUsd(a.savedUsd)}</div> : null}
+                </td>
               </tr>
             );
           })}

@@ -40,6 +40,8 @@ export function QueuePanel({ campaignId, campaignName, defaultVoice }: { campaig
     .filter(Boolean);
   const variants = Math.max(1, hookList.length) * Math.max(1, voices.length);
   const [batchPreset, setBatchPreset] = useState<"preview" | "final">("preview");
+  // Off: assets the team already paid for with the same request are reused (render page: "reused from").
+  const [regenerate, setRegenerate] = useState(false);
   // What the batch would cost (the providers' cost models), before anything is queued.
   const estimate = useQuery(trpc.render.estimate.queryOptions({ campaignId, preset: batchPreset, count: Math.min(100, variants) }));
   const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -48,7 +50,7 @@ export function QueuePanel({ campaignId, campaignName, defaultVoice }: { campaig
     ev.preventDefault();
     setError(null);
     setNotice(null);
-    batch.mutate({ campaignId, preset: batchPreset, hooks: hookList, voices: voices as never });
+    batch.mutate({ campaignId, preset: batchPreset, hooks: hookList, voices: voices as never, regenerate });
   }
 
   return (
@@ -58,12 +60,21 @@ export function QueuePanel({ campaignId, campaignName, defaultVoice }: { campaig
         A preview is quick and small; a final is full quality.
       </p>
       <div className="actions">
-        <button onClick={() => queue.mutate({ campaignId, preset: "preview" })} disabled={queue.isPending} aria-label={`Queue preview render of ${campaignName}`}>
+        <button onClick={() => queue.mutate({ campaignId, preset: "preview", regenerate })} disabled={queue.isPending} aria-label={`Queue preview render of ${campaignName}`}>
           Queue preview
         </button>
-        <button className="secondary" onClick={() => queue.mutate({ campaignId, preset: "final" })} disabled={queue.isPending} aria-label={`Queue final render of ${campaignName}`}>
+        <button className="secondary" onClick={() => queue.mutate({ campaignId, preset: "final", regenerate })} disabled={queue.isPending} aria-label={`Queue final render of ${campaignName}`}>
           Queue final render
         </button>
+      </div>
+      <div className="checks">
+        <label>
+          <input type="checkbox" name="regenerate" checked={regenerate} onChange={(e) => setRegenerate(e.target.checked)} aria-describedby="regenerate-hint" />
+          Regenerate every asset
+        </label>
+      </div>
+      <div className="hint" id="regenerate-hint">
+        Off: clips, stills, voice lines and music your team already generated from the same request are reused at no cost. On: every provider is called again (renders and batches queued here).
       </div>
       <form onSubmit={submitBatch} aria-label="Batch of variants" style={{ marginTop: 8 }}>
         <fieldset>

@@ -116,6 +116,18 @@ export function RenderView({ id }: { id: string }) {
                 <div className="label">Estimated cost</div>
                 <div className="value">{formatUsd(r.costUsd)}</div>
               </div>
+              {r.reusedAssets > 0 ? (
+                <div className="stat" data-testid="reuse-saving">
+                  <div className="label">Saved by reuse</div>
+                  <div className="value">
+                    {formatUsd(r.savedUsd)}
+                    <span className="muted" style={{ fontSize: 13 }}>
+                      {" "}
+                      · {r.reusedAssets} asset{r.reusedAssets === 1 ? "" : "s"} reused
+                    </span>
+                  </div>
+                </div>
+              ) : null}
             </div>
             <h3 style={{ marginTop: 16 }}>Time per stage</h3>
             <TimingBar timings={r.stageTimings} showLegend />

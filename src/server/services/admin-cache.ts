@@ -1,7 +1,8 @@
 /**
  * Admin → Cache: the encoded-segment cache (CacheEntry rows, files under storage cache/segments):
  * entries and bytes against CACHE_MAX_BYTES, hit rate per day (from renders' segment hits and
- * misses), time saved (hits x build time), the biggest savers, and a purge.
+ * misses), time saved (hits x build time), the biggest savers, and a purge. Beside it, reused
+ * assets (pipeline/asset-reuse.ts): entries, hits, money saved and the assets that saved most.
  */
 import { env } from "~/env";
 import { type Db } from "~/server/db";
@@ -26,6 +27,7 @@ export async function cacheOverview(db: Db, now = new Date()) {
     db.render.aggregate({ where: { status: "succeeded" }, _sum: { cacheHits: true, cacheMisses: true } }),
     db.$queryRaw<{ ms: bigint | null }[]>`select sum(hits::bigint * "buildMs")::bigint as ms from "CacheEntry"`,
   ]);
+  const reusedAssets = await reusedAssetsOverview(db);
   const hits = renders._sum.cacheHits ?? 0;
   const misses = renders._sum.cacheMisses ?? 0;
   return {
@@ -36,6 +38,7 @@ export async function cacheOverview(db: Db, now = new Date()) {
     misses,
     hitRate: hits + misses > 0 ? hits / (hits + misses) : null,
     timeSavedMs: Number(saved[0]?.ms ?? 0),
+    reusedAssets,
     daily: days.map((day) => {
       const d = perDay.find((x) => x.day.toISOString().slice(0, 10) === day);
       const h = Number(d?.hits ?? 0);
@@ -55,6 +58,36 @@ export async function cacheOverview(db: Db, now = new Date()) {
         lastUsedAt: e.lastUsedAt,
       };
     }),
+  };
+}
+
+/**
+ * Content-addressed assets, every team: `entries` distinct (team, request) pairs paid for and
+ * indexed, `hits` assets that reused one, `savedUsd` the cost models' estimate of the calls
+ * avoided; per kind; and the ten assets whose reuse saved most (with the render that paid).
+ */
+export async function reusedAssetsOverview(db: Db) {
+  const [entries, perKind, top] = await Promise.all([
+    db.$queryRaw<{ n: bigint; bytes: bigint | null }[]>`
+      select count(distinct ("reuseScope", "contentKey"))::bigint as n, null::bigint as bytes
+      from "RenderAsset" where "contentKey" is not null and status = 'succeeded' and "reusedFromAssetId" is null`,
+    db.$queryRaw<{ kind: string; hits: bigint; saved: number | null }[]>`
+      select kind::text as kind, count(*)::bigint as hits, sum("savedUsd")::float8 as saved
+      from "RenderAsset" where "reusedFromAssetId" is not null group by kind order by saved desc nulls last`,
+    db.$queryRaw<{ id: string; kind: string; sceneIndex: number; providerId: string | null; renderId: string; campaign: string; team: string | null; hits: bigint; saved: number; lastUsedAt: Date | null }[]>`
+      select s.id, s.kind::text as kind, s."sceneIndex", s."providerId", s."renderId", c.name as campaign, t.name as team,
+        count(*)::bigint as hits, sum(a."savedUsd")::float8 as saved, max(a."finishedAt") as "lastUsedAt"
+      from "RenderAsset" a join "RenderAsset" s on s.id = a."reusedFromAssetId"
+      join "Render" r on r.id = s."renderId" join "Campaign" c on c.id = r."campaignId" left join "Team" t on t.id = c."teamId"
+      group by s.id, c.name, t.name order by saved desc, hits desc limit 10`,
+  ]);
+  const kinds = perKind.map((k) => ({ kind: k.kind, hits: Number(k.hits), savedUsd: k.saved ?? 0 }));
+  return {
+    entries: Number(entries[0]?.n ?? 0),
+    hits: kinds.reduce((t, k) => t + k.hits, 0),
+    savedUsd: kinds.reduce((t, k) => t + k.savedUsd, 0),
+    perKind: kinds,
+    biggestSavers: top.map((e) => ({ ...e, hits: Number(e.hits) })),
   };
 }
 

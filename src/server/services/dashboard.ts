@@ -128,6 +128,8 @@ export async function renderDetail(db: Db, id: string) {
           error: true,
           durationSec: true,
           costUsd: true,
+          savedUsd: true,
+          reusedFromRenderId: true,
           retries: true,
           startedAt: true,
           finishedAt: true,
@@ -136,6 +138,11 @@ export async function renderDetail(db: Db, id: string) {
     },
   });
   const { settings, outputFile, assets, qa, ...rest } = r;
+  // Where reused assets came from (same team by construction: reuse never crosses teams).
+  const sourceIds = [...new Set(assets.flatMap((a) => (a.reusedFromRenderId ? [a.reusedFromRenderId] : [])))];
+  const sources = sourceIds.length
+    ? await db.render.findMany({ where: { id: { in: sourceIds } }, select: { id: true, createdAt: true, campaign: { select: { name: true } } } })
+    : [];
   return {
     ...rest,
     outcome: renderOutcome(r),
@@ -144,7 +151,17 @@ export async function renderDetail(db: Db, id: string) {
     targetSec: targetSecOf(settings),
     hasOutput: Boolean(outputFile) && r.status === "succeeded",
     stageTimings: stageTimingsOf(r.stageTimings),
-    assets: assets.map((a) => ({ ...a, attempts: z.array(attemptSchema).catch([]).parse(a.attempts) })),
+    savedUsd: assets.reduce((t, a) => t + a.savedUsd, 0),
+    reusedAssets: assets.filter((a) => a.reusedFromRenderId).length,
+    assets: assets.map(({ reusedFromRenderId, ...a }) => {
+      const src = sources.find((s) => s.id === reusedFromRenderId);
+      return {
+        ...a,
+        attempts: z.array(attemptSchema).catch([]).parse(a.attempts),
+        // A source render deleted since (its campaign removed) is still named by id.
+        reusedFrom: reusedFromRenderId ? { renderId: reusedFromRenderId, campaignName: src?.campaign.name ?? null, createdAt: src?.createdAt ?? null } : null,
+      };
+    }),
   };
 }
 

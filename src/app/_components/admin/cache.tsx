@@ -2,10 +2,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useTRPC } from "~/trpc/react";
-import { formatBytes, formatMs, timeAgo } from "../format";
+import { assetLabel, formatBytes, formatMs, formatUsd, timeAgo } from "../format";
 import { ConfirmButton, Empty, ErrorBox, Loading } from "../ui";
 
-/** Admin → Cache: encoded segments: fill against the cap, hit rate per day, time saved, biggest savers, purge. */
+/** Admin → Cache: encoded segments (fill against the cap, hit rate per day, time saved, biggest savers, purge) and reused assets. */
 export function CacheAdmin() {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -110,6 +110,67 @@ export function CacheAdmin() {
           )}
         </section>
       </div>
+      <ReusedAssets r={c.reusedAssets} />
     </>
+  );
+}
+
+type Reused = { entries: number; hits: number; savedUsd: number; perKind: { kind: string; hits: number; savedUsd: number }[]; biggestSavers: { id: string; kind: string; sceneIndex: number; providerId: string | null; renderId: string; campaign: string; team: string | null; hits: number; saved: number; lastUsedAt: Date | null }[] };
+
+/** Provider outputs (clips, stills, voice lines, music, scripts) reused within a team instead of paid for again. */
+function ReusedAssets({ r }: { r: Reused }) {
+  return (
+    <section className="panel" aria-labelledby="assets-reused-h" style={{ marginTop: 20 }}>
+      <h2 id="assets-reused-h">Reused assets</h2>
+      <div className="stats">
+        <div className="stat" data-testid="reuse-entries">
+          <div className="label">Entries</div>
+          <div className="value">{r.entries}</div>
+          <div className="sub">provider requests paid for once</div>
+        </div>
+        <div className="stat" data-testid="reuse-hits">
+          <div className="label">Hits</div>
+          <div className="value">{r.hits}</div>
+          <div className="sub">{r.perKind.map((k) => `${k.hits} ${k.kind}`).join(", ") || "none yet"}</div>
+        </div>
+        <div className="stat" data-testid="reuse-saved">
+          <div className="label">Money saved</div>
+          <div className="value">{formatUsd(r.savedUsd)}</div>
+          <div className="sub">providers' cost estimates</div>
+        </div>
+      </div>
+      {r.biggestSavers.length === 0 ? (
+        <Empty title="Nothing reused yet">A render whose clip, still, voice line or music matches one its team already generated reuses that file.</Empty>
+      ) : (
+        <table className="table" aria-label="Biggest savers among reused assets">
+          <thead>
+            <tr>
+              <th scope="col">Asset</th>
+              <th scope="col">Provider</th>
+              <th scope="col">Paid by</th>
+              <th scope="col">Team</th>
+              <th scope="col">Reuses</th>
+              <th scope="col">Saved</th>
+              <th scope="col">Last reused</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.biggestSavers.map((e) => (
+              <tr key={e.id}>
+                <td>{assetLabel(e)}</td>
+                <td className="mono">{e.providerId ?? "—"}</td>
+                <td>
+                  <a href={`/renders/${e.renderId}`}>{e.campaign}</a>
+                </td>
+                <td>{e.team ?? "—"}</td>
+                <td>{e.hits}</td>
+                <td>{formatUsd(e.saved)}</td>
+                <td>{e.lastUsedAt ? timeAgo(e.lastUsedAt) : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }

@@ -8,7 +8,7 @@ export default function Page() {
       <div className="page-head">
         <div>
           <h1>Cache</h1>
-          <p className="muted">Ken Burns clips reused across renders.</p>
+          <p className="muted">Encoded segments reused across renders, and provider assets reused within a team.</p>
         </div>
       </div>
       <CacheAdmin />
