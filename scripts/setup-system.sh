@@ -13,11 +13,13 @@ command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)  # the glyph check and 
 # (grep without -q: under pipefail, -q would make fc-list die of SIGPIPE and look like a miss)
 fc-list 2>/dev/null | grep DejaVuSans >/dev/null || need+=(fonts-dejavu-core)
 # The caption font fallback chain (README "Fonts"): CJK, then Arabic/Hebrew/Devanagari/Thai and most
-# other scripts, then emoji as outlines (libass draws outline glyphs only, so a colour-bitmap emoji
-# font alone would draw boxes; see src/render/fonts.ts).
+# other scripts, then emoji: in colour from Noto Color Emoji (rasterised by sharp and drawn as vector
+# layers, src/render/emoji-art.ts; libass itself draws outline glyphs only), and as outlines from
+# Symbola where the colour font is missing.
 fc-list 2>/dev/null | grep NotoSansCJK >/dev/null || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep NotoSansArabic >/dev/null || need+=(fonts-noto-core)
 fc-list 2>/dev/null | grep -i Symbola >/dev/null || need+=(fonts-symbola)
+fc-list 2>/dev/null | grep NotoColorEmoji >/dev/null || need+=(fonts-noto-color-emoji)
 if [[ "${1:-}" == "--test" ]]; then
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
 fi

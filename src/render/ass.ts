@@ -9,10 +9,14 @@
  * - Layout is ours, not libass's (caption-layout.ts): every line break, font (`\fn`), size and the visual order of
  *   right-to-left text are written explicitly, each cue anchored (`\an`, `\pos`) in the caption band of the safe
  *   zone (`textBands(...).captions`). Every span of a cue has the same units and fonts; only colours differ.
+ * - Colour emoji (emoji-art.ts): a page with emoji is written as one event per colour layer of its emoji (ASS layer
+ *   0, 1, ...) with the same text and times; layer 0 draws the text and the emoji's first colour, the others only
+ *   their colour, the text transparent, so every layer lies exactly over the first.
  */
 import { writeFile } from "node:fs/promises";
 import { type LayoutLine, type LayoutWord, layoutCue } from "./caption-layout";
-import { type CaptionFonts } from "./caption-script";
+import { type CaptionFonts, graphemes } from "./caption-script";
+import { COLOR_EMOJI_FAMILY, type EmojiArt, type EmojiBook, emojiLayerText, layerCount, loadEmojiArt } from "./emoji-art";
 import { installedFaces } from "./fonts";
 import { loadHyphenator } from "./hyphenate";
 import { type CaptionStyle, type Captions, type Cue } from "./plan";
@@ -85,16 +89,31 @@ export interface TimedWord extends LayoutWord {
 }
 
 const SPACELESS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
+const segmenters = new Map<string, Intl.Segmenter>();
+/** ICU's word segmenter for a BCP-47 tag (the default locale's for none or one ICU does not take). */
+function wordSegmenter(language: string | undefined): Intl.Segmenter {
+  const key = language ?? "";
+  let s = segmenters.get(key);
+  if (!s) {
+    try {
+      s = new Intl.Segmenter(language || undefined, { granularity: "word" });
+    } catch {
+      s = new Intl.Segmenter(undefined, { granularity: "word" });
+    }
+    segmenters.set(key, s);
+  }
+  return s;
+}
 
 /**
- * A token of a script written without spaces (Japanese, Chinese, Thai ...) split into its words by ICU's
- * dictionary segmentation, punctuation kept with the word before it; the token's time is shared by length.
+ * A token of a script written without spaces (Japanese, Chinese, Thai, Lao, Khmer, Burmese) split into its words
+ * by ICU's dictionary segmentation in `language`, punctuation kept with the word before it; the token's time is
+ * shared by length.
  */
-function splitSpaceless(w: TimedWord): TimedWord[] {
+function splitSpaceless(w: TimedWord, language?: string): TimedWord[] {
   if (!SPACELESS.test(w.text)) return [w];
   const parts: string[] = [];
-  for (const seg of wordSegmenter.segment(w.text)) {
+  for (const seg of wordSegmenter(language).segment(w.text)) {
     if (parts.length && !seg.isWordLike) parts[parts.length - 1] += seg.segment;
     else parts.push(seg.segment);
   }
@@ -111,9 +130,10 @@ function splitSpaceless(w: TimedWord): TimedWord[] {
 
 /**
  * Words of a cue with times in centiseconds, clamped into the cue and ordered. Tokens of scripts written without
- * spaces are split into their words, so the highlight moves word by word there too.
+ * spaces are split into their words (in `language`, the captions' BCP-47 tag), so lines break and the highlight
+ * moves word by word there too.
  */
-export function timedWords(cue: Cue, uppercase: boolean): TimedWord[] {
+export function timedWords(cue: Cue, uppercase: boolean, language?: string): TimedWord[] {
   const cs = (t: number) => Math.round(t * 100);
   const cueStart = cs(cue.start);
   const cueEnd = cs(cue.end);
@@ -132,7 +152,7 @@ export function timedWords(cue: Cue, uppercase: boolean): TimedWord[] {
       return w.text.split(" ").flatMap((text, i, all) => {
         const a = start + Math.round(((end - start) * i) / all.length);
         const b = start + Math.round(((end - start) * (i + 1)) / all.length);
-        return splitSpaceless({ text: up(text), start: a, end: b, breakBefore: false });
+        return splitSpaceless({ text: up(text), start: a, end: b, breakBefore: false }, language);
       });
     });
   }
@@ -155,7 +175,7 @@ export function timedWords(cue: Cue, uppercase: boolean): TimedWord[] {
     const start = cueStart + Math.round(((cueEnd - cueStart) * acc) / total);
     acc += weights[i]!;
     const end = cueStart + Math.round(((cueEnd - cueStart) * acc) / total);
-    return splitSpaceless({ ...t, start, end });
+    return splitSpaceless({ ...t, start, end }, language);
   });
 }
 
@@ -187,21 +207,46 @@ function unitColours(primaryHex: string, highlightHex: string) {
   return (highlighted: boolean, parity: number) => ass((highlighted ? h : p) ^ parity);
 }
 
-function lineText(line: LayoutLine, sizePx: number, highlighted: number, colour: ReturnType<typeof unitColours>): string {
+/**
+ * One line's text for event layer `layer` (emoji-art.ts): layer 0 is the event itself (text and each emoji's first
+ * colour layer); layer k > 0 draws only the emoji's k-th colour layer, the text transparent but laid out the same.
+ */
+function lineText(line: LayoutLine, sizePx: number, highlighted: number, colour: ReturnType<typeof unitColours>, fonts: CaptionFonts, layer: number, outlinePx: number): string {
   const scale = Math.round(line.scale * 1000) / 10;
+  const hidden = layer > 0 ? "\\alpha&HFF&" : "";
   return line.units
     .map((u, k) => {
       const fs = Math.round(sizePx * u.sizeFactor * 10) / 10;
-      const tags = `${k === 0 ? `\\fscx${scale}\\fscy${scale}` : ""}\\fn${u.family}\\fs${fs}\\1c${colour(u.word >= 0 && u.word === highlighted, k % 2)}&`;
+      const c = colour(u.word >= 0 && u.word === highlighted, k % 2);
+      if (u.family === COLOR_EMOJI_FAMILY && fonts.emoji) {
+        // Back to the outline after each drawing; the next unit sets its own font and colour.
+        const after = `\\bord${outlinePx}`;
+        return graphemes(u.text)
+          .map((g) => {
+            const art = fonts.emoji!.get(g);
+            if (!art) return "";
+            const lead = k === 0 ? `{\\fscx${scale}\\fscy${scale}}` : "";
+            return lead + emojiLayerText(art, layer, fs, { tags: layer > 0 ? "\\1a&H00&" : "", after });
+          })
+          .join("");
+      }
+      const tags = `${k === 0 ? `\\fscx${scale}\\fscy${scale}` : ""}\\fn${u.family}\\fs${fs}\\1c${c}&${hidden}`;
       return `{${tags}}${u.text === " " ? " " : escapeAssText(u.text)}`;
     })
     .join("");
 }
 
+/** How many event layers a page needs: the most colour layers of its emoji (1 without emoji). */
+function pageLayers(lines: readonly LayoutLine[], fonts: CaptionFonts): number {
+  const arts: EmojiArt[] = [];
+  for (const l of lines) for (const u of l.units) if (u.family === COLOR_EMOJI_FAMILY) for (const g of graphemes(u.text)) if (fonts.emoji?.has(g)) arts.push(fonts.emoji.get(g)!);
+  return layerCount(arts);
+}
+
 /** Dialogue lines for one cue: per page, plain before/after/between words, highlighted during each word. */
 function cueEvents(cue: Cue, captions: Captions, size: { width: number; height: number }, fonts: CaptionFonts): string[] {
   const { style } = captions;
-  const words = timedWords(cue, style.uppercase);
+  const words = timedWords(cue, style.uppercase, captions.language);
   const cueStart = Math.round(cue.start * 100);
   const cueEnd = Math.round(cue.end * 100);
   if (words.length === 0 || cueEnd <= cueStart) return [];
@@ -226,10 +271,14 @@ function cueEvents(cue: Cue, captions: Captions, size: { width: number; height: 
       t = Math.max(t, b);
     }
     if (to > t) spans.push({ start: t, end: to, word: -1 });
-    return spans.map((s) => {
-      const text = page.lines.map((l) => lineText(l, layout.sizePx, s.word, colour)).join("\\N");
-      return `Dialogue: 0,${assTime(s.start)},${assTime(s.end)},Caption,,0,0,0,,${pos}${text}`;
-    });
+    const outlinePx = Math.round(((style.outlinePx * size.height) / 1920) * 10) / 10;
+    const layers = pageLayers(page.lines, fonts);
+    return spans.flatMap((s) =>
+      Array.from({ length: layers }, (_, layer) => {
+        const text = page.lines.map((l) => lineText(l, layout.sizePx, s.word, colour, fonts, layer, outlinePx)).join("\\N");
+        return `Dialogue: ${layer},${assTime(s.start)},${assTime(s.end)},Caption,,0,0,0,,${pos}${text}`;
+      }),
+    );
   });
 }
 
@@ -295,10 +344,15 @@ export function assDocument(size: { width: number; height: number }, styles: rea
 }
 
 /** The installed fonts and a shaper over them, for `buildAss`. Reads fontconfig's list once per process. */
-export async function loadCaptionFonts(style: Pick<CaptionStyle, "font" | "bold">, language?: string): Promise<CaptionFonts> {
+export async function loadCaptionFonts(style: Pick<CaptionStyle, "font" | "bold">, language?: string, emoji?: EmojiBook): Promise<CaptionFonts> {
   const faces = (await installedFaces()).filter((f) => f.outline);
   const [shaper, hyphenate] = await Promise.all([sharedShaper(), loadHyphenator(language)]);
-  return { faces, shaper, family: style.font, bold: style.bold, hyphenate };
+  return { faces, shaper, family: style.font, bold: style.bold, hyphenate, emoji };
+}
+
+/** Every text the captions draw (cue texts and timed words), for `loadEmojiArt`. */
+export function captionTexts(captions: Captions): string[] {
+  return captions.cues.flatMap((c) => [c.text, ...(c.words ?? []).map((w) => w.text)]);
 }
 
 let shaperP: Promise<TextShaper> | null = null;
@@ -308,5 +362,6 @@ function sharedShaper(): Promise<TextShaper> {
 }
 
 export async function writeAssFile(path: string, captions: Captions, size: { width: number; height: number }): Promise<void> {
-  await writeFile(path, buildAss(captions, size, await loadCaptionFonts(captions.style, captions.language)), "utf8");
+  const emoji = await loadEmojiArt(captionTexts(captions));
+  await writeFile(path, buildAss(captions, size, await loadCaptionFonts(captions.style, captions.language, emoji)), "utf8");
 }

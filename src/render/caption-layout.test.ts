@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadCaptionFonts } from "./ass";
+import { loadCaptionFonts, timedWords } from "./ass";
 import { type CueLayout, layoutCue } from "./caption-layout";
 import { type CaptionFonts } from "./caption-script";
 
@@ -41,6 +41,32 @@ describe("caption layout", () => {
         expect(line, `${maxWidth}: ${lines.join(" | ")}`).not.toMatch(/[「（]$/);
       }
       for (const p of l.pages) for (const line of p.lines) expect(line.width).toBeLessThanOrEqual(maxWidth);
+    }
+  });
+
+  it("breaks Thai, Lao, Khmer and Burmese between dictionary words at full size instead of shrinking the line", () => {
+    const texts: Record<string, string> = {
+      th: "ผิวนุ่มตลอดวันด้วยครีมบำรุงผิวสูตรใหม่ของเราที่ซึมเร็วและไม่เหนียวเหนอะหนะเลย",
+      lo: "ຜິວອ່ອນນຸ້ມຕະຫຼອດມື້ດ້ວຍຄຣີມບຳລຸງຜິວສູດໃໝ່ຂອງພວກເຮົາທີ່ຊຶມໄວ",
+      km: "ស្បែកទន់រលោងពេញមួយថ្ងៃជាមួយក្រែមថ្មីរបស់យើងដែលស្រូបយកលឿន",
+      my: "ကျွန်ုပ်တို့၏ခရင်မ်အသစ်ဖြင့်တစ်နေ့တာလုံးအသားအရေနူးညံ့ပါစေ",
+    };
+    for (const [language, text] of Object.entries(texts)) {
+      const pieces = timedWords({ start: 0, end: 3, text }, false, language);
+      const l = layoutCue(pieces, { maxWidth: 860, maxHeight: 2000, sizePx: 78 }, fonts, { language });
+      const lines = lineTexts(l);
+      expect(lines.join(""), language).toBe(text);
+      expect(lines.length, language).toBeGreaterThan(1);
+      // Every break is a word boundary of ICU's segmentation in the language.
+      const bounds = new Set([...new Intl.Segmenter(language, { granularity: "word" }).segment(text)].map((s) => s.index));
+      let at = 0;
+      for (const line of lines.slice(0, -1)) expect(bounds.has((at += line.length)), `${language}: ${lines.join(" | ")}`).toBe(true);
+      for (const p of l.pages) {
+        for (const line of p.lines) {
+          expect(line.scale, `${language}: ${lines.join(" | ")}`).toBe(1);
+          expect(line.width).toBeLessThanOrEqual(860);
+        }
+      }
     }
   });
 

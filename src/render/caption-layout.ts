@@ -6,8 +6,9 @@
  * - Every line, as measured with HarfBuzz on the fonts written into the script, is at most `maxWidth` wide at its
  *   `scale`; and a page has at most `maxLines` lines. A cue that does not fit in the band even at 80% size is split
  *   into pages shown one after the other (each while its words are spoken).
- * - Lines break only where Unicode's line breaking (UAX #14) allows: at spaces, or between CJK/Thai words with the
- *   kinsoku rules UAX #14 carries (no break before 。、」ー or small kana, none after 「). A word wider than a line
+ * - Lines break only where Unicode's line breaking (UAX #14) allows: at spaces, between CJK words with the
+ *   kinsoku rules UAX #14 carries (no break before 。、」ー or small kana, none after 「), and between the
+ *   dictionary words of Thai, Lao, Khmer and Burmese (split by ICU in the captions' language). A word wider than a line
  *   is shrunk (down to `MIN_LINE_SCALE`) or, beyond that, broken between graphemes (after / . - _ ? & = # when it
  *   can, with a hyphen between two letters).
  * - Units come in visual order (left to right), each of one font, one bidi level and one karaoke word, so a
@@ -137,13 +138,18 @@ function toPieces(words: readonly LayoutWord[], fonts: CaptionFonts, variant: st
     out.push(piece(i, w.text, fonts, variant, { spaced, breakable: i > 0, breakBefore: w.breakBefore }));
     prevScript = [...gs].reverse().map(scriptOf).find((s) => s !== null) ?? prevScript;
   });
-  // A break between two unspaced pieces only where UAX #14 allows it (kinsoku).
+  // A break between two unspaced pieces only where UAX #14 allows it (kinsoku). Thai, Lao, Khmer and Burmese
+  // (UAX #14's class SA) break where a dictionary finds a word boundary, which the linebreak package leaves to
+  // the caller: a token of those scripts split into its words (`joined`, by ICU's segmenter in the captions'
+  // language) may break between them.
+  const sa = (s: string | null) => isSpacelessScript(s) && !isCjkScript(s);
   for (let i = 1; i < out.length; i++) {
     const p = out[i]!;
     if (p.spaced || p.breakBefore) continue;
     const before = out[i - 1]!.runs.map((r) => r.text).join("");
     const after = p.runs.map((r) => r.text).join("");
-    p.breakable = breakPositions(before + after).has(before.length);
+    const edge = (t: string, last: boolean) => (last ? [...graphemes(t)].reverse() : graphemes(t)).map(scriptOf).find((x) => x !== null) ?? null;
+    p.breakable = (words[i]!.joined === true && sa(edge(before, true)) && sa(edge(after, false))) || breakPositions(before + after).has(before.length);
   }
   return out;
 }

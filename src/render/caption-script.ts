@@ -6,13 +6,15 @@
  * - Latin, Greek, Cyrillic, digits and punctuation: the caption style's font first;
  * - Han, kana, Bopomofo: Noto Sans CJK in the variant of the cue (JP when it has kana, KR with Hangul, else SC),
  *   then the other variants; Hangul: Noto Sans CJK KR;
- * - emoji (a grapheme with emoji presentation, a ZWJ sequence, a skin tone, a flag or a keycap): Symbola's
- *   outlines (libass draws no colour bitmaps);
+ * - emoji (a grapheme with emoji presentation, a ZWJ sequence, a skin tone, a flag or a keycap): in colour, as
+ *   drawings from Noto Color Emoji (emoji-art.ts) when `CaptionFonts.emoji` has the grapheme; else Symbola's outlines
+ *   (libass draws no colour bitmaps);
  * - any other script: `Noto Sans <Script>` (Arabic, Hebrew, Devanagari, Thai ...);
  * then the style's font, then every other installed outline face (Noto Sans first, then DejaVu).
  * Characters of no script of their own (spaces, punctuation, combining marks) join the run before them.
  * Fonts are chosen here and written into the .ass explicitly (`\fn`), so what libass draws is what was measured.
  */
+import { COLOR_EMOJI_FAMILY, type EmojiBook, emojiAdvance } from "./emoji-art";
 import { type InstalledFace, pickFace, rangesCover } from "./fonts";
 import { type Hyphenator } from "./hyphenate";
 import { type TextShaper } from "./text-shape";
@@ -74,6 +76,8 @@ export interface CaptionFonts {
   bold: boolean;
   /** Hyphenation points for words wider than a line (the captions' language). */
   hyphenate: Hyphenator;
+  /** Colour drawings of the emoji in the text (emoji-art.ts); an emoji not in it is drawn with the outline font. */
+  emoji?: EmojiBook;
 }
 
 /**
@@ -141,6 +145,22 @@ export function fontRuns(text: string, fonts: CaptionFonts, variant: string): Fo
     else runs.push({ text: part, family, face });
   };
   for (const group of groups) {
+    if (group.script === "Emoji" && fonts.emoji) {
+      // Colour emoji are drawings, one per grapheme (emoji-art.ts); the others fall back to an outline font.
+      let rest = "";
+      const flush = () => {
+        if (rest) push(rest, choose("Emoji", rest).family, choose("Emoji", rest).face);
+        rest = "";
+      };
+      for (const g of graphemes(group.text)) {
+        if (fonts.emoji.has(g)) {
+          flush();
+          push(g, COLOR_EMOJI_FAMILY, null);
+        } else rest += g;
+      }
+      flush();
+      continue;
+    }
     const whole = choose(group.script, group.text);
     if (whole.face && coversAll(whole.face, group.text)) push(group.text, whole.family, whole.face);
     else for (const g of graphemes(group.text)) {
@@ -150,6 +170,10 @@ export function fontRuns(text: string, fonts: CaptionFonts, variant: string): Fo
   }
   const styleEm = style ? fonts.shaper.emRatio(style) : 1;
   return runs.map(({ text: t, family, face }) => {
+    if (family === COLOR_EMOJI_FAMILY && fonts.emoji) {
+      const advance = graphemes(t).reduce((a, g) => a + (fonts.emoji!.has(g) ? emojiAdvance(fonts.emoji!.get(g)!) : 0), 0);
+      return { text: t, family, sizeFactor: 1, advance };
+    }
     const sizeFactor = face && face !== style ? Math.min(MAX_SIZE_FACTOR, Math.max(1, fonts.shaper.emRatio(face) / styleEm)) : 1;
     const drawn = family === "Symbola" || family === "Noto Emoji" ? t.replace(SKIN_TONE, "") : t;
     return { text: drawn, family, sizeFactor, advance: (face ? fonts.shaper.advance(face, drawn) : 0.6 * graphemes(drawn).length) * sizeFactor };

@@ -30,7 +30,8 @@ import { type RenderPlan, type RenderPlanInput, outputSize, parseRenderPlan } fr
 import { type Timeline, buildTimeline } from "./timeline";
 import { withEndCardScene } from "./endcard";
 import { DESIGN_VERSION, backgroundColors, backgroundSide } from "./design";
-import { type OverlayBox, type OverlayLayout, layoutOverlays } from "./overlays";
+import { type OverlayBox, type OverlayLayout, layoutOverlays, overlayTexts } from "./overlays";
+import { loadEmojiArt } from "./emoji-art";
 import { decideFraming } from "./framing";
 import { MAX_IMAGE_PIXELS, checkImage, checkReadable, checkVideo, withAudioInputs } from "./validate";
 import { ImageFileError, STILL_PREP_VERSION, brandBackdrops, prepareStill, stillHeader } from "./image-file";
@@ -268,7 +269,7 @@ async function planStage(
   const plan = withEndCardScene(source);
   const timeline = buildTimeline(plan);
   const { fps } = timeline;
-  const layout = layoutOverlays(source, await logoSizeP);
+  const layout = layoutOverlays(source, await logoSizeP, await loadEmojiArt(overlayTexts(source)));
   const hasCaptions = plan.captions.cues.length > 0;
   const captionsAssP = hasCaptions
     ? writeAssFile(join(tmp, "captions.ass"), plan.captions, size).then(() => readFile(join(tmp, "captions.ass"), "utf8"))

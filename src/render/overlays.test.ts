@@ -82,6 +82,18 @@ describe("layoutOverlays", () => {
     const even = fitText("Readable on any photo", { w: 880, h: 400 }, { maxPx: 84, minPx: 40, maxLines: 2, padPx: (px) => px * 0.28 });
     expect(even.lines).toEqual(["Readable on", "any photo"]);
     expect(breakLines("Readable on any photo", textWidthEm("Readable on any"))).toEqual(["Readable on any", "photo"]);
+    // Thai (no spaces between words) breaks between ICU's dictionary words, not inside one; whole words, no hyphen.
+    const thai = "ครีมบำรุงผิวสูตรใหม่ซึมเร็วไม่เหนียวเหนอะหนะ";
+    const thaiLines = breakLines(thai, 9, { split: false, language: "th" });
+    expect(thaiLines).not.toBeNull();
+    expect(thaiLines!.join("")).toBe(thai);
+    expect(thaiLines!.length).toBeGreaterThan(1);
+    const bounds = new Set([...new Intl.Segmenter("th", { granularity: "word" }).segment(thai)].map((s) => s.index));
+    let at = 0;
+    for (const l of thaiLines!.slice(0, -1)) expect(bounds.has((at += l.length)), thaiLines!.join(" | ")).toBe(true);
+    const thaiFit = fitText(thai, { w: 880, h: 300 }, { maxPx: 84, minPx: 40, maxLines: 2, padPx: (px) => px * 0.3, language: "th" });
+    expect(thaiFit.fontPx).toBeGreaterThanOrEqual(40);
+    expect(thaiFit.lines.join("")).toBe(thai);
     const huge = fitText("word ".repeat(200), { w: 500, h: 200 }, { maxPx: 80, minPx: 30, maxLines: 3, padPx: () => 4 });
     expect(huge.lines.join(" ").split(" ")).toHaveLength(200);
     expect(huge.w).toBeLessThanOrEqual(500);

@@ -16,6 +16,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { assColor, assDocument, escapeAssText } from "./ass";
+import { type EmojiArt, type EmojiBook, emojiLayerText, layerCount } from "./emoji-art";
 import { type Brand, type RenderPlan, outputSize } from "./plan";
 import { type Rect, safeRect, textBands } from "./safe-zone";
 import { plateColors } from "./design";
@@ -56,9 +57,14 @@ function charEm(ch: string): number {
   return 1.1;
 }
 
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+const graphemesOf = (s: string) => [...graphemeSegmenter.segment(s)].map((g) => g.segment);
+const EMOJI_GRAPHEME = /\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\p{Emoji_Modifier}|\p{Regional_Indicator}|\u20E3|\u200D\p{Extended_Pictographic}/u;
+
+/** Estimated width in em: per grapheme, so a ZWJ family or a flag counts as the one emoji it is drawn as. */
 export function textWidthEm(s: string): number {
   let w = 0;
-  for (const ch of s) w += charEm(ch);
+  for (const g of graphemesOf(s)) w += EMOJI_GRAPHEME.test(g) ? 1.1 : charEm(g);
   return w;
 }
 
@@ -75,22 +81,54 @@ export interface BreakOptions {
   split?: boolean;
   /** Hyphenation points (hyphenate.ts, the text's language): a long word is split at the last one that fits. */
   hyphenate?: Hyphenator;
+  /** The text's BCP-47 language: Thai, Lao, Khmer and Burmese words are found by ICU's segmenter in it. */
+  language?: string;
+}
+
+/** Scripts written without spaces between words: a line may break between any two of their words. */
+const SPACELESS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/**
+ * A space-separated token as the pieces a line may break between: the token itself, or, when it has Thai, Lao,
+ * Khmer, Burmese or CJK text, its words by ICU's dictionary segmentation (`Intl.Segmenter` in `language`),
+ * punctuation kept with the word before it.
+ */
+function tokenPieces(token: string, language: string | undefined): string[] {
+  if (!SPACELESS.test(token)) return [token];
+  let seg: Intl.Segmenter;
+  try {
+    seg = new Intl.Segmenter(language, { granularity: "word" });
+  } catch {
+    seg = new Intl.Segmenter(undefined, { granularity: "word" });
+  }
+  const parts: string[] = [];
+  for (const s of seg.segment(token)) {
+    if (parts.length && !s.isWordLike) parts[parts.length - 1] += s.segment;
+    else parts.push(s.segment);
+  }
+  return parts;
 }
 
 /**
- * Greedy line breaking of `text` into lines at most `maxEm` wide. A word longer than a line is split: at the last
+ * Greedy line breaking of `text` into lines at most `maxEm` wide, at spaces and, in scripts written without them
+ * (Thai, Lao, Khmer, Burmese, Chinese, Japanese), between words (`tokenPieces`, in `opts.language`). A word longer
+ * than a line is split: at the last
  * hyphenation point (`opts.hyphenate`, the same patterns as the captions) whose piece and hyphen fit, when that
  * piece fills at least 40% of the line ("Wasserstoff-" / "peroxid-"); else, as a last resort, at the width limit,
- * with a hyphen where both sides of the cut are Latin letters. With `split: false` such a word makes the result
+ * between graphemes, with a hyphen where both sides of the cut are Latin letters. With `split: false` such a word makes the result
  * `null` instead (the caller tries a smaller size first).
  */
-export function breakLines(text: string, maxEm: number, opts?: { split?: true; hyphenate?: Hyphenator }): string[];
+export function breakLines(text: string, maxEm: number, opts?: { split?: true; hyphenate?: Hyphenator; language?: string }): string[];
 export function breakLines(text: string, maxEm: number, opts: BreakOptions): string[] | null;
 export function breakLines(text: string, maxEm: number, opts: BreakOptions = {}): string[] | null {
   const lines: string[] = [];
   for (const para of text.replace(/\r\n?/g, "\n").split("\n")) {
     let cur = "";
-    for (const word of para.split(/\s+/).filter(Boolean)) {
+    const words = para
+      .split(/\s+/)
+      .filter(Boolean)
+      .flatMap((token) => tokenPieces(token, opts.language).map((word, i) => ({ word, joined: i > 0 })));
+    for (const { word, joined: joinedWord } of words) {
       const pieces: string[] = [];
       if (opts.split === false && textWidthEm(word) > maxEm) return null;
       const points = hyphenPoints(word, opts.hyphenate);
@@ -104,18 +142,19 @@ export function breakLines(text: string, maxEm: number, opts: BreakOptions = {})
         }
         const rest = word.slice(from);
         let cut = "";
-        for (const ch of rest) {
-          if (textWidthEm(cut + ch + "-") > maxEm) break;
-          cut += ch;
+        for (const g of graphemesOf(rest)) {
+          if (textWidthEm(cut + g + "-") > maxEm) break;
+          cut += g;
         }
-        if (!cut) cut = [...rest][0]!;
+        if (!cut) cut = graphemesOf(rest)[0]!;
         from += cut.length;
         const hyphen = /\p{Script=Latin}$/u.test(cut) && /^\p{Script=Latin}/u.test(word.slice(from));
         pieces.push(hyphen ? `${cut}-` : cut);
       }
       if (from < word.length) pieces.push(word.slice(from));
-      for (const p of pieces) {
-        const joined = cur ? `${cur} ${p}` : p;
+      for (const [k, p] of pieces.entries()) {
+        // The words of one token (Thai ...) join without a space.
+        const joined = cur ? (joinedWord && k === 0 ? `${cur}${p}` : `${cur} ${p}`) : p;
         if (cur && textWidthEm(joined) > maxEm) {
           lines.push(cur);
           cur = p;
@@ -135,14 +174,14 @@ export function breakLines(text: string, maxEm: number, opts: BreakOptions = {})
 export function balanced(text: string, maxEm: number, opts: BreakOptions): string[] | null {
   const lines = breakLines(text, maxEm, opts);
   // One line, or a word split across lines (its pieces are as wide as they can be): nothing to even out.
-  if (!lines || lines.length < 2 || breakLines(text, maxEm, { split: false }) === null) return lines;
+  if (!lines || lines.length < 2 || breakLines(text, maxEm, { split: false, language: opts.language }) === null) return lines;
   let best = lines;
   let lo = 0;
   let hi = Math.max(...lines.map(textWidthEm));
   // Bisect the width (0.05 em is well under a character): the smallest that keeps the line count with whole words.
   while (hi - lo > 0.05) {
     const mid = (lo + hi) / 2;
-    const trial = breakLines(text, mid, { split: false });
+    const trial = breakLines(text, mid, { split: false, language: opts.language });
     if (trial && trial.length === lines.length) {
       best = trial;
       hi = mid;
@@ -163,7 +202,8 @@ export interface FittedText {
 }
 
 /**
- * The largest font size in [minPx, maxPx] (2 px steps) at which `text`, broken into at most `maxLines` lines, fits
+ * The largest font size in [minPx, maxPx] (2 px steps) at which `text`, broken into at most `maxLines` lines (in
+ * `opts.language`'s word breaks, see `breakLines`), fits
  * `box` with `padPx` around it (the plate). Text is never cut: when it does not fit at `minPx`, the size goes on
  * down to 60% of `minPx` (at least 16 px) with one more line allowed. Sizes down to `minPx` that keep every word
  * whole are tried first; only when none fits is a word split (hyphenated, see `breakLines`). At the floor every
@@ -172,7 +212,7 @@ export interface FittedText {
 export function fitText(
   text: string,
   box: { w: number; h: number },
-  opts: { maxPx: number; minPx: number; maxLines: number; padPx: (px: number) => number; hyphenate?: Hyphenator },
+  opts: { maxPx: number; minPx: number; maxLines: number; padPx: (px: number) => number; hyphenate?: Hyphenator; language?: string },
 ): FittedText {
   const measure = (lines: string[], px: number) => {
     const pad = opts.padPx(px);
@@ -180,13 +220,13 @@ export function fitText(
     const h = lines.length * LINE_EM * px + 2 * pad;
     return { w: Math.ceil(w), h: Math.ceil(h) };
   };
-  const hyphenate = opts.hyphenate;
-  const at = (px: number) => balanced(text, (box.w - 2 * opts.padPx(px)) / px, hyphenate ? { hyphenate } : {}) ?? [];
+  const { hyphenate, language } = opts;
+  const at = (px: number) => balanced(text, (box.w - 2 * opts.padPx(px)) / px, { ...(hyphenate ? { hyphenate } : {}), language }) ?? [];
   const floorPx = Math.max(16, Math.floor(opts.minPx * 0.6));
   // Whole words first, down to `minPx`: a smaller size that keeps every word whole beats a split one, but a
   // headline shrunk below `minPx` to avoid a split is unreadable, so below it words are hyphenated instead.
   for (let px = Math.floor(opts.maxPx); px >= opts.minPx; px -= 2) {
-    const lines = balanced(text, (box.w - 2 * opts.padPx(px)) / px, { split: false });
+    const lines = balanced(text, (box.w - 2 * opts.padPx(px)) / px, { split: false, language: opts.language });
     if (!lines) continue;
     if (lines.length === 0) return { lines, fontPx: px, w: 0, h: 0 };
     const m = measure(lines, px);
@@ -219,18 +259,68 @@ const FADE_IN_MS = 300;
 const FADE_OUT_MS = 200;
 const WORD_STAGGER_MS = 60;
 
+/** How one line's emoji are drawn: their colour drawings, and the tags that put the text back after a drawing. */
+interface EmojiDraw {
+  book: EmojiBook;
+  fontPx: number;
+  /** The plate's padding (BorderStyle 3 `\bord`), kept around the emoji. */
+  pad: number;
+  /** Tags restoring the text after a drawing (its colour, scale and border). */
+  after: string;
+}
+
 /**
- * A line's words fading in one after another (`\alpha` from transparent to opaque, staggered), escaped.
- * The plate (outline colour, `\3a`) fades in with the first word.
+ * `text` escaped for event layer `layer`, emoji as colour drawings (emoji-art.ts). Layer 0 draws the text and each
+ * emoji's first colour; layer k > 0 draws only the emoji's k-th colour over it, the text transparent and laid out
+ * the same (`hidden`). `fade` is the alpha animation an emoji drawing takes in layers > 0 (in layer 0 it inherits
+ * the text's). Without emoji art this is `escapeAssText(text)`.
  */
-function staggeredLine(words: string[], firstIndex: number): string {
+function richText(text: string, layer: number, emoji: EmojiDraw | null, fade: string): string {
+  const hidden = layer > 0 ? "{\\alpha&HFF&}" : "";
+  if (!emoji || !graphemesOf(text).some((g) => emoji.book.has(g))) return hidden + escapeAssText(text);
+  let out = "";
+  let run = "";
+  const flush = () => {
+    // escapeAssText trims: the spaces at the ends of a run are kept.
+    if (run) out += hidden + (/^\s/.test(run) ? " " : "") + escapeAssText(run) + (/\S\s+$/.test(run) ? " " : "");
+    run = "";
+  };
+  for (const g of graphemesOf(text)) {
+    const art = emoji.book.get(g);
+    if (!art) {
+      run += g;
+      continue;
+    }
+    flush();
+    out += emojiLayerText(art, layer, emoji.fontPx, {
+      borderPx: emoji.pad,
+      tags: layer > 0 ? `${fade}\\3a&HFF&\\4a&HFF&` : "",
+      after: layer > 0 ? "" : emoji.after,
+    });
+  }
+  flush();
+  return out;
+}
+
+/**
+ * A line's words fading in one after another (`\alpha` from transparent to opaque, staggered), escaped, for event
+ * layer `layer` (see `richText`). The plate (outline colour, `\3a`) fades in with the first word.
+ */
+function staggeredLine(words: string[], firstIndex: number, layer = 0, emoji: EmojiDraw | null = null): string {
   return words
     .map((w, k) => {
       const t0 = (firstIndex + k) * WORD_STAGGER_MS;
       const sep = k === 0 ? "" : " ";
-      return `${sep}{\\1a&HFF&\\t(${t0},${t0 + FADE_IN_MS},\\1a&H00&)}${escapeAssText(w)}`;
+      const fade = `\\1a&HFF&\\t(${t0},${t0 + FADE_IN_MS},\\1a&H00&)`;
+      return layer > 0 ? `${sep}${richText(w, layer, emoji, fade)}` : `${sep}{${fade}}${richText(w, 0, emoji, fade)}`;
     })
     .join("");
+}
+
+/** The emoji art used in `texts` (for the number of event layers they need). */
+function artsIn(texts: readonly string[], book: EmojiBook | undefined): EmojiArt[] {
+  if (!book) return [];
+  return texts.flatMap((t) => graphemesOf(t).flatMap((g) => (book.has(g) ? [book.get(g)!] : [])));
 }
 
 function style(name: string, font: string, px: number, text: string, outline: string, opts: { bold?: boolean; box?: boolean; pad?: number; shadow?: number }) {
@@ -255,9 +345,11 @@ function spans(plan: RenderPlan): { start: number; end: number }[] {
 
 /**
  * Lay out every headline and the end card of `plan` at its output size. `plan.scenes` are the plan's own scenes
- * (the end card not yet appended as a scene).
+ * (the end card not yet appended as a scene). Emoji in `emoji` (`loadEmojiArt(overlayTexts(plan))`) are drawn in
+ * colour; others by libass's font fallback (Symbola's outlines).
  */
-export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; height: number } | null = null): OverlayLayout {
+export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; height: number } | null = null, emoji?: EmojiBook): OverlayLayout {
+  const language = plan.captions.language;
   const size = outputSize(plan.output);
   const { width: W, height: H } = size;
   const brand: Brand = plan.brand;
@@ -289,7 +381,7 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     if (end - start < 0.3) return;
     // The slide-up needs room inside the band: fit into the band less the travel.
     const travel = Math.round(band.h * 0.04);
-    const fit = fitText(text, { w: band.w, h: band.h - travel }, { maxPx: 84 * unit, minPx: 40 * unit, maxLines: 2, padPx: padOf, hyphenate });
+    const fit = fitText(text, { w: band.w, h: band.h - travel }, { maxPx: 84 * unit, minPx: 40 * unit, maxLines: 2, padPx: padOf, hyphenate, language });
     if (fit.lines.length === 0) return;
     const pad = padOf(fit.fontPx);
     const name = styleFor("Headline", fit.fontPx, () => style(`Headline${fit.fontPx}`, font, fit.fontPx, colors.text, colors.plate, { box: true, pad }));
@@ -297,16 +389,23 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     // \an8 anchors the text's top; the box grows `pad` around it.
     const y = band.y + pad;
     let wordIndex = 0;
-    const body = fit.lines
-      .map((line) => {
-        const words = line.split(" ");
-        const out = staggeredLine(words, wordIndex);
-        wordIndex += words.length;
-        return out;
-      })
-      .join("\\N");
+    const emojiDraw: EmojiDraw | null = emoji ? { book: emoji, fontPx: fit.fontPx, pad, after: `\\bord${pad}\\1c${assColor(colors.text)}` } : null;
+    const body = (layer: number) => {
+      wordIndex = 0;
+      return fit.lines
+        .map((line) => {
+          const words = line.split(" ");
+          const out = staggeredLine(words, wordIndex, layer, emojiDraw);
+          wordIndex += words.length;
+          return out;
+        })
+        .join("\\N");
+    };
     const head = `{\\an8\\move(${cx},${y + travel},${cx},${y},0,${FADE_IN_MS + 100})\\fad(${FADE_IN_MS},${FADE_OUT_MS})}`;
-    events.push(`Dialogue: 1,${assTime(start)},${assTime(end)},${name},,0,0,0,,${head}${body}`);
+    // One event per colour layer of its emoji (emoji-art.ts), in order on the same ASS layer: drawn bottom to top.
+    for (let layer = 0; layer < layerCount(artsIn(fit.lines, emoji)); layer++) {
+      events.push(`Dialogue: 1,${assTime(start)},${assTime(end)},${name},,0,0,0,,${head}${body(layer)}`);
+    }
     boxes.push({
       kind: "headline",
       sceneIndex: i,
@@ -345,14 +444,14 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     }
     let room = inner - (logoBox ? logoBox.h + gap : 0);
     const nameFit = brand.name
-      ? fitText(brand.name, { w: area.w, h: Math.max(1, room * 0.15) }, { maxPx: 56 * unit, minPx: 28 * unit, maxLines: 1, padPx: padOf, hyphenate })
+      ? fitText(brand.name, { w: area.w, h: Math.max(1, room * 0.15) }, { maxPx: 56 * unit, minPx: 28 * unit, maxLines: 1, padPx: padOf, hyphenate, language })
       : null;
     if (nameFit) room -= nameFit.h + gap;
     const urlFit = card.url
       ? fitText(card.url, { w: area.w, h: Math.max(1, room * 0.2) }, { maxPx: 52 * unit, minPx: 26 * unit, maxLines: 2, padPx: padOf })
       : null;
     if (urlFit) room -= urlFit.h + gap;
-    const ctaFit = fitText(card.cta, { w: area.w, h: Math.max(1, room) }, { maxPx: 104 * unit, minPx: 44 * unit, maxLines: 3, padPx: padOf, hyphenate });
+    const ctaFit = fitText(card.cta, { w: area.w, h: Math.max(1, room) }, { maxPx: 104 * unit, minPx: 44 * unit, maxLines: 3, padPx: padOf, hyphenate, language });
     const parts = [logoBox?.h, nameFit?.h, ctaFit.h, urlFit?.h].filter((h): h is number => h !== undefined);
     const total = parts.reduce((a, h) => a + h, 0) + gap * (parts.length - 1);
     let y = Math.max(area.y + gap, Math.round(area.y + (area.h - total) / 2));
@@ -368,8 +467,13 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
       styleFor(name, px, () => style(`${name}${px}`, font, px, colour, plate, { box, pad: box ? padOf(px) : 0, shadow: box ? 0 : Math.max(1, Math.round(2 * unit)) }));
     const fade = (delayMs: number) => `\\alpha&HFF&\\t(${delayMs},${delayMs + FADE_IN_MS},\\alpha&H00&)`;
     const draw = (kind: OverlayBox["kind"], text: string, fit: FittedText, name: string, delayMs: number, pad: number) => {
-      const body = fit.lines.map(escapeAssText).join("\\N");
-      events.push(`Dialogue: 2,${assTime(start)},${assTime(end)},${name},,0,0,0,,{\\an8\\pos(${cx},${y + pad})${fade(delayMs)}}${body}`);
+      const emojiDraw: EmojiDraw | null = emoji ? { book: emoji, fontPx: fit.fontPx, pad, after: `\\bord${pad}\\1c${assColor(colors.text)}` } : null;
+      const emojiFade = `\\1a&HFF&\\t(${delayMs},${delayMs + FADE_IN_MS},\\1a&H00&)`;
+      for (let layer = 0; layer < layerCount(artsIn(fit.lines, emoji)); layer++) {
+        const body = fit.lines.map((l) => richText(l, layer, emojiDraw, emojiFade)).join("\\N");
+        const head = `{\\an8\\pos(${cx},${y + pad})${layer > 0 ? "" : fade(delayMs)}}`;
+        events.push(`Dialogue: 2,${assTime(start)},${assTime(end)},${name},,0,0,0,,${head}${body}`);
+      }
       push(kind, text, { x: Math.round(cx - fit.w / 2), y, w: fit.w, h: fit.h }, fit.lines, fit.fontPx, delayMs / 1000);
       y += fit.h + gap;
     };
@@ -382,6 +486,11 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
   if (events.length === 0) return { boxes, ass: null, logo };
   const ass = assDocument({ width: W, height: H }, [...styles.values()], events);
   return { boxes, ass, logo };
+}
+
+/** Every text the overlays draw (headlines, brand name, CTA, URL), for `loadEmojiArt`. */
+export function overlayTexts(plan: RenderPlan): string[] {
+  return [...plan.scenes.map((s) => s.headline ?? ""), plan.brand.name ?? "", plan.endCard?.cta ?? "", plan.endCard?.url ?? ""];
 }
 
 export async function writeOverlayAss(path: string, layout: OverlayLayout): Promise<void> {
