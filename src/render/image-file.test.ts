@@ -199,4 +199,45 @@ describe("in the render (frames read back)", () => {
     expect(f4.meanRgb(200, 150, 100, 100)[0]).toBeGreaterThan(200); // top: red
     expect(f4.meanRgb(200, 700, 100, 100)[2]).toBeGreaterThan(200); // bottom: blue
   });
+
+  it("an animated WebP, GIF or APNG logo is on the end card as its first frame, its transparency kept", async () => {
+    // A red disc on transparency, then a blue one: ffmpeg 5.1 cannot decode the animated WebP at all.
+    const disc = (name: string, outArgs: string[]) =>
+      ff([
+        "-f", "lavfi", "-i", "color=c=red:s=200x200:r=5:d=0.2",
+        "-f", "lavfi", "-i", "color=c=blue:s=200x200:r=5:d=0.6",
+        "-filter_complex", "[0][1]concat=n=2:v=1,format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='if(lt(hypot(X-100,Y-100),90),255,0)'[v]",
+        "-map", "[v]", ...outArgs, join(dir, name),
+      ]).then(() => join(dir, name));
+    const logos = {
+      webp: await disc("logo-anim.webp", ["-c:v", "libwebp_anim", "-loop", "0", "-pix_fmt", "yuva420p"]),
+      gif: await disc("logo-anim.gif", ["-filter_complex_threads", "1", "-f", "gif"]),
+      apng: await disc("logo-anim.png", ["-f", "apng", "-plays", "0"]),
+    };
+    expect((await sharp(logos.webp).metadata()).pages).toBeGreaterThan(1);
+    const brand = { colors: { primary: "#1e293b", secondary: "#111827", text: "#ffffff" } };
+    for (const [kind, logoPath] of Object.entries(logos)) {
+      const out = join(dir, `logo-${kind}.mp4`);
+      const r = await renderVideo(
+        {
+          output: { fps: 24, preset: "preview" },
+          scenes: [{ durationSec: 0.5, visual: { kind: "color", color: "#1e293b" } }],
+          brand: { ...brand, name: "Disc", logoPath },
+          endCard: { cta: "Shop", durationSec: 1 },
+        },
+        { workDir: work, outPath: out },
+      );
+      const box = r.overlays.find((b) => b.kind === "logo")!.box;
+      const f = await readRgbFrame(out, Math.round((r.durationSec - 0.1) * 24), { width: W, height: H });
+      // The disc's centre is red (the first frame), not blue; its transparent corner shows the card, not black or red.
+      const [red, green, blue] = f.meanRgb(box.x + box.w / 2 - 3, box.y + box.h / 2 - 3, 6, 6);
+      expect(red, kind).toBeGreaterThan(180);
+      expect(Math.max(green, blue), kind).toBeLessThan(80);
+      const corner = f.at(box.x + 1, box.y + 1);
+      if (kind !== "gif") {
+        expect(corner[0]! < 150 || corner[1]! > 60, `${kind} corner ${corner.join(",")}`).toBe(true);
+        expect(Math.max(...corner), `${kind} corner ${corner.join(",")}`).toBeGreaterThan(20);
+      }
+    }
+  });
 });

@@ -334,6 +334,29 @@ export async function prepareStill(path: string, opts: { workDir: string; backdr
 }
 
 /**
+ * A logo for the end card, which ffmpeg overlays with its alpha: the file itself when ffmpeg reads it as it is (a
+ * still 8-bit sRGB PNG, upright), else an 8-bit sRGB PNG with alpha of its first frame, EXIF rotation applied,
+ * written into `workDir` (an animated WebP, which ffmpeg 5.1 cannot decode at all, an animated GIF or APNG, a
+ * still WebP or GIF, 16-bit, CMYK or grey). Transparency is kept, never flattened. Throws ImageFileError.
+ */
+export async function prepareLogo(path: string, opts: { workDir: string; limits: DecodeLimits }): Promise<PreparedStill> {
+  const bytes = await readFile(path);
+  const d = await inspectImage(bytes, opts.limits);
+  const reasons = normaliseReasons(d).filter((r) => r !== "transparency");
+  if (d.format !== "png" && !reasons.includes(d.format)) reasons.unshift(d.format);
+  if (reasons.length === 0) return { path, width: d.width, height: d.height, reasons, flattenedOnto: null };
+  try {
+    const out = await openFirstFrame(bytes, opts.limits).toColourspace("srgb").ensureAlpha().png({ compressionLevel: 1 }).toBuffer();
+    const name = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+    const outPath = join(opts.workDir, `logo-${name}.png`);
+    await writeFile(outPath, out);
+    return { path: outPath, width: d.width, height: d.height, reasons, flattenedOnto: null };
+  } catch (e) {
+    throw decodeFailure(e, opts.limits);
+  }
+}
+
+/**
  * The header facts of a still file (no pixel decoded), or null when sharp cannot read it: enough to key the clip
  * cache (does the flattening colour matter?) and to report framing on a cache hit.
  */

@@ -34,7 +34,7 @@ import { type OverlayBox, type OverlayLayout, layoutOverlays, overlayTexts } fro
 import { loadEmojiArt } from "./emoji-art";
 import { decideFraming } from "./framing";
 import { MAX_IMAGE_PIXELS, checkImage, checkReadable, checkVideo, withAudioInputs } from "./validate";
-import { ImageFileError, STILL_PREP_VERSION, brandBackdrops, prepareStill, stillHeader } from "./image-file";
+import { ImageFileError, STILL_PREP_VERSION, brandBackdrops, prepareLogo, prepareStill, stillHeader } from "./image-file";
 
 /** Stills given to the render (plan files, generated images): up to 150 MP, a minute to decode one. */
 const RENDER_IMAGE_LIMITS = { maxPixels: MAX_IMAGE_PIXELS, timeoutSec: 60 };
@@ -264,12 +264,25 @@ async function planStage(
   start: <T>(p: Promise<T>) => Promise<T>,
 ): Promise<Planned> {
   const size = outputSize(source.output);
-  const logoSizeP = start(source.endCard && source.brand.logoPath ? checkImage("brand.logoPath", source.brand.logoPath, signal) : Promise.resolve(null));
+  // The logo as a PNG ffmpeg reads with its alpha (an animated WebP/GIF/APNG: its first frame; image-file.ts).
+  const logoPath = source.endCard && source.brand.logoPath ? source.brand.logoPath : null;
+  const logoP = start(
+    logoPath
+      ? prepareLogo(logoPath, { workDir: tmp, limits: RENDER_IMAGE_LIMITS }).then(
+          async (p) => ({ path: p.path, size: await checkImage("brand.logoPath", p.path, signal) }),
+          (e: unknown) => {
+            throw e instanceof ImageFileError ? new RenderInputError("brand.logoPath", logoPath, e.message, { cause: e }) : e;
+          },
+        )
+      : Promise.resolve(null),
+  );
   const encoderP = start(source.output.encoder ? Promise.resolve(source.output.encoder) : detectEncoders({ signal }).then((d) => d.best));
   const plan = withEndCardScene(source);
   const timeline = buildTimeline(plan);
   const { fps } = timeline;
-  const layout = layoutOverlays(source, await logoSizeP, await loadEmojiArt(overlayTexts(source)));
+  const logo = await logoP;
+  const overlaySource = logo ? { ...source, brand: { ...source.brand, logoPath: logo.path } } : source;
+  const layout = layoutOverlays(overlaySource, logo?.size ?? null, await loadEmojiArt(overlayTexts(source)));
   const hasCaptions = plan.captions.cues.length > 0;
   const captionsAssP = hasCaptions
     ? writeAssFile(join(tmp, "captions.ass"), plan.captions, size).then(() => readFile(join(tmp, "captions.ass"), "utf8"))
