@@ -1,8 +1,8 @@
 /** google-gemini-script: a Gemini model writes the script as JSON following a response schema. */
 import { z } from "zod";
 import { type ProviderWarning, type Script, type ScriptProvider, type ScriptResult, SPECIFICATION_VERSION, ScriptInputSchema, ScriptSchema } from "../spec";
-import { defaultTiming, missingLines, scriptSec } from "../shared/coverage";
-import { MAX_HEADLINE_WORDS, withHeadlines } from "../shared/headline";
+import { defaultTiming, missingLines, says, scriptSec } from "../shared/coverage";
+import { MAX_HEADLINE_WORDS, ctaHeadline, withHeadlines } from "../shared/headline";
 import { outputPath, writeFileAtomic } from "../shared/files";
 import { formatZodIssues, parseWith } from "../shared/guard";
 import { GEMINI_API_KEY, checkGoogleCredentials, createGenAI, guardGoogle } from "../google/client";
@@ -113,6 +113,13 @@ export const geminiScriptProvider: ScriptProvider<GeminiScriptOptions> = {
       const headlines = withHeadlines(script, input.language);
       script = headlines.script;
       for (const c of headlines.changed) warnings.push({ type: "other", message: `scene ${c.scene + 1}: on-screen text ${JSON.stringify(c.from)} shortened to ${JSON.stringify(c.to)}` });
+      // The closing scene shows the campaign's own call to action (its verb, offer and URL), not the model's paraphrase.
+      const cta = input.campaign.callToAction;
+      const last = script.scenes.at(-1);
+      if (cta && last && says(last.narration, cta)) {
+        const url = input.campaign.callToActionUrl;
+        script = { ...script, scenes: [...script.scenes.slice(0, -1), { ...last, onScreenText: ctaHeadline(cta, { language: input.language, ...(url ? { url } : {}) }) }] };
+      }
 
       const durationSec = script.scenes.reduce((s, x) => s + x.durationSec, 0);
       if (Math.abs(durationSec - input.targetDurationSec) > input.targetDurationSec * 0.25) {

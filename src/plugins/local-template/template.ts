@@ -6,7 +6,7 @@
 import { primaryLanguage } from "~/shared/languages";
 import { type CampaignBrief, MAX_SCENES, type Scene, type Script, TONES } from "../spec";
 import { defaultTiming, says, sceneSec, sentence as spoken, sentencesOf, type Timing } from "../shared/coverage";
-import { headlineOf } from "../shared/headline";
+import { ctaHeadline, headlineOf, isCallToAction } from "../shared/headline";
 import { PHRASE_BANKS, type PhraseBank, type Tone, TONE_MOODS } from "./phrases";
 
 /** A script is made in one language: phrases, punctuation and word counts follow it. */
@@ -111,11 +111,19 @@ export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number,
   const mustSec = must.reduce((a, m) => a + sec(m), 0);
   const toneCta = sentence(fill(pick(bank.ctas, seed >>> 3), c));
   const shortCta = sentence(fill(shortCtaText, c));
+  const shortHookSec = sec(sentence(fill(shortHook, c)));
+  // Without a CTA field, the message's last sentence is the call to action when it reads as one ("Order yours today
+  // for under thirty dollars.") and fits: the brief's own words close the ad, not a fixed phrase.
+  const lastOwn = c.callToAction ? undefined : benefitsOf(c).at(-1);
+  const fromMessage = lastOwn && isCallToAction(lastOwn) && shortHookSec + mustSec + sec(sentence(lastOwn)) <= timing.budgetSec ? lastOwn : undefined;
   const cta = c.callToAction
     ? sentence(c.callToAction)
-    : sec(sentence(fill(shortHook, c))) + mustSec + sec(toneCta) <= timing.budgetSec
-      ? toneCta
-      : shortCta;
+    : fromMessage
+      ? sentence(fromMessage)
+      : shortHookSec + mustSec + sec(toneCta) <= timing.budgetSec
+        ? toneCta
+        : shortCta;
+  const ownCta = Boolean(c.callToAction ?? fromMessage);
   const required = sec(cta) + mustSec;
   // The message comes before the tone's longer hook: plan with the short hook, upgrade it after.
   let hook = sentence(fill(shortHook, c));
@@ -128,7 +136,7 @@ export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number,
   const maxBody = MAX_SCENES - 2 - must.length;
   // In order: once a sentence does not fit, the rest are left out too (src/shared/brief-fit counts the same way).
   let full = false;
-  for (const b of benefitsOf(c)) {
+  for (const b of benefitsOf(c).filter((b) => b !== fromMessage)) {
     const line = sentence(b);
     if (!full && body.length < maxBody && sec(line) <= spare) {
       body.push({ narration: line, onScreenText: headline(b), visualPrompt: visual(b) });
@@ -161,8 +169,9 @@ export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number,
     ...must.map((m) => ({ narration: m, onScreenText: headline(m), visualPrompt: visual(`${c.product} in use`) })),
     {
       narration: cta,
-      // The URL or handle is one more word on screen; the end card shows it again.
-      onScreenText: c.callToActionUrl ? `${headline(cta, 4)} · ${c.callToActionUrl}`.slice(0, 120) : headline(cta),
+      // From the CTA itself, its verb kept ("Order yours today for under $30"), with the URL or handle (shown again
+      // by the end card). A fixed phrase cut to a headline says little ("Make the switch"): the product names it.
+      onScreenText: closingHeadline(cta, ownCta, c, l.tag),
       visualPrompt: visual(`${c.product} hero shot, inviting`),
     },
   ];
@@ -173,6 +182,19 @@ export function buildTemplateScript(c: CampaignBrief, targetDurationSec: number,
     scenes: sizeScenes(drafts, timing, targetDurationSec),
     ...(notes.length ? { notes } : {}),
   };
+}
+
+/**
+ * The CTA scene's on-screen text: `ctaHeadline` of the campaign's own CTA; for the template's fixed phrase, the same
+ * when it names the product ("Try Glow Vitamin C Serum today"), else the product's name ("Nucleo-F4 Discovery Kit",
+ * not "Make the switch").
+ */
+function closingHeadline(cta: string, own: boolean, c: CampaignBrief, language: string): string {
+  const url = c.callToActionUrl;
+  const head = ctaHeadline(cta, { language, ...(url ? { url } : {}) });
+  if (own || head.toLowerCase().includes(c.product.toLowerCase())) return head;
+  const product = headlineOf(c.product, { language, maxWords: url ? 5 : 6 });
+  return (url ? `${product} · ${url}` : product).slice(0, 120);
 }
 
 /** Each scene as long as its estimated narration, stretched so the scenes fill the budget. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildTemplateScript } from "../local-template/template";
 import { scriptTiming } from "~/shared/brief-fit";
-import { englishFigures, headlineOf, headlineWords, MAX_HEADLINE_WORDS, withHeadlines } from "./headline";
+import { TONES } from "../spec";
+import { ctaHeadline, englishFigures, headlineOf, headlineWords, isCallToAction, MAX_HEADLINE_WORDS, withHeadlines } from "./headline";
 
 const stm32 = {
   product: "Nucleo-F4 Discovery Kit",
@@ -86,5 +87,53 @@ describe("the template's on-screen text", () => {
       // Only a line short enough to be a headline is shown as said.
       if (headlineWords(s.narration) > MAX_HEADLINE_WORDS) expect(s.onScreenText.replace(/\W/g, ""), `scene ${i}`).not.toBe(s.narration.replace(/\W/g, ""));
     }
+  });
+});
+
+describe("the call to action on screen", () => {
+  it("ctaHeadline keeps the CTA's verb, its offer as a figure and the URL, in at most 6 words", () => {
+    const cases: [string, string | undefined, string][] = [
+      ["Order yours today for under thirty dollars.", undefined, "Order yours today for under $30"],
+      ["Order yours today for under thirty dollars", "st.com/nucleo", "Order yours today · Under $30 · st.com/nucleo"],
+      ["Order yours at st.com for under thirty dollars", "st.com/nucleo", "Order yours · Under $30 · st.com/nucleo"],
+      ["Shop Stride now", "@stride", "Shop Stride now · @stride"],
+      ["Book a free demo of the full analytics platform with our team this week", undefined, "Book a free demo"],
+    ];
+    for (const [cta, url, want] of cases) {
+      const h = ctaHeadline(cta, url ? { url } : {});
+      expect(h, cta).toBe(want);
+      expect(headlineWords(h)).toBeLessThanOrEqual(MAX_HEADLINE_WORDS);
+      // withHeadlines keeps it as it is (no second shortening to the offer alone).
+      expect(withHeadlines({ scenes: [{ narration: cta, onScreenText: h }] }).changed).toEqual([]);
+    }
+    // headlineOf alone turns an offer sentence into its offer: right for a claim, wrong for the CTA.
+    expect(headlineOf("Order yours today for under thirty dollars")).toBe("Under $30");
+  });
+
+  it("isCallToAction: imperatives that close an ad, in the template's languages", () => {
+    for (const s of ["Order yours today for under thirty dollars.", "Shop the drop now", "Sign up free", "Bestellen Sie noch heute.", "Découvrez la gamme", "¡Prueba Lumen hoy!"]) expect(isCallToAction(s), s).toBe(true);
+    for (const s of ["A full ARM Cortex-M4 lab on one board.", "Motion sensors and eight LEDs ready to code.", "Getaway weekends for two", "Ordered by thousands"]) expect(isCallToAction(s), s).toBe(false);
+  });
+
+  it("the template closes on the brief's own call to action: the message's CTA sentence (STM32, no CTA field), else a headline naming the product", () => {
+    for (const target of [10, 20, 30]) {
+      const script = buildTemplateScript(stm32, target, scriptTiming(target, "slt"));
+      const last = script.scenes.at(-1)!;
+      expect(last.narration).toBe("Order yours today for under thirty dollars.");
+      expect(last.onScreenText).toBe("Order yours today for under $30");
+      expect(script.callToAction).toBe("Order yours today for under thirty dollars.");
+      // Said once, as the CTA; no fixed phrase.
+      expect(script.scenes.filter((s) => s.narration.includes("Order yours"))).toHaveLength(1);
+      expect(JSON.stringify(script)).not.toMatch(/Make the switch|Get Nucleo-F4 Discovery Kit now/);
+    }
+    // A campaign whose message has no CTA: the tone's phrase is spoken, the screen names the product.
+    const products = ["Nucleo-F4 Discovery Kit", "Glow Vitamin C Serum", "Stride"];
+    for (const tone of TONES)
+      for (const product of products) {
+        const script = buildTemplateScript({ ...stm32, product, tone, message: "A full ARM Cortex-M4 lab on one board." }, 20, scriptTiming(20, "slt"));
+        const head = script.scenes.at(-1)!.onScreenText;
+        expect(head.toLowerCase(), `${tone}: ${script.scenes.at(-1)!.narration}`).toContain(product.toLowerCase());
+        expect(headlineWords(head)).toBeLessThanOrEqual(MAX_HEADLINE_WORDS);
+      }
   });
 });

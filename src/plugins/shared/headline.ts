@@ -148,9 +148,9 @@ function firstWords(toks: Token[], max: number): string {
 
 /**
  * A headline of at most `maxWords` words for `text` (see the module comment). Returns "" for text
- * with no words. Throws nothing.
+ * with no words. `offer: false` skips step 2 (a call to action keeps its verb). Throws nothing.
  */
-export function headlineOf(text: string, opts: { language?: string; maxWords?: number } = {}): string {
+export function headlineOf(text: string, opts: { language?: string; maxWords?: number; offer?: boolean } = {}): string {
   const language = opts.language ?? "en";
   const max = Math.max(1, opts.maxWords ?? MAX_HEADLINE_WORDS);
   const english = language.toLowerCase().split("-")[0] === "en";
@@ -161,7 +161,7 @@ export function headlineOf(text: string, opts: { language?: string; maxWords?: n
   if (english) {
     const offer = OFFER.exec(t)?.[0];
     // A sentence that carries a price or discount is shown as its offer ("Order yours today for under $30" -> "Under $30").
-    if (offer && fits(offer) && headlineWords(t) > 4) return capitalise(offer.replace(/^(?:for|at)\s+/i, "only ").trim(), language);
+    if (opts.offer !== false && offer && fits(offer) && headlineWords(t) > 4) return capitalise(offer.replace(/^(?:for|at)\s+/i, "only ").trim(), language);
     if (fits(t)) return capitalise(t, language);
     t = t.replace(LEADING, "").replace(FILLER, "");
   }
@@ -183,6 +183,51 @@ export function headlineOf(text: string, opts: { language?: string; maxWords?: n
   const atPhrase = english ? prefixWords(toks, max, (w) => BOUNDARY.has(bare(w))) : null;
   const cut = atPhrase ?? prefixWords(toks, max, () => true) ?? firstWords(toks, max);
   return capitalise(stripEnd(cut), language);
+}
+
+/** Verbs a call to action starts with, in the languages the template writes ("Order yours today", "Bestellen Sie..."). */
+const CTA_START = new RegExp(
+  "^(?:" +
+    [
+      // en
+      "order", "pre-?order", "buy", "get", "shop", "try", "book", "grab", "claim", "start", "join", "sign up", "subscribe", "download",
+      "visit", "call", "discover", "learn", "save", "reserve", "register", "apply", "explore", "upgrade", "switch", "see", "find out", "request",
+      // es, pt, fr, de, it
+      "compra", "pide", "consigue", "prueba", "descubre", "reserva", "compre", "peça", "experimente", "descubra", "commandez", "achetez",
+      "découvrez", "essayez", "réservez", "bestellen sie", "bestelle", "kaufen sie", "kaufe", "hol dir", "holen sie sich", "entdecke", "entdecken sie",
+      "jetzt", "ordina", "acquista", "scopri", "prova", "prenota",
+    ].join("|") +
+    ")\\b",
+  "iu",
+);
+
+/** Whether `sentence` reads as a call to action: it starts with an imperative such as "Order", "Shop", "Bestellen Sie". */
+export function isCallToAction(sentence: string): boolean {
+  return CTA_START.test(sentence.trim().replace(/^[¡¿"“'‘]+/u, ""));
+}
+
+/**
+ * The on-screen text of the call-to-action scene, made from the CTA itself (never a fixed phrase): the whole CTA
+ * when it fits (`MAX_HEADLINE_WORDS` words, one fewer with a URL), English figures applied ("Order yours today for
+ * under $30"); else its action from the start, cut at a phrase boundary, followed by the offer it names when both
+ * fit ("Order yours today · Under $30"); then the URL or handle (" · st.com/nucleo"). At most 120 characters.
+ * Throws nothing.
+ */
+export function ctaHeadline(cta: string, opts: { language?: string; url?: string } = {}): string {
+  const language = opts.language ?? "en";
+  const english = language.toLowerCase().split("-")[0] === "en";
+  const url = opts.url?.trim();
+  const max = MAX_HEADLINE_WORDS - (url ? 1 : 0);
+  const t = stripEnd((english ? englishFigures(cta) : cta).replace(/\s+/g, " "));
+  let head: string;
+  if (headlineWords(t, language) <= max) head = capitalise(t, language);
+  else {
+    const offer = english ? OFFER.exec(t)?.[0]?.replace(/^(?:for|at)\s+/i, "only ").trim() : undefined;
+    const offerWords = offer ? headlineWords(offer) : 0;
+    const action = offer && offerWords < max - 1 ? headlineOf(t.slice(0, t.indexOf(OFFER.exec(t)![0])) || t, { language, maxWords: max - offerWords, offer: false }) : "";
+    head = action && offer ? `${action} · ${capitalise(offer, language)}` : headlineOf(t, { language, maxWords: max, offer: false });
+  }
+  return (url ? `${head} · ${url}` : head).slice(0, 120);
 }
 
 /**

@@ -15,7 +15,7 @@
 import { MAX_SCENES, type Script } from "~/plugins/spec/schemas";
 import { missingLines, requiredScenes, says, sceneSec, scriptSec, sentence } from "~/plugins/shared/coverage";
 import { MAX_TEMPO } from "~/shared/brief-fit";
-import { headlineOf, withHeadlines } from "~/plugins/shared/headline";
+import { ctaHeadline, headlineOf, withHeadlines } from "~/plugins/shared/headline";
 import { type RenderSettings } from "../renders";
 import { scriptInput } from "./inputs";
 
@@ -37,7 +37,7 @@ export function finalizeScript(draft: Script, settings: RenderSettings, author: 
   }
   if (missing.cta) {
     const last = scenes.length - 1;
-    scenes[last] = { ...scenes[last]!, narration: sentence(missing.cta), onScreenText: (brief.callToActionUrl ? `${headlineOf(missing.cta, { language: input.language, maxWords: 4 })} · ${brief.callToActionUrl}` : headlineOf(missing.cta, { language: input.language })).slice(0, 120) };
+    scenes[last] = { ...scenes[last]!, narration: sentence(missing.cta), onScreenText: ctaHeadline(missing.cta, { language: input.language, ...(brief.callToActionUrl ? { url: brief.callToActionUrl } : {}) }) };
     notes.push(`${author} did not end on the call to action: the last scene now says “${missing.cta}”`);
   }
 
