@@ -53,7 +53,7 @@ try {
   const log = values.quiet ? () => {} : (m: string) => console.error(m);
   process.env.LOG_LEVEL ??= "warn"; // the progress bar says what is going on
   logToStderr(); // stdout is the output path
-  worker = await startWorker({ concurrency: 4, log, handleSignals: false });
+  worker = await startWorker({ concurrency: 4, log, handleSignals: false, ownsProcess: true });
   const { images, ...brief } = parsed.data;
   const campaign = await createCampaign(db(), brief);
   if (images.length) {

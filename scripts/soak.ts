@@ -6,15 +6,16 @@
  * - providers: 5xx answers (image `internal`, voiceover `unavailable`) and hangs (Veo operations
  *   that never finish), throughout;
  * - one ffmpeg killed (SIGKILL) while a worker assembles;
- * - one worker process SIGKILLed at 25% of the renders settled (a new one takes its place);
+ * - one worker process SIGKILLed at 25% of the renders settled (a new one takes its place, on
+ *   the same "machine": the same TMPDIR);
  * - the embedded PostgreSQL stopped and started again at 50% (only when this script owns it).
  *
  * Checks: every render ends succeeded or failed with a short error (no path, no stack); none is
  * stuck (all settled before the deadline); none is rendered twice (one succeeded assembly per
  * render in the workers' logs); exactly one output per succeeded render and none for a failed one;
- * no temp files left in the workers' temp dirs (each worker has its own TMPDIR) or in storage. Known
- * gap, reported apart and not yet a failure: the SIGKILLed worker's own temp dirs stay (nothing
- * sweeps a dead process's os.tmpdir()).
+ * no worker process ended but the SIGKILLed one (the database restart included); no temp files
+ * left in the workers' temp dirs (each machine has its own TMPDIR; the SIGKILLed worker's folder is
+ * swept by its replacement at start) or in storage.
  *
  * Prints a readable report and, as the last line, one JSON object with the figures; exits 1 when
  * a check fails. `soak()` is exported for the short version in the test suite.
@@ -54,8 +55,10 @@ export interface SoakResult {
   outputsMissing: string[];
   outputsExtra: string[];
   tempLeft: string[];
-  /** Temp dirs of the SIGKILLed worker (its finally blocks never ran). */
+  /** Temp folders of the SIGKILLed worker left at the end (its replacement sweeps them at start). */
   tempLeftByKilled: string[];
+  /** Worker processes that ended by themselves during the run (pid and exit code or signal). */
+  workersDied: string[];
   badErrors: string[];
   faults: { workerKilled: boolean; ffmpegKilled: boolean; databaseRestarted: boolean; providerFaults: number };
   wallSec: number;
@@ -68,8 +71,8 @@ interface Worker {
   out: () => string;
 }
 
-function spawnWorker(name: string, o: SoakOptions, tmpRoot: string): Worker {
-  const tmp = path.join(tmpRoot, name);
+/** A worker process; `tmp` is its machine's TMPDIR (a replacement shares the one of the worker it replaces). */
+function spawnWorker(name: string, o: SoakOptions, tmpRoot: string, tmp = path.join(tmpRoot, name)): Worker {
   fs.mkdirSync(tmp, { recursive: true });
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "worker", "index.ts")], {
     cwd: root,
@@ -189,7 +192,8 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
         retired.push(victim);
         faults.workerKilled = true;
         log(`SIGKILLed worker ${victim.child.pid} at ${done}/${o.renders}`);
-        const fresh = spawnWorker("w3", o, tmpRoot);
+        // Its replacement on the same machine (same TMPDIR) sweeps the dead worker's temp folder at start.
+        const fresh = spawnWorker("w3", o, tmpRoot, victim.tmp);
         workers.push(fresh);
         await registered(fresh).catch((e: unknown) => log(`replacement worker: ${(e as Error).message}`));
       }
@@ -202,6 +206,8 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       await sleep(500);
     }
 
+    // A worker that ended by itself (e.g. on the database restart) is a failure of its own.
+    const workersDied = workers.filter((w) => w.child.exitCode !== null || w.child.signalCode !== null).map((w) => `${w.child.pid} (${w.child.exitCode ?? w.child.signalCode}): ${w.out().slice(-600)}`);
     // Let the workers finish their bookkeeping (temp dirs go in finally blocks) before they stop.
     for (const w of workers) await stop(w.child);
     const renders = await db.render.findMany({ where: { id: { in: ids } } });
@@ -228,12 +234,12 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       const partial = files.filter((f) => /\.tmp|tmp-|\.partial/.test(path.basename(f)));
       if (mp4.length > 1 || partial.length || (r.status !== "succeeded" && mp4.length > 0)) outputsExtra.push(`${r.id}: ${files.map((f) => path.basename(f)).join(", ")}`);
     }
-    // Everything Reelfarm puts in a worker's temp dir (tsx's compile cache is not ours). A SIGKILLed
-    // worker's dirs are counted apart: nothing sweeps a dead process's os.tmpdir() yet (a known gap).
+    // Everything Reelfarm puts in a worker's temp dir (tsx's compile cache is not ours). The
+    // SIGKILLed worker's folder (named with its pid) is counted apart too: its replacement must have swept it.
     const ours = (w: Worker) => fs.readdirSync(w.tmp).filter((d) => !d.startsWith("tsx-")).map((d) => path.join(w.tmp, d));
-    const tempLeftByKilled = retired.flatMap(ours);
+    const tempLeftByKilled = retired.flatMap(ours).filter((d) => retired.some((w) => path.basename(d).includes(`-${w.child.pid}-`)));
     const tempLeft = [
-      ...workers.flatMap(ours),
+      ...new Set([...workers, ...retired].flatMap(ours)),
       ...filesUnder(o.storageDir).filter((f) => /\.tmp|tmp-|\.partial/.test(path.basename(f))),
     ];
     faults.providerFaults = o.fake.calls.filter((c) => c.fault === "internal" || c.fault === "unavailable" || c.fault === "never_finish").length;
@@ -260,6 +266,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     if (outputsMissing.length) violations.push(`succeeded without exactly one output: ${outputsMissing.join(", ")}`);
     if (outputsExtra.length) violations.push(`extra files: ${outputsExtra.join(" | ")}`);
     if (tempLeft.length) violations.push(`temp files left: ${[...new Set(tempLeft)].slice(0, 20).join(", ")}`);
+    if (workersDied.length) violations.push(`worker process(es) ended during the run: ${workersDied.join(" | ")}`);
     return {
       renders: o.renders,
       succeeded: succeeded.length,
@@ -271,6 +278,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       outputsExtra,
       tempLeft: [...new Set(tempLeft)],
       tempLeftByKilled,
+      workersDied,
       badErrors,
       faults,
       wallSec: Math.round((Date.now() - t0) / 1000),
@@ -331,10 +339,9 @@ async function main() {
     console.log(`  faults: provider ${r.faults.providerFaults} (5xx + hung Veo operations), worker SIGKILLed ${r.faults.workerKilled}, ffmpeg killed ${r.faults.ffmpegKilled}, PostgreSQL restarted ${r.faults.databaseRestarted}`);
     console.log(`  succeeded ${r.succeeded}, failed ${r.failed}, stuck ${r.stuck}`);
     for (const [e, n] of Object.entries(r.errors)) console.log(`    ${n} x ${e}`);
-    console.log(`  rendered twice ${r.renderedTwice.length}, succeeded without one output ${r.outputsMissing.length}, extra files ${r.outputsExtra.length}, temp files left ${r.tempLeft.length}`);
-    if (r.tempLeftByKilled.length) console.log(`  KNOWN GAP: the SIGKILLed worker left ${r.tempLeftByKilled.length} temp dir(s): ${r.tempLeftByKilled.join(", ")}`);
+    console.log(`  rendered twice ${r.renderedTwice.length}, succeeded without one output ${r.outputsMissing.length}, extra files ${r.outputsExtra.length}, temp files left ${r.tempLeft.length} (of the SIGKILLed worker ${r.tempLeftByKilled.length}), worker processes that ended by themselves ${r.workersDied.length}`);
     for (const v of r.violations) console.log(`  VIOLATION ${v}`);
-    console.log(JSON.stringify({ soak: true, ...r, tempLeft: r.tempLeft.length, tempLeftByKilled: r.tempLeftByKilled.length, load1: os.loadavg()[0] }));
+    console.log(JSON.stringify({ soak: true, ...r, tempLeft: r.tempLeft.length, tempLeftByKilled: r.tempLeftByKilled.length, workersDied: r.workersDied.length, load1: os.loadavg()[0] }));
     process.exitCode = r.violations.length ? 1 : 0;
   } finally {
     await fake.close();

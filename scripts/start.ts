@@ -92,7 +92,7 @@ async function main() {
       if (/\[web\] listening on port/.test(buf)) resolve();
     });
   });
-  state.worker = await startWorker({ handleSignals: false });
+  state.worker = await startWorker({ handleSignals: false, ownsProcess: true });
   await webUp;
   if (stopping) return;
   log(`Reelfarm is running on ${e.PUBLIC_URL} (Ctrl-C to stop)`);

@@ -22,7 +22,11 @@
  *   it), and each heartbeat gives back the jobs whose completion was lost: still locked by this
  *   host's pools, not running here, locked over ORPHAN_AFTER_SECONDS ago (database clock). A host
  *   that the offline sweep marked stopped while the database was away is listed as running again.
+ * - Temp files: a process that owns its worker gets a temp folder of its own (worker/host-temp.ts)
+ *   as its TMPDIR, removed when it stops; at start every worker removes the folders of worker
+ *   processes that are provably gone (a SIGKILLed or crashed one's), never a live one's.
  */
+import fs from "node:fs/promises";
 import os from "node:os";
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
@@ -38,6 +42,7 @@ import { checkProviderOptions } from "~/server/services/providers";
 import { checkProviderCredentials } from "~/server/services/provider-health";
 import { sweepOfflineHosts as sweep } from "~/server/services/maintenance";
 import { ASSEMBLY_TASKS, taskHost, taskList } from "./tasks";
+import { createHostTemp, currentOwner, sweepDeadHostTemp } from "./host-temp";
 
 const HEARTBEAT_MS = 5_000;
 /**
@@ -88,11 +93,14 @@ export interface StartWorkerOptions {
   /** Shown in the dashboard; default `<hostname>-<pid>-<random>`. */
   hostId?: string;
   log?: (m: string) => void;
-  /**
-   * Default true: this worker owns the process: stop gracefully on SIGTERM/SIGINT, and keep
-   * running through unhandled rejections of a lost database connection (see the invariants).
-   */
+  /** Default true: stop gracefully on SIGTERM/SIGINT. */
   handleSignals?: boolean;
+  /**
+   * This worker owns the process (default: `handleSignals`): it keeps running through unhandled
+   * rejections of a lost database connection, and the process's TMPDIR becomes its own temp folder.
+   * Off for workers inside another program's process (tests, benchmarks).
+   */
+  ownsProcess?: boolean;
 }
 
 export async function startWorker(opts: StartWorkerOptions = {}): Promise<WorkerHandle> {
@@ -103,6 +111,17 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
   const url = await prepareDatabase(log);
   const hostId = opts.hostId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   taskHost.id = hostId;
+  const ownsProcess = opts.ownsProcess ?? opts.handleSignals ?? true;
+  const tmpBase = os.tmpdir();
+  const tempOwner = currentOwner(hostId);
+  const swept = await sweepDeadHostTemp(tmpBase, tempOwner);
+  if (swept.length) log(`removed ${swept.length} temp folder(s) of worker processes that are gone: ${swept.join(", ")}`);
+  let hostTemp: string | undefined;
+  if (ownsProcess) {
+    // Everything this process and its children (ffmpeg) put in os.tmpdir() lands in one folder.
+    hostTemp = await createHostTemp(tmpBase, tempOwner);
+    process.env.TMPDIR = hostTemp;
+  }
   const media = await describeHostMedia();
   // Times on the database's clock (now()), never this host's: hosts' clocks may disagree.
   await db().$executeRaw`
@@ -170,7 +189,6 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
   };
   const timer = setInterval(() => void beat().catch((err) => log(`heartbeat failed: ${(err as Error).message}`)), HEARTBEAT_MS);
   timer.unref();
-  const ownsProcess = opts.handleSignals ?? true;
   const onRejection = (reason: unknown) => {
     if (isConnectionError(reason)) {
       log(`database connection lost (${(reason as Error).message ?? String(reason)}); the pools reconnect, and lost job completions are given back at a heartbeat`);
@@ -193,9 +211,13 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
         .catch(() => {});
       await closeQueue();
       if (ownsProcess) process.off("unhandledRejection", onRejection);
+      if (hostTemp) {
+        process.env.TMPDIR = tmpBase;
+        await fs.rm(hostTemp, { recursive: true, force: true }).catch(() => {});
+      }
     })());
 
-  if (ownsProcess) {
+  if (opts.handleSignals ?? true) {
     // `on`: a second Ctrl-C must not fall through to Node's default exit in the middle of stopping.
     for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void stop().then(() => process.exit(0)));
   }
