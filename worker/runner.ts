@@ -13,8 +13,10 @@
  *   sweep marks a host whose heartbeat is older than WORKER_OFFLINE_AFTER_SECONDS offline and
  *   releases the jobs its pools had locked (graphile-worker would otherwise keep a crashed
  *   worker's jobs locked for hours), so another host finishes the render.
- * - On SIGTERM/SIGINT the pools shut down gracefully: running jobs finish, or are released when
- *   they outlive the grace period; the row is marked stopped.
+ * - On SIGTERM/SIGINT the pools shut down gracefully: running jobs finish, or are aborted when
+ *   they outlive the grace period (stopGraceMs) and go back to the queue, not failed: an asset's
+ *   interrupted provider call is a cancelled ProviderError that the asset job queues again, and a
+ *   job cut short otherwise is added again under its key (worker/tasks.ts); the row is marked stopped.
  * - A database restart (or any lost connection) is survived: graphile-worker's listener and pool
  *   reconnect by themselves, but in 0.18 a job's completion that fails on a dead connection is an
  *   unhandled rejection (`completeJob` is not awaited) that would end the process. A process that
@@ -101,6 +103,11 @@ export interface StartWorkerOptions {
    * Off for workers inside another program's process (tests, benchmarks).
    */
   ownsProcess?: boolean;
+  /**
+   * On stop, running jobs get this long to finish before their abort signal fires (ms; default
+   * 20 s); an interrupted job goes back to the queue for another host (worker/tasks.ts).
+   */
+  stopGraceMs?: number;
 }
 
 export async function startWorker(opts: StartWorkerOptions = {}): Promise<WorkerHandle> {
@@ -160,7 +167,7 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
       noHandleSignals: true,
       // New jobs arrive by LISTEN/NOTIFY at once; this bounds the delay of scheduled ones (Veo polls, retries).
       pollInterval: 500,
-      gracefulShutdownAbortTimeout: 20_000,
+      gracefulShutdownAbortTimeout: opts.stopGraceMs ?? 20_000,
       logger: jobLogger(),
       events,
       // Cron from code only: without this graphile-worker looks for a ./crontab file and logs that it is missing.

@@ -34,6 +34,18 @@ function task<T extends TaskName>(name: T, run: (payload: ReturnType<(typeof pay
       const outcome = await run(parsed.data as never, helpers);
       if (outcome) helpers.logger.info(`${name} ${JSON.stringify(raw)}: ${outcome}`);
     } catch (e) {
+      if (helpers.abortSignal.aborted && helpers.job.key && !name.startsWith("maintenance:")) {
+        // The worker is stopping and cut this job short: not a failure of the job. It goes back to
+        // the queue with its attempts unspent (a new job under the same key; graphile-worker retires
+        // the interrupted one), for another host to pick up.
+        const requeued = await helpers
+          .addJob(name, raw as never, { jobKey: helpers.job.key, maxAttempts: helpers.job.max_attempts, priority: helpers.job.priority })
+          .then(() => true, () => false);
+        if (requeued) {
+          helpers.logger.info(`${name} ${JSON.stringify(raw)}: interrupted by the worker stopping; queued again`);
+          return;
+        }
+      }
       // The last attempt of a render's job failed: the render can't go on, so it fails with
       // the reason instead of staying "running" forever.
       const renderId = (parsed.data as { renderId?: string }).renderId;

@@ -144,7 +144,7 @@ export function toProviderError(error: unknown, providerId: string, options: Map
   if (ProviderError.isInstance(error)) return error;
   const now = options.now ?? new Date();
   if (options.signal?.aborted) {
-    return new ProviderError({ code: "timeout", providerId, message: `${providerId}: aborted by the caller`, cause: error });
+    return new ProviderError({ code: "timeout", providerId, message: `${providerId}: aborted by the caller`, cause: error, cancelled: true });
   }
   if (isAbortLike(error)) {
     return new ProviderError({ code: "timeout", providerId, message: `${providerId}: request timed out`, cause: error });

@@ -35,7 +35,7 @@ export function throwIfAborted(signal: AbortSignal, providerId: string): void {
 
 /** Cancellation and deadlines share the `timeout` code: the caller's signal ended the call. */
 export function abortedError(providerId: string, cause?: unknown): ProviderError {
-  return new ProviderError({ code: "timeout", providerId, message: `${providerId}: aborted`, cause });
+  return new ProviderError({ code: "timeout", providerId, message: `${providerId}: aborted`, cause, cancelled: true });
 }
 
 /** Maps whatever a local plugin threw to a ProviderError. */

@@ -51,6 +51,11 @@ export interface ProviderErrorOptions {
   resetAt?: Date;
   /** HTTP status when the error came from an HTTP answer. */
   status?: number;
+  /**
+   * True when the caller's own signal ended the call (a stopping worker): nothing is known about
+   * the provider, so the caller queues the work again instead of retrying, opening or falling back.
+   */
+  cancelled?: boolean;
   cause?: unknown;
 }
 
@@ -82,6 +87,8 @@ export class ProviderError extends Error {
   readonly status?: number;
   /** True when a safety filter blocked the prompt or the output: same prompt, same answer; fall back. */
   readonly contentFiltered: boolean;
+  /** True when the caller's signal ended the call, not the provider (see ProviderErrorOptions.cancelled). */
+  readonly cancelled: boolean;
 
   constructor(options: ProviderErrorOptions) {
     super(options.message, { cause: options.cause });
@@ -94,6 +101,7 @@ export class ProviderError extends Error {
     this.resetAt = options.resetAt;
     this.status = options.status;
     this.contentFiltered = options.code === "content_filtered";
+    this.cancelled = options.cancelled ?? false;
   }
 
   /** Works across copies of this module (a second install, a bundled plugin), unlike `instanceof`. */
@@ -101,10 +109,16 @@ export class ProviderError extends Error {
     return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
   }
 
-  /** Returns `error` if it is already a ProviderError, otherwise wraps it as `unknown` (or `code`). */
+  /**
+   * Returns `error` if it is already a ProviderError, otherwise wraps it as `unknown` (or `code`).
+   * An abort (an `AbortError`, or a child process killed by its signal: `aborted: true`) is a
+   * cancelled `timeout`: the caller's signal ended it, e.g. while a result was being checked.
+   */
   static wrap(error: unknown, providerId: string, code: ProviderErrorCode = "unknown"): ProviderError {
     if (ProviderError.isInstance(error)) return error;
     const message = error instanceof Error ? error.message : String(error);
+    const aborted = (error instanceof Error && error.name === "AbortError") || (typeof error === "object" && error !== null && (error as { aborted?: unknown }).aborted === true);
+    if (aborted) return new ProviderError({ code: "timeout", providerId, message: `${providerId}: ${message}`, cause: error, cancelled: true });
     return new ProviderError({ code, providerId, message: `${providerId}: ${message}`, cause: error });
   }
 
@@ -121,6 +135,7 @@ export class ProviderError extends Error {
       resetAt: this.resetAt?.toISOString(),
       status: this.status,
       contentFiltered: this.contentFiltered,
+      cancelled: this.cancelled,
     };
   }
 }

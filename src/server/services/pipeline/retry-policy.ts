@@ -25,6 +25,9 @@ export function decide(err: ProviderError, retriesSoFar: number, random: () => n
     const exp = Math.min(MAX_BACKOFF_MS, Math.max(floorMs, BASE_BACKOFF_MS * 2 ** retriesSoFar));
     return Math.round(exp * (1 + 0.25 * random()));
   };
+  // The caller's own signal ended the call (a stopping worker): nothing was learnt about the
+  // provider, so the work goes back to the queue at once, for this provider, on another host.
+  if (err.cancelled) return { action: "retry", delayMs: 0, why: "interrupted by the caller (a stopping worker): queued again" };
   switch (err.code) {
     case "quota":
       if (err.quotaScope === "day") {
