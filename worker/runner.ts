@@ -37,6 +37,7 @@ import { storage } from "~/server/storage";
 import { env } from "~/env";
 import { db } from "~/server/db";
 import { prepareDatabase } from "~/server/db/bootstrap";
+import { isConnectionError } from "~/server/db/connection-errors";
 import { closeQueue } from "~/server/jobs";
 import { logFor } from "~/server/log";
 import { describeHostMedia } from "~/server/services/host-media";
@@ -54,19 +55,6 @@ const HEARTBEAT_MS = 5_000;
  */
 export const ORPHAN_AFTER_SECONDS = 20;
 
-/**
- * True for errors of a lost database connection: PostgreSQL's admin/crash shutdown and
- * cannot-connect-now (57P01-57P03), connection exceptions (class 08), the socket's own errors, pg's
- * "Connection terminated" family and Prisma's can't-reach/closed-connection codes (P1001, P1002, P1017).
- */
-export function isConnectionError(e: unknown): boolean {
-  const err = (typeof e === "object" && e !== null ? e : {}) as { code?: unknown; message?: unknown; cause?: unknown };
-  const code = typeof err.code === "string" ? err.code : "";
-  if (/^(57P0[123]|08[0-9A-Z]{3}|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|P1001|P1002|P1017)$/.test(code)) return true;
-  const message = typeof err.message === "string" ? err.message : "";
-  if (/Connection terminated|not queryable|Connection ended|server closed the connection|terminating connection|the database system is (starting up|shutting down)/i.test(message)) return true;
-  return err.cause !== undefined && err.cause !== e && isConnectionError(err.cause);
-}
 
 /**
  * Periodic work, in code (no crontab file). graphile-worker's cron runs each item once per
@@ -77,6 +65,14 @@ export const CRONTAB = parseCronItems([
   { task: "maintenance:temp-sweep", match: "17 * * * *", identifier: "temp-sweep", options: { backfillPeriod: 0, maxAttempts: 1 } },
   { task: "maintenance:prune", match: "41 3 * * *", identifier: "prune", options: { backfillPeriod: 0, maxAttempts: 1 } },
 ]);
+
+/** Start-up failed because the database, reached at first, went away (a restart): try again. */
+export class DatabaseInterruptedError extends Error {
+  constructor(cause: unknown) {
+    super(`the database went away during start-up: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = "DatabaseInterruptedError";
+  }
+}
 
 export interface WorkerHandle {
   hostId: string;
@@ -115,7 +111,10 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
   const e = env();
   checkProviderOptions();
   await storage(); // STORAGE_URL: an object store that is down or refuses the credentials stops start-up here
-  const url = await prepareDatabase(log);
+  const url = await prepareDatabase(log).catch((err: unknown) => {
+    // A server that is restarting (shutting down, starting up) is there and will be back: try again.
+    throw /the database system is (starting up|shutting down)|terminating connection due to administrator command/.test(String((err as Error)?.message)) ? new DatabaseInterruptedError(err) : err;
+  });
   const hostId = opts.hostId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   taskHost.id = hostId;
   const ownsProcess = opts.ownsProcess ?? opts.handleSignals ?? true;
@@ -129,106 +128,118 @@ export async function startWorker(opts: StartWorkerOptions = {}): Promise<Worker
     hostTemp = await createHostTemp(tmpBase, tempOwner);
     process.env.TMPDIR = hostTemp;
   }
-  const media = await describeHostMedia();
-  // Times on the database's clock (now()), never this host's: hosts' clocks may disagree.
-  await db().$executeRaw`
-    insert into "WorkerHost" (id, hostname, pid, "ffmpegVersion", encoders, "encoderInUse", "startedAt", "lastHeartbeatAt")
-    values (${hostId}, ${os.hostname()}, ${process.pid}, ${media.ffmpegVersion}, ${JSON.stringify(media.encoders)}::jsonb, ${media.best}, now(), now())
-    on conflict (id) do update set "lastHeartbeatAt" = now(), "stoppedAt" = null`;
+  let runner: Runner | undefined;
+  let assembler: Runner | undefined;
+  try {
+    const media = await describeHostMedia();
+    // Times on the database's clock (now()), never this host's: hosts' clocks may disagree.
+    await db().$executeRaw`
+      insert into "WorkerHost" (id, hostname, pid, "ffmpegVersion", encoders, "encoderInUse", "startedAt", "lastHeartbeatAt")
+      values (${hostId}, ${os.hostname()}, ${process.pid}, ${media.ffmpegVersion}, ${JSON.stringify(media.encoders)}::jsonb, ${media.best}, now(), now())
+      on conflict (id) do update set "lastHeartbeatAt" = now(), "stoppedAt" = null`;
 
-  await checkProviderCredentials(db(), log);
+    await checkProviderCredentials(db(), log);
 
-  const workerIds: string[] = [];
-  const running = new Map<string, string>(); // graphile job id -> "task renderId"
-  // Listeners go on before run(): the pool creates its workers (and emits worker:create) inside it.
-  const events: WorkerEvents = new EventEmitter() as WorkerEvents;
-  // graphile-worker 0.18 locks jobs in the pool's name (locked_by = pool id); older paths use
-  // each worker's id. Both are recorded, and both are released if this host goes silent.
-  events.on("pool:create", ({ workerPool }) => {
-    workerIds.push(workerPool.id);
-  });
-  events.on("worker:create", ({ worker }) => {
-    workerIds.push(worker.workerId);
-    void db().workerHost.update({ where: { id: hostId }, data: { workerIds } }).catch(() => {});
-  });
-  events.on("job:start", ({ job }) => {
-    running.set(job.id, `${job.task_identifier} ${(job.payload as { renderId?: string })?.renderId ?? ""}`.trim());
-  });
-  events.on("job:complete", ({ job }) => {
-    running.delete(job.id);
-  });
-  const slots = opts.renderSlots ?? e.WORKER_RENDER_SLOTS;
-  const concurrency = opts.concurrency ?? e.WORKER_CONCURRENCY;
-  const pool = (tasks: TaskList, n: number, cron: boolean) =>
-    run({
-      connectionString: url,
-      concurrency: n,
-      taskList: tasks,
-      noHandleSignals: true,
-      // New jobs arrive by LISTEN/NOTIFY at once; this bounds the delay of scheduled ones (Veo polls, retries).
-      pollInterval: 500,
-      gracefulShutdownAbortTimeout: opts.stopGraceMs ?? 20_000,
-      logger: jobLogger(),
-      events,
-      // Cron from code only: without this graphile-worker looks for a ./crontab file and logs that it is missing.
-      parsedCronItems: cron ? CRONTAB : [],
+    const workerIds: string[] = [];
+    const running = new Map<string, string>(); // graphile job id -> "task renderId"
+    // Listeners go on before run(): the pool creates its workers (and emits worker:create) inside it.
+    const events: WorkerEvents = new EventEmitter() as WorkerEvents;
+    // graphile-worker 0.18 locks jobs in the pool's name (locked_by = pool id); older paths use
+    // each worker's id. Both are recorded, and both are released if this host goes silent.
+    events.on("pool:create", ({ workerPool }) => {
+      workerIds.push(workerPool.id);
     });
-  const mainTasks = Object.fromEntries(Object.entries(taskList).filter(([name]) => !ASSEMBLY_TASKS.includes(name)));
-  const assemblyTasks = Object.fromEntries(Object.entries(taskList).filter(([name]) => ASSEMBLY_TASKS.includes(name)));
-  const runner = await pool(mainTasks, concurrency, true);
-  const assembler = await pool(assemblyTasks, slots, false).catch(async (err: unknown) => {
-    await runner.stop("shutdown").catch(() => {});
-    throw err;
-  });
-  await db().workerHost.update({ where: { id: hostId }, data: { workerIds } });
+    events.on("worker:create", ({ worker }) => {
+      workerIds.push(worker.workerId);
+      void db().workerHost.update({ where: { id: hostId }, data: { workerIds } }).catch(() => {});
+    });
+    events.on("job:start", ({ job }) => {
+      running.set(job.id, `${job.task_identifier} ${(job.payload as { renderId?: string })?.renderId ?? ""}`.trim());
+    });
+    events.on("job:complete", ({ job }) => {
+      running.delete(job.id);
+    });
+    const slots = opts.renderSlots ?? e.WORKER_RENDER_SLOTS;
+    const concurrency = opts.concurrency ?? e.WORKER_CONCURRENCY;
+    const pool = (tasks: TaskList, n: number, cron: boolean) =>
+      run({
+        connectionString: url,
+        concurrency: n,
+        taskList: tasks,
+        noHandleSignals: true,
+        // New jobs arrive by LISTEN/NOTIFY at once; this bounds the delay of scheduled ones (Veo polls, retries).
+        pollInterval: 500,
+        gracefulShutdownAbortTimeout: opts.stopGraceMs ?? 20_000,
+        logger: jobLogger(),
+        events,
+        // Cron from code only: without this graphile-worker looks for a ./crontab file and logs that it is missing.
+        parsedCronItems: cron ? CRONTAB : [],
+      });
+    const mainTasks = Object.fromEntries(Object.entries(taskList).filter(([name]) => !ASSEMBLY_TASKS.includes(name)));
+    const assemblyTasks = Object.fromEntries(Object.entries(taskList).filter(([name]) => ASSEMBLY_TASKS.includes(name)));
+    runner = await pool(mainTasks, concurrency, true);
+    assembler = await pool(assemblyTasks, slots, false);
+    const [main, assembly] = [runner, assembler];
+    await db().workerHost.update({ where: { id: hostId }, data: { workerIds } });
 
-  let stopping: Promise<void> | undefined;
-  const beat = async () => {
-    const currentJob = [...running.values()].join(", ") || null;
-    const alive = await db().$executeRaw`update "WorkerHost" set "lastHeartbeatAt" = now(), "currentJob" = ${currentJob}, "workerIds" = ${JSON.stringify(workerIds)}::jsonb where id = ${hostId} and "stoppedAt" is null`;
-    if (!alive && !stopping) {
-      // Swept while the database (or this host) was away: its jobs were released; it runs again.
-      await db().$executeRaw`update "WorkerHost" set "lastHeartbeatAt" = now(), "stoppedAt" = null, "currentJob" = ${currentJob}, "workerIds" = ${JSON.stringify(workerIds)}::jsonb where id = ${hostId}`;
-      log(`host ${hostId} had been marked offline while it was unreachable; heartbeating again`);
-    }
-    const given = await releaseOrphans(workerIds, [...running.keys()]);
-    if (given.length) log(`gave back ${given.length} job(s) whose completion was lost with the database connection: ${given.join(", ")}`);
-  };
-  const timer = setInterval(() => void beat().catch((err) => log(`heartbeat failed: ${(err as Error).message}`)), HEARTBEAT_MS);
-  timer.unref();
-  const onRejection = (reason: unknown) => {
-    if (isConnectionError(reason)) {
-      log(`database connection lost (${(reason as Error).message ?? String(reason)}); the pools reconnect, and lost job completions are given back at a heartbeat`);
-      return;
-    }
-    // Node's own behaviour for anything else: report and end the process.
-    logFor("worker").fatal({ err: reason }, "unhandled rejection");
-    process.exit(1);
-  };
-  if (ownsProcess) process.on("unhandledRejection", onRejection);
-  log(`host ${hostId} started: concurrency ${concurrency}, render slots ${slots}, ffmpeg ${media.ffmpegVersion ?? "missing"}, encoders ${media.encoders.join(", ") || "none"}`);
-
-  const stop = () =>
-    (stopping ??= (async () => {
-      clearInterval(timer);
-      log(`host ${hostId} stopping`);
-      await Promise.all([runner.stop("shutdown").catch(() => {}), assembler.stop("shutdown").catch(() => {})]);
-      await db()
-        .$executeRaw`update "WorkerHost" set "stoppedAt" = now(), "currentJob" = null where id = ${hostId}`
-        .catch(() => {});
-      await closeQueue();
-      if (ownsProcess) process.off("unhandledRejection", onRejection);
-      if (hostTemp) {
-        process.env.TMPDIR = tmpBase;
-        await fs.rm(hostTemp, { recursive: true, force: true }).catch(() => {});
+    let stopping: Promise<void> | undefined;
+    const beat = async () => {
+      const currentJob = [...running.values()].join(", ") || null;
+      const alive = await db().$executeRaw`update "WorkerHost" set "lastHeartbeatAt" = now(), "currentJob" = ${currentJob}, "workerIds" = ${JSON.stringify(workerIds)}::jsonb where id = ${hostId} and "stoppedAt" is null`;
+      if (!alive && !stopping) {
+        // Swept while the database (or this host) was away: its jobs were released; it runs again.
+        await db().$executeRaw`update "WorkerHost" set "lastHeartbeatAt" = now(), "stoppedAt" = null, "currentJob" = ${currentJob}, "workerIds" = ${JSON.stringify(workerIds)}::jsonb where id = ${hostId}`;
+        log(`host ${hostId} had been marked offline while it was unreachable; heartbeating again`);
       }
-    })());
+      const given = await releaseOrphans(workerIds, [...running.keys()]);
+      if (given.length) log(`gave back ${given.length} job(s) whose completion was lost with the database connection: ${given.join(", ")}`);
+    };
+    const timer = setInterval(() => void beat().catch((err) => log(`heartbeat failed: ${(err as Error).message}`)), HEARTBEAT_MS);
+    timer.unref();
+    const onRejection = (reason: unknown) => {
+      if (isConnectionError(reason)) {
+        log(`database connection lost (${(reason as Error).message ?? String(reason)}); the pools reconnect, and lost job completions are given back at a heartbeat`);
+        return;
+      }
+      // Node's own behaviour for anything else: report and end the process.
+      logFor("worker").fatal({ err: reason }, "unhandled rejection");
+      process.exit(1);
+    };
+    if (ownsProcess) process.on("unhandledRejection", onRejection);
+    log(`host ${hostId} started: concurrency ${concurrency}, render slots ${slots}, ffmpeg ${media.ffmpegVersion ?? "missing"}, encoders ${media.encoders.join(", ") || "none"}`);
 
-  if (opts.handleSignals ?? true) {
-    // `on`: a second Ctrl-C must not fall through to Node's default exit in the middle of stopping.
-    for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void stop().then(() => process.exit(0)));
+    const stop = () =>
+      (stopping ??= (async () => {
+        clearInterval(timer);
+        log(`host ${hostId} stopping`);
+        await Promise.all([main.stop("shutdown").catch(() => {}), assembly.stop("shutdown").catch(() => {})]);
+        await db()
+          .$executeRaw`update "WorkerHost" set "stoppedAt" = now(), "currentJob" = null where id = ${hostId}`
+          .catch(() => {});
+        await closeQueue();
+        if (ownsProcess) process.off("unhandledRejection", onRejection);
+        if (hostTemp) {
+          process.env.TMPDIR = tmpBase;
+          await fs.rm(hostTemp, { recursive: true, force: true }).catch(() => {});
+        }
+      })());
+
+    if (opts.handleSignals ?? true) {
+      // `on`: a second Ctrl-C must not fall through to Node's default exit in the middle of stopping.
+      for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void stop().then(() => process.exit(0)));
+    }
+    return { hostId, runner: main, assembler: assembly, stop };
+  } catch (err) {
+    // Start-up cut short: nothing of this host keeps running, and its temp folder goes.
+    await Promise.all([runner?.stop("start-up failed").catch(() => {}), assembler?.stop("start-up failed").catch(() => {})]);
+    await db().$executeRaw`update "WorkerHost" set "stoppedAt" = now() where id = ${hostId}`.catch(() => {});
+    if (hostTemp) {
+      process.env.TMPDIR = tmpBase;
+      await fs.rm(hostTemp, { recursive: true, force: true }).catch(() => {});
+    }
+    // The database was reached (prepareDatabase) and then went away: start-up can be tried again.
+    throw isConnectionError(err) ? new DatabaseInterruptedError(err) : err;
   }
-  return { hostId, runner, assembler, stop };
 }
 
 /** graphile-worker's log lines, through the server log at LOG_LEVEL (the CLI shows warnings only). */

@@ -5,6 +5,7 @@
 import { setMaxListeners } from "node:events";
 import { type JobHelpers, type Task, type TaskList } from "graphile-worker";
 import { db } from "~/server/db";
+import { isDatabaseConnectionError } from "~/server/db/connection-errors";
 import { payloadSchemas, type TaskName } from "~/server/jobs";
 import { runAsset } from "~/server/services/pipeline/assets";
 import { assembleRender } from "~/server/services/pipeline/assemble";
@@ -34,15 +35,17 @@ function task<T extends TaskName>(name: T, run: (payload: ReturnType<(typeof pay
       const outcome = await run(parsed.data as never, helpers);
       if (outcome) helpers.logger.info(`${name} ${JSON.stringify(raw)}: ${outcome}`);
     } catch (e) {
-      if (helpers.abortSignal.aborted && helpers.job.key && !name.startsWith("maintenance:")) {
-        // The worker is stopping and cut this job short: not a failure of the job. It goes back to
-        // the queue with its attempts unspent (a new job under the same key; graphile-worker retires
-        // the interrupted one), for another host to pick up.
+      const stopping = helpers.abortSignal.aborted;
+      if ((stopping || isDatabaseConnectionError(e)) && helpers.job.key && !name.startsWith("maintenance:")) {
+        // Cut short by the worker stopping, or by the database going away (a restart): not a
+        // failure of the job. It goes back to the queue with its attempts unspent (a new job under
+        // the same key; graphile-worker retires the interrupted one), for any host to pick up. If
+        // the database is still away, the job's failure is lost too and a heartbeat gives it back.
         const requeued = await helpers
-          .addJob(name, raw as never, { jobKey: helpers.job.key, maxAttempts: helpers.job.max_attempts, priority: helpers.job.priority })
+          .addJob(name, raw as never, { jobKey: helpers.job.key, maxAttempts: helpers.job.max_attempts, priority: helpers.job.priority, runAt: new Date(Date.now() + (stopping ? 0 : 2_000)) })
           .then(() => true, () => false);
         if (requeued) {
-          helpers.logger.info(`${name} ${JSON.stringify(raw)}: interrupted by the worker stopping; queued again`);
+          helpers.logger.info(`${name} ${JSON.stringify(raw)}: interrupted by ${stopping ? "the worker stopping" : "a lost database connection"}; queued again`);
           return;
         }
       }
