@@ -41,6 +41,9 @@ function task<T extends TaskName>(name: T, run: (payload: ReturnType<(typeof pay
         // failure of the job. It goes back to the queue with its attempts unspent (a new job under
         // the same key; graphile-worker retires the interrupted one), for any host to pick up. If
         // the database is still away, the job's failure is lost too and a heartbeat gives it back.
+        // An asset it was making shows as waiting again, not as being made.
+        const assetId = (parsed.data as { assetId?: string }).assetId;
+        if (assetId) await db().renderAsset.updateMany({ where: { id: assetId, status: "running" }, data: { status: "pending" } }).catch(() => {});
         const requeued = await helpers
           .addJob(name, raw as never, { jobKey: helpers.job.key, maxAttempts: helpers.job.max_attempts, priority: helpers.job.priority, runAt: new Date(Date.now() + (stopping ? 0 : 2_000)) })
           .then(() => true, () => false);
