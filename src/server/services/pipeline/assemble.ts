@@ -78,7 +78,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     }
     for (const f of fit.scenes) {
       const v = scenes[f.index]?.voice;
-      if (v && v.durationSec > 0) v.path = await fitVoiceClip(v.path, path.join(workDir, `voice-${f.index}.wav`), f, fit.tempo, ac.signal);
+      if (v && v.durationSec > 0) v.path = await fitVoiceClip(v.path, path.join(workDir, `voice-${f.index}.wav`), f, ac.signal);
     }
     const brand = await planBrand(settings.brand, local);
     const plan = buildPlan({ settings, script, scenes, fit, ...(music ? { music: { path: await local(music.file!) } } : {}), ...(brand ? { brand } : {}) });

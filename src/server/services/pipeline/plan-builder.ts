@@ -16,7 +16,7 @@ import { requiredScenes, sceneSec } from "~/plugins/shared/coverage";
 import { scriptInput } from "./inputs";
 import { type FitScene, fitTimeline, type TimelineFit } from "./timeline-fit";
 
-const untrimmed = (f: TimelineFit): TimelineFit => ({ ...f, tempo: 1, scenes: f.scenes.map((s) => ({ ...s, trimStartSec: 0 })) });
+const untrimmed = (f: TimelineFit): TimelineFit => ({ ...f, tempo: 1, scenes: f.scenes.map((s) => ({ ...s, tempo: 1, trimStartSec: 0 })) });
 
 export const WORDS_PER_CUE = 4;
 
@@ -127,7 +127,7 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
     if (a.voice && spoken > 0) {
       const start = t + f.voiceOffsetSec;
       voice.push({ path: a.voice.path, startSec: Number(start.toFixed(4)) });
-      const at = (sec: number) => start + Math.max(0, sec - f.trimStartSec) / fit.tempo;
+      const at = (sec: number) => start + Math.max(0, sec - f.trimStartSec) / f.tempo;
       const words = wordsOf(sc.narration, a.voice.words, spoken).map((w) => ({ text: w.text, start: at(w.start), end: Math.max(at(w.end), at(w.start) + 0.05) }));
       for (let k2 = 0; k2 < words.length; k2 += WORDS_PER_CUE) {
         const group = words.slice(k2, k2 + WORDS_PER_CUE);

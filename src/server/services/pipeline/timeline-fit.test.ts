@@ -44,4 +44,71 @@ describe("timeline fit", () => {
     expect(total(f)).toBeCloseTo(f.totalSec, 6);
     expect(f.scenes.every((s) => s.durationSec > 4)).toBe(true);
   });
+
+  // Issue 13: a batch variant with another hook (or CTA) keeps every other scene's frames, tempo and voice trims.
+  const six = (hook: number, cta = 2.1) => [voiced(hook, true), voiced(2.4), voiced(2.9), voiced(1.8), voiced(2.6), voiced(cta, true)];
+  const framesOf = (f: ReturnType<typeof fitTimeline>, fps: number) => f.scenes.map((s) => Math.round(s.durationSec * fps));
+  const checkFit = (f: ReturnType<typeof fitTimeline>, target: number, fps: number) => {
+    expect(total(f)).toBeCloseTo(f.totalSec, 6);
+    expect(f.totalSec).toBeLessThanOrEqual(target - OUTPUT_MARGIN_SEC);
+    expect(f.totalSec).toBeGreaterThan(target - OUTPUT_MARGIN_SEC - 1 / fps);
+    expect(f.endCardSec).toBeGreaterThanOrEqual(END_CARD_SEC.min - 1e-6);
+    expect(f.endCardSec).toBeLessThanOrEqual(END_CARD_SEC.max + 2 / fps);
+    for (const s of f.scenes) {
+      // Every line and its breath fit in its scene at its own tempo (within the frame the rounding takes), never
+      // past MAX_TEMPO.
+      expect(s.durationSec + 1 / fps + 1e-6).toBeGreaterThanOrEqual((s.trimEndSec - s.trimStartSec) / s.tempo + 0.25);
+      expect(s.tempo).toBeLessThanOrEqual(MAX_TEMPO);
+      expect(Math.abs(s.durationSec * fps - Math.round(s.durationSec * fps))).toBeLessThan(1e-6);
+    }
+  };
+  it.each([
+    [30, 17, 1.2],
+    [30, 17, 2.4],
+    [30, 20, 0.8],
+    [30, 30, 1.5],
+    [30, 30, 3.5],
+    [24, 17, 1.2],
+    [24, 30, 3.5],
+  ])("a hook variant at %i fps, %i s (hook line %f s): scenes 2..6 keep their frames, tempo, lead and trims", (fps, target, hookSec) => {
+    const base = fitTimeline({ targetSec: target, fps, scenes: six(2.2) });
+    const variant = fitTimeline({ targetSec: target, fps, scenes: six(hookSec) });
+    for (const f of [base, variant]) {
+      expect(f.layout).toBe("stable");
+      checkFit(f, target, fps);
+      // The hook lasts whole centiseconds (3 frames at 30 fps, 6 at 24), so the captions after it keep their frames.
+      expect(framesOf(f, fps)[0]! % (fps === 30 ? 3 : 6)).toBe(0);
+    }
+    expect(variant.scenes.slice(1)).toEqual(base.scenes.slice(1));
+    expect(variant.tempo).toBe(base.tempo);
+    expect(variant.scenes[0]!.trimEndSec).toBeCloseTo(0.25 + hookSec + 0.15, 6);
+  });
+
+  it("a hook that fits only if every line is sped up: spread, never sped up where spreading would not", () => {
+    const f = fitTimeline({ targetSec: 30, fps: 30, scenes: six(6) });
+    expect(f.layout).toBe("spread");
+    expect(f.tempo).toBe(1);
+    checkFit(f, 30, 30);
+  });
+
+  it("a CTA variant keeps the hook and the scenes between", () => {
+    const base = fitTimeline({ targetSec: 30, fps: 30, scenes: six(2.2, 2.1) });
+    const variant = fitTimeline({ targetSec: 30, fps: 30, scenes: six(2.2, 2.5) });
+    expect(variant.layout).toBe("stable");
+    checkFit(variant, 30, 30);
+    expect(variant.scenes.slice(0, -1)).toEqual(base.scenes.slice(0, -1));
+    expect(variant.scenes.at(-1)!.durationSec).toBeGreaterThan(base.scenes.at(-1)!.durationSec);
+  });
+
+  it("a hook too long for the stable layout: the fit spreads over every scene and still meets the target", () => {
+    const f = fitTimeline({ targetSec: 20, fps: 30, scenes: six(4.5) });
+    expect(f.layout).toBe("spread");
+    checkFit(f, 20, 30);
+    expect(f.scenes.every((s) => s.tempo === f.tempo)).toBe(true);
+  });
+
+  it("two scenes, or a layout that would drop scenes: spread, as before", () => {
+    expect(fitTimeline({ targetSec: 10, fps: 30, scenes: [voiced(2, true), voiced(2, true)] }).layout).toBe("spread");
+    expect(fitTimeline({ targetSec: 15, fps: 30, scenes: six(2.2) }).layout).toBe("spread");
+  });
 });

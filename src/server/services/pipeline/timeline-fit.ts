@@ -11,6 +11,16 @@
  *    dropped, longest first: the script is shortened before assembly, and the notes say so;
  * 5. still too long: the breaths shrink to MIN_GAP_SEC and the end card to END_CARD_FLOOR_SEC.
  * Past that the brief was refused before queueing (src/shared/brief-fit), so it throws.
+ *
+ * Stable scenes (issue 13: variants reuse segments). With 3 or more scenes, the hook (first) and the call to
+ * action (last) are "flexible": the scenes between them are laid out as if both flexible scenes had a canonical
+ * line (the mean voiced span of the scenes between), so their lengths, voice trims and tempo depend only on their
+ * own voices and the target, never on what the hook or the CTA says. Each flexible scene then gets its own line's
+ * length plus that layout's hold (the hook in steps of whole centiseconds, so the scenes after it keep their
+ * caption timing frame for frame), and the end card takes what is left. A batch variant with another hook (or
+ * CTA) therefore re-encodes only the hook (or CTA) scene, its transitions and the end card. Only when that cannot
+ * meet the target (the end card out of its bounds, or a flexible line too long for its room even sped up as much
+ * as spreading would speed every line up) are the holds and the tempo spread over every scene as above.
  */
 import { END_CARD_SEC, MAX_TEMPO, OUTPUT_MARGIN_SEC, SCENE_GAP_SEC } from "~/shared/brief-fit";
 
@@ -25,6 +35,11 @@ export const PAD_BEFORE_SEC = 0.05;
 export const PAD_AFTER_SEC = 0.1;
 /** Of spare time, the share that goes to the end card (up to END_CARD_SEC.max); the rest are holds. */
 const END_CARD_SHARE = 0.4;
+/**
+ * Of the end card's slack in the stable layout, the share the hook may take (the CTA gets the rest): batch variants
+ * change the hook; the CTA changes only when the campaign is edited.
+ */
+const HOOK_SHARE = 0.75;
 
 export interface FitScene {
   /** The voiceover clip: its length and the span that is voiced (first word start, last word end). Absent: no voice. */
@@ -38,6 +53,8 @@ export interface FitScene {
 export interface FittedScene {
   /** Index in the script. */
   index: number;
+  /** Speed of this scene's clip (1 = as spoken; a flexible scene may be faster than the rest). */
+  tempo: number;
   durationSec: number;
   /** Where the clip starts inside the scene, seconds. */
   voiceOffsetSec: number;
@@ -50,8 +67,10 @@ export interface TimelineFit {
   /** Video length: scenes + end card, whole frames. */
   totalSec: number;
   endCardSec: number;
-  /** Speed of every clip (1 = as spoken). */
+  /** The highest speed of any clip (1 = as spoken); each scene's own is `scenes[k].tempo`. */
   tempo: number;
+  /** "stable": the scenes between hook and CTA are laid out independently of them; "spread": over every scene. */
+  layout: "stable" | "spread";
   scenes: FittedScene[];
   /** Script indices of dropped scenes. */
   dropped: number[];
@@ -68,20 +87,52 @@ export class TimelineFitError extends Error {
 
 const floorFrames = (sec: number, fps: number) => Math.floor(sec * fps + 1e-6) / fps;
 
-export function fitTimeline(input: { targetSec: number; fps: number; scenes: FitScene[] }): TimelineFit {
-  const { targetSec, fps } = input;
-  const totalSec = floorFrames(targetSec - OUTPUT_MARGIN_SEC, fps);
-  const spans = input.scenes.map((s, index) => {
-    if (!s.voice || s.voice.durationSec <= 0) return { index, start: 0, end: 0, speech: 0, s };
-    const start = Math.max(0, Math.min(s.voice.voicedStartSec - PAD_BEFORE_SEC, s.voice.durationSec));
-    const end = Math.min(s.voice.durationSec, Math.max(start, s.voice.voicedEndSec + PAD_AFTER_SEC));
-    return { index, start, end, speech: end - start, s };
-  });
+interface Span {
+  index: number;
+  start: number;
+  end: number;
+  speech: number;
+  s: FitScene;
+}
+
+/** The clip's voiced span plus the pads, seconds of the clip (0..0 without a voice). */
+function spanOf(s: FitScene, index: number): Span {
+  if (!s.voice || s.voice.durationSec <= 0) return { index, start: 0, end: 0, speech: 0, s };
+  const start = Math.max(0, Math.min(s.voice.voicedStartSec - PAD_BEFORE_SEC, s.voice.durationSec));
+  const end = Math.min(s.voice.durationSec, Math.max(start, s.voice.voicedEndSec + PAD_AFTER_SEC));
+  return { index, start, end, speech: end - start, s };
+}
+
+/** A scene's length before holds: its line at `tempo` plus the breath, at least MIN_SCENE_SEC. */
+const baseSec = (speech: number, tempo: number, gap: number) => Math.max(MIN_SCENE_SEC, speech > 0 ? speech / tempo + gap : 0);
+
+/** The lead before a line: a third of the scene's hold, at most 0.25 s. */
+const leadSec = (durationSec: number, speech: number, tempo: number, gap: number) =>
+  speech > 0 ? Math.min(0.25, Math.max(0, durationSec - speech / tempo - gap) / 3) : 0;
+
+/** Smallest number of frames whose length is a whole number of centiseconds (ASS times are centiseconds). */
+export function centisecondStep(fps: number): number {
+  for (let q = 1; q <= fps; q++) if (Math.abs(((q * 100) / fps) % 1) < 1e-9 || Math.abs(((q * 100) / fps) % 1) > 1 - 1e-9) return q;
+  return Math.max(1, Math.round(fps));
+}
+
+interface Spread {
+  tempo: number;
+  gap: number;
+  endMin: number;
+  hold: number;
+  kept: Span[];
+  dropped: number[];
+  notes: string[];
+}
+
+/** Levers 2-5 over every scene: one tempo, one breath, holds split evenly. Throws TimelineFitError past them. */
+function spreadFit(spans: Span[], totalSec: number, targetSec: number): Spread {
   const notes: string[] = [];
   const dropped: number[] = [];
   let kept = spans;
   // Seconds the kept scenes need at this tempo and breath (a scene without a voice needs only MIN_SCENE_SEC).
-  const need = (tempo: number, gap: number) => kept.reduce((a, k) => a + Math.max(MIN_SCENE_SEC, k.speech > 0 ? k.speech / tempo + gap : 0), 0);
+  const need = (tempo: number, gap: number) => kept.reduce((a, k) => a + baseSec(k.speech, tempo, gap), 0);
   const room = (endCard: number) => totalSec - endCard;
   /** Slowest tempo in [1, MAX_TEMPO] that fits, or null. */
   const tempoFor = (gap: number, endCard: number): number | null => {
@@ -118,23 +169,115 @@ export function fitTimeline(input: { targetSec: number; fps: number; scenes: Fit
     }
     tempo = tempoFor(gap, endMin);
   }
-  if (tempo > 1.0005) notes.push(`narration sped up ${tempo.toFixed(3)}x`);
-  else tempo = 1;
+  if (tempo <= 1.0005) tempo = 1;
 
   // Spare time: part to the end card, the rest as holds split evenly between the scenes.
   const spare = Math.max(0, room(endMin) - need(tempo, gap));
   const endCardSec = endMin + Math.min(END_CARD_SEC.max - endMin, spare * END_CARD_SHARE);
   const hold = (spare - (endCardSec - endMin)) / kept.length;
+  return { tempo, gap, endMin, hold, kept, dropped, notes };
+}
 
-  // Scene lengths in whole frames; the end card takes what is left so the total is exact.
+/** Scenes of a spread fit in whole frames; the end card takes what is left so the total is exact. */
+function spreadScenes(f: Spread, totalSec: number, fps: number): { scenes: FittedScene[]; endCardSec: number } {
   let t = 0;
-  const scenes: FittedScene[] = kept.map((k) => {
-    const base = Math.max(MIN_SCENE_SEC, k.speech > 0 ? k.speech / tempo + gap : 0);
-    const durationSec = floorFrames(base + hold, fps);
-    const lead = k.speech > 0 ? Math.min(0.25, Math.max(0, durationSec - k.speech / tempo - gap) / 3) : 0;
+  const scenes = f.kept.map((k): FittedScene => {
+    const durationSec = floorFrames(baseSec(k.speech, f.tempo, f.gap) + f.hold, fps);
     t += durationSec;
-    return { index: k.index, durationSec, voiceOffsetSec: lead, trimStartSec: k.start, trimEndSec: k.end };
+    return { index: k.index, tempo: f.tempo, durationSec, voiceOffsetSec: leadSec(durationSec, k.speech, f.tempo, f.gap), trimStartSec: k.start, trimEndSec: k.end };
   });
-  const endCard = Math.round((totalSec - t) * fps) / fps;
-  return { totalSec, endCardSec: endCard, tempo, scenes, dropped, notes };
+  return { scenes, endCardSec: Math.round((totalSec - t) * fps) / fps };
+}
+
+/**
+ * The stable layout (see the file's comment), or null when it cannot meet the target. `spans` are every scene's,
+ * the first and last are the flexible ones.
+ */
+function stableFit(spans: Span[], totalSec: number, targetSec: number, fps: number, maxTempo: number): { scenes: FittedScene[]; endCardSec: number } | null {
+  const n = spans.length;
+  if (n < 3) return null;
+  const middle = spans.slice(1, -1);
+  const canon = middle.reduce((a, k) => a + k.speech, 0) / middle.length;
+  const flexibleAt = (k: Span): Span => ({ ...k, speech: canon, s: { ...k.s, required: true } });
+  let c: Spread;
+  try {
+    c = spreadFit([flexibleAt(spans[0]!), ...middle, flexibleAt(spans[n - 1]!)], totalSec, targetSec);
+  } catch {
+    return null;
+  }
+  // A layout that had to drop scenes or shorten the breaths is no layout to keep: spread over the real lines.
+  if (c.dropped.length || c.gap !== SCENE_GAP_SEC) return null;
+  const laid = spreadScenes(c, totalSec, fps).scenes;
+  const middleScenes = laid.slice(1, -1);
+  const fixedSec = middleScenes.reduce((a, s) => a + s.durationSec, 0);
+  // The end card's slack in the canonical layout, shared out in advance (HOOK_SHARE to the hook, the rest to the
+  // CTA): each flexible scene may be up to its share shorter or longer than the slot a canonical line had, so the
+  // end card stays within its bounds whatever the other flexible scene does, and each flexible scene's length
+  // depends on its own line only. (The spread layout's end card may pass END_CARD_SEC.max by its frame roundings.)
+  const slotSec = laid[0]!.durationSec;
+  const canonEnd = totalSec - fixedSec - 2 * slotSec;
+  const endLo = Math.min(END_CARD_SEC.min, canonEnd);
+  const endHi = Math.max(END_CARD_SEC.max, canonEnd);
+  const bounds = (share: number) => ({
+    lo: slotSec - Math.max(0, (endHi - canonEnd) * share - 1 / fps),
+    hi: slotSec + Math.max(0, (canonEnd - endLo) * share - 1 / fps),
+  });
+  /** A flexible scene in whole steps of `step` frames: its line and the layout's hold, within the slot's bounds. */
+  const flexible = (k: Span, step: number, share: number): FittedScene | null => {
+    const down = (sec: number) => Math.floor((sec * fps + 1e-6) / step) * step;
+    const up = (sec: number) => Math.ceil((sec * fps - 1e-6) / step) * step;
+    const lo = up(bounds(share).lo);
+    const hi = down(bounds(share).hi);
+    if (hi < lo) return null;
+    let tempo = c.tempo;
+    // Too long for the slot even without a hold: this scene alone is sped up, at most `top`.
+    const top = Math.max(tempo, maxTempo);
+    if (up(baseSec(k.speech, tempo, c.gap)) > hi) {
+      if (up(baseSec(k.speech, top, c.gap)) > hi) return null;
+      let slow = tempo;
+      let fast = top;
+      for (let i = 0; i < 30; i++) {
+        const mid = (slow + fast) / 2;
+        if (up(baseSec(k.speech, mid, c.gap)) <= hi) fast = mid;
+        else slow = mid;
+      }
+      tempo = fast;
+    }
+    const base = baseSec(k.speech, tempo, c.gap);
+    const frames = Math.min(hi, Math.max(lo, up(base), down(base + c.hold)));
+    const durationSec = frames / fps;
+    return { index: k.index, tempo, durationSec, voiceOffsetSec: leadSec(durationSec, k.speech, tempo, c.gap), trimStartSec: k.start, trimEndSec: k.end };
+  };
+  // The hook in whole centiseconds (the scenes after it then move by whole centiseconds, so their caption and
+  // headline times, written in centiseconds, land on the same frames of their segments).
+  const a = flexible(spans[0]!, centisecondStep(fps), HOOK_SHARE);
+  const b = flexible(spans[n - 1]!, 1, 1 - HOOK_SHARE);
+  if (!a || !b) return null;
+  const endCardSec = Math.round((totalSec - fixedSec - a.durationSec - b.durationSec) * fps) / fps;
+  if (endCardSec < endLo - 1e-6 || endCardSec > endHi + 1e-6) return null;
+  return { scenes: [a, ...middleScenes, b], endCardSec };
+}
+
+export function fitTimeline(input: { targetSec: number; fps: number; scenes: FitScene[] }): TimelineFit {
+  const { targetSec, fps } = input;
+  const totalSec = floorFrames(targetSec - OUTPUT_MARGIN_SEC, fps);
+  const spans = input.scenes.map(spanOf);
+  let spread: Spread | null = null;
+  let failed: unknown = null;
+  try {
+    spread = spreadFit(spans, totalSec, targetSec);
+  } catch (e) {
+    failed = e;
+  }
+  // A flexible scene is never sped up more than spreading would speed every scene up.
+  const stable = spread ? stableFit(spans, totalSec, targetSec, fps, spread.tempo) : null;
+  if (stable) {
+    const tempo = Math.max(...stable.scenes.map((s) => s.tempo));
+    const notes = tempo > 1 ? [`narration sped up ${tempo.toFixed(3)}x`] : [];
+    return { totalSec, endCardSec: stable.endCardSec, tempo, layout: "stable", scenes: stable.scenes, dropped: [], notes };
+  }
+  if (!spread) throw failed;
+  const { scenes, endCardSec } = spreadScenes(spread, totalSec, fps);
+  const notes = spread.tempo > 1 ? [...spread.notes, `narration sped up ${spread.tempo.toFixed(3)}x`] : spread.notes;
+  return { totalSec, endCardSec, tempo: spread.tempo, layout: "spread", scenes, dropped: spread.dropped, notes };
 }
