@@ -394,7 +394,13 @@ async function planStage(
     const overlays = layout.ass ? localizeAss(layout.ass, spec, fps) : null;
     const end = spec.startFrame + spec.frames;
     const logoFromFrame = logoStart !== null && logoStart < end ? Math.max(0, logoStart - spec.startFrame) : null;
-    const sceneOf = (i: number) => ({ ...sources[i]!.describe, clipFrames: sources[i]!.clipFrames });
+    // A still's move and a video's loop depend on the clip's length; a motion background's or colour card's frame j
+    // does not (drawn on the clock from the scene's first frame): keyed without it, so the transition into an end
+    // card that a variant made longer or shorter is still found.
+    const sceneOf = (i: number) => {
+      const d = sources[i]!.describe;
+      return d.kind === "design" || d.kind === "color" ? d : { ...d, clipFrames: sources[i]!.clipFrames };
+    };
     const params = {
       v: SEGMENT_RENDERER_VERSION,
       size,

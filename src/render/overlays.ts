@@ -21,6 +21,7 @@ import { type Brand, type RenderPlan, outputSize } from "./plan";
 import { type Rect, safeRect, textBands } from "./safe-zone";
 import { plateColors } from "./design";
 import { type Hyphenator, hyphenatorSync } from "./hyphenate";
+import { midFrameBefore } from "./timeline";
 
 /** One text box drawn on screen: for QA (inside the safe zone, clear of the captions) and tests (pixel checks). */
 export interface OverlayBox {
@@ -352,6 +353,7 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
   const language = plan.captions.language;
   const size = outputSize(plan.output);
   const { width: W, height: H } = size;
+  const { fps } = plan.output;
   const brand: Brand = plan.brand;
   const bands = textBands(W, H, plan.captions.style.position);
   const band = bands.headline;
@@ -376,8 +378,9 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     const text = scene.headline?.trim();
     if (!text) return;
     const span = times[i]!;
-    const start = span.start + Math.min(HEADLINE_DELAY_SEC, scene.durationSec / 4);
-    const end = span.end;
+    // Half a frame before their frames (timeline.ts): a scene that only moved on the timeline draws the same frames.
+    const start = midFrameBefore(span.start + Math.min(HEADLINE_DELAY_SEC, scene.durationSec / 4), fps);
+    const end = midFrameBefore(span.end, fps);
     if (end - start < 0.3) return;
     // The slide-up needs room inside the band: fit into the band less the travel.
     const travel = Math.round(band.h * 0.04);
@@ -423,8 +426,8 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
   if (card) {
     const i = plan.scenes.length;
     const span = times[i]!;
-    const start = span.start + Math.min(card.transitionSec / 2, 0.3);
-    const end = span.end;
+    const start = midFrameBefore(span.start + Math.min(card.transitionSec / 2, 0.3), fps);
+    const end = midFrameBefore(span.end, fps);
     // The card uses the safe zone minus the caption band (the CTA may still be spoken and captioned over it).
     const zone = safeRect(W, H);
     const cap = bands.captions;

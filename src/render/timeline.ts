@@ -68,3 +68,14 @@ export function buildTimeline(plan: Pick<RenderPlan, "scenes" | "output">): Time
   const totalFrames = bounds[n]!;
   return { fps, totalFrames, durationSec: totalFrames / fps, scenes: spans };
 }
+
+/**
+ * `sec` moved to the middle of the frame interval before the first frame at or after it (frame k at k / fps): the
+ * same first frame in exact arithmetic, but half a frame away from any frame's instant. An event time on a frame's
+ * instant lands on that frame or the next depending on float noise (ffmpeg hands libass trunc(pts * (1 / fps) *
+ * 1000) ms, ASS keeps centiseconds), so the same caption could start a frame apart in a scene that only moved on
+ * the timeline; half a frame (>= 8 ms up to 60 fps) outweighs both roundings (<= 5 ms). Seconds in and out, >= 0.
+ */
+export function midFrameBefore(sec: number, fps: number): number {
+  return Math.max(0, (Math.ceil(sec * fps - 1e-6) - 0.5) / fps);
+}

@@ -8,6 +8,7 @@
 import { type RenderPlanInput } from "~/render/plan";
 import { type OverlayBox } from "~/render/overlays";
 import { seedFrom } from "~/render/design";
+import { midFrameBefore } from "~/render/timeline";
 import { type Script, type WordTiming } from "~/plugins/spec/schemas";
 import { directionOf } from "~/shared/languages";
 import { type RenderSettings } from "../renders";
@@ -133,7 +134,16 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
         const group = words.slice(k2, k2 + WORDS_PER_CUE);
         const next = words[k2 + WORDS_PER_CUE];
         const end = Math.min(next ? next.start : group.at(-1)!.end + 0.3, t + dur);
-        cues.push({ start: group[0]!.start, end: Math.max(end, group[0]!.start + 0.2), text: group.map((w) => w.text).join(" "), words: group });
+        // Times half a frame before their frames (midFrameBefore): a scene that only moved on the timeline (a batch
+        // variant's other hook) shows its captions on the same frames of its own, so its segments are reused.
+        const mid = (sec: number) => midFrameBefore(sec, c.fps);
+        const cueStart = group[0]!.start;
+        cues.push({
+          start: mid(cueStart),
+          end: mid(Math.max(end, cueStart + 0.2)),
+          text: group.map((w) => w.text).join(" "),
+          words: group.map((w) => ({ text: w.text, start: mid(w.start), end: mid(w.end) })),
+        });
       }
     }
     t += dur;

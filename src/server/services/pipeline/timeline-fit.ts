@@ -16,9 +16,10 @@
  * action (last) are "flexible": the scenes between them are laid out as if both flexible scenes had a canonical
  * line (the mean voiced span of the scenes between), so their lengths, voice trims and tempo depend only on their
  * own voices and the target, never on what the hook or the CTA says. Each flexible scene then gets its own line's
- * length plus that layout's hold (the hook in steps of whole centiseconds, so the scenes after it keep their
- * caption timing frame for frame), and the end card takes what is left. A batch variant with another hook (or
- * CTA) therefore re-encodes only the hook (or CTA) scene, its transitions and the end card. Only when that cannot
+ * length plus that layout's hold, within its share of the end card's slack, and the end card takes what is left.
+ * A batch variant with another hook (or CTA) therefore re-encodes only the hook (or CTA) scene, its transition and
+ * the end card (the scenes after the hook only move on the timeline: plan-builder times captions so that they keep
+ * their frames). Only when that cannot
  * meet the target (the end card out of its bounds, or a flexible line too long for its room even sped up as much
  * as spreading would speed every line up) are the holds and the tempo spread over every scene as above.
  */
@@ -109,12 +110,6 @@ const baseSec = (speech: number, tempo: number, gap: number) => Math.max(MIN_SCE
 /** The lead before a line: a third of the scene's hold, at most 0.25 s. */
 const leadSec = (durationSec: number, speech: number, tempo: number, gap: number) =>
   speech > 0 ? Math.min(0.25, Math.max(0, durationSec - speech / tempo - gap) / 3) : 0;
-
-/** Smallest number of frames whose length is a whole number of centiseconds (ASS times are centiseconds). */
-export function centisecondStep(fps: number): number {
-  for (let q = 1; q <= fps; q++) if (Math.abs(((q * 100) / fps) % 1) < 1e-9 || Math.abs(((q * 100) / fps) % 1) > 1 - 1e-9) return q;
-  return Math.max(1, Math.round(fps));
-}
 
 interface Spread {
   tempo: number;
@@ -222,10 +217,10 @@ function stableFit(spans: Span[], totalSec: number, targetSec: number, fps: numb
     lo: slotSec - Math.max(0, (endHi - canonEnd) * share - 1 / fps),
     hi: slotSec + Math.max(0, (canonEnd - endLo) * share - 1 / fps),
   });
-  /** A flexible scene in whole steps of `step` frames: its line and the layout's hold, within the slot's bounds. */
-  const flexible = (k: Span, step: number, share: number): FittedScene | null => {
-    const down = (sec: number) => Math.floor((sec * fps + 1e-6) / step) * step;
-    const up = (sec: number) => Math.ceil((sec * fps - 1e-6) / step) * step;
+  /** A flexible scene in whole frames: its line and the layout's hold, within its share's bounds. */
+  const flexible = (k: Span, share: number): FittedScene | null => {
+    const down = (sec: number) => Math.floor(sec * fps + 1e-6);
+    const up = (sec: number) => Math.ceil(sec * fps - 1e-6);
     const lo = up(bounds(share).lo);
     const hi = down(bounds(share).hi);
     if (hi < lo) return null;
@@ -248,10 +243,8 @@ function stableFit(spans: Span[], totalSec: number, targetSec: number, fps: numb
     const durationSec = frames / fps;
     return { index: k.index, tempo, durationSec, voiceOffsetSec: leadSec(durationSec, k.speech, tempo, c.gap), trimStartSec: k.start, trimEndSec: k.end };
   };
-  // The hook in whole centiseconds (the scenes after it then move by whole centiseconds, so their caption and
-  // headline times, written in centiseconds, land on the same frames of their segments).
-  const a = flexible(spans[0]!, centisecondStep(fps), HOOK_SHARE);
-  const b = flexible(spans[n - 1]!, 1, 1 - HOOK_SHARE);
+  const a = flexible(spans[0]!, HOOK_SHARE);
+  const b = flexible(spans[n - 1]!, 1 - HOOK_SHARE);
   if (!a || !b) return null;
   const endCardSec = Math.round((totalSec - fixedSec - a.durationSec - b.durationSec) * fps) / fps;
   if (endCardSec < endLo - 1e-6 || endCardSec > endHi + 1e-6) return null;
