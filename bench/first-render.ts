@@ -50,6 +50,10 @@ try {
   console.log(`  encode floor     ${floorSec.toFixed(2)} s`);
   console.log(`  ratio            ${(wallSec / floorSec).toFixed(2)}x the floor; ${(frames / wallSec).toFixed(1)} frames/s end to end (old pipeline: ~1 frame/s)`);
   console.log(`  peak RSS         ${(peak / 1048576).toFixed(0)} MB`);
+  console.log(`  stages (ms)      ${Object.entries(t).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  const assets = await db().renderAsset.findMany({ where: { renderId: r.id }, orderBy: [{ kind: "asc" }, { sceneIndex: "asc" }] });
+  const at = (d: Date | null) => (d ? ((d.getTime() - r0.createdAt.getTime()) / 1000).toFixed(1) : "?");
+  console.log(`  assets (s from queueing: start-end) ${assets.map((a) => `${a.kind}${a.sceneIndex >= 0 ? a.sceneIndex : ""} ${at(a.startedAt)}-${at(a.finishedAt)}`).join(", ")}`);
   console.log(
     JSON.stringify({
       wall_s: +wallSec.toFixed(3),

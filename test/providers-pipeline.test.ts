@@ -57,7 +57,38 @@ describe("Google providers in the pipeline", () => {
     const overlapping = gen.filter((a) => gen.some((b) => a !== b && a.startedAt! < b.finishedAt! && b.startedAt! < a.finishedAt!));
     expect(overlapping.length).toBeGreaterThan(gen.length / 2);
     expect(earliestEnd).toBeLessThan(latestStart + 5_000);
-    expect(r.assembleStartedAt!.getTime()).toBeGreaterThanOrEqual(Math.max(...gen.map((a) => a.finishedAt!.getTime())));
+    // The assembly waits for every asset the video needs; the music only where the soundtrack is mixed.
+    const needed = gen.filter((a) => a.kind !== "music");
+    expect(r.assembleStartedAt!.getTime()).toBeGreaterThanOrEqual(Math.max(...needed.map((a) => a.finishedAt!.getTime())));
+  });
+
+  it("the assembly starts before slow music is done, encodes meanwhile, and mixes the music in once it arrives", async () => {
+    fake.setLatency("music", 9000);
+    try {
+      const r = await withWorker(() => renderOnce(), 6);
+      expect(r.error).toBeNull();
+      expect(r.status).toBe("succeeded");
+      const music = r.assets.find((a) => a.kind === "music")!;
+      expect(music.providerId).toBe("google-lyria");
+      expect(music.status).toBe("succeeded");
+      // Started before the music was made, and waited for it only at the mix.
+      expect(r.assembleStartedAt!.getTime()).toBeLessThan(music.finishedAt!.getTime() - 1000);
+      const t = r.stageTimings as Record<string, number>;
+      expect(t["assemble.musicWait"]).toBeGreaterThan(500);
+      // Its cost is counted although it settled after the assembly began.
+      expect(r.costUsd).toBeCloseTo(r.assets.reduce((a, x) => a + x.costUsd, 0), 6);
+      expect(music.costUsd).toBeGreaterThan(0);
+      // The music is in the soundtrack: the end card (no narration) is not silent.
+      const { storage } = await import("~/server/storage");
+      const out = await (await storage()).localPath(r.outputFile!);
+      const { runFfmpeg } = await import("~/render");
+      const end = r.durationSec! - 0.8;
+      const vol = await runFfmpeg(["-hide_banner", "-nostats", "-ss", end.toFixed(3), "-t", "0.5", "-i", out, "-af", "volumedetect", "-f", "null", "-"], { raw: true });
+      const mean = Number(/mean_volume: (-?[\d.]+) dB/.exec(vol.stderr)?.[1]);
+      expect(mean).toBeGreaterThan(-45);
+    } finally {
+      fake.setLatency("music", 900);
+    }
   });
 
   it("a daily 429 opens the breaker until midnight Pacific and falls back at once; no Veo call after it", async () => {

@@ -26,7 +26,7 @@ import { type ResolvedVisual, stillRecipe } from "./graph";
 import { KenBurnsFrames } from "./kenburns-clip";
 import { writeTransition } from "./transitions";
 import { simdAvailable } from "./resample";
-import { type RenderPlan, type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
+import { AudioSchema, type RenderAudio, type RenderPlan, type RenderPlanInput, outputSize, parseRenderPlan } from "./plan";
 import { type Timeline, buildTimeline } from "./timeline";
 import { withEndCardScene } from "./endcard";
 import { DESIGN_VERSION, backgroundColors, backgroundSide } from "./design";
@@ -64,6 +64,12 @@ export interface RenderOptions {
   concurrency?: number;
   /** Segments encoded at once. Default 2 (this machine's cores). */
   encodeConcurrency?: number;
+  /**
+   * The music bed when it is still being made as the assembly starts (offline synthesis is often the last asset):
+   * the video is planned and encoded meanwhile, and the soundtrack is mixed once this resolves (null: no music).
+   * Replaces `plan.audio.music`; validated by the plan's schema (a bad value fails the render with a ZodError).
+   */
+  lateMusic?: Promise<RenderAudio["music"] | null>;
 }
 
 export interface RenderResult {
@@ -212,9 +218,12 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     const planned = await timed("plan", () => planStage(source, tmp, opts, signal, start));
     const { plan, timeline } = planned;
     const audioP = start(
-      timed("audioMix", () =>
-        withAudioInputs(plan, () => mixSoundtrack(plan.audio, timeline.durationSec, join(tmp, "mix.f32"), { signal }), signal),
-      ),
+      (async () => {
+        const audioPlan = opts.lateMusic ? await timed("musicWait", () => withLateMusic(plan, opts.lateMusic!, signal)) : plan;
+        return timed("audioMix", () =>
+          withAudioInputs(audioPlan, () => mixSoundtrack(audioPlan.audio, timeline.durationSec, join(tmp, "mix.f32"), { signal }), signal),
+        );
+      })(),
     );
     const built = await timed("segments", () =>
       segmentStage(planned, tmp, opts, signal, (done) => progress((0.95 * done) / timeline.totalFrames)),
@@ -250,6 +259,17 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
     await rm(tmp, { recursive: true, force: true });
     await rm(tmpOut, { force: true });
   }
+}
+
+/** `plan` with the music that arrived late (or none), once it has; rejects when `signal` aborts first. */
+async function withLateMusic(plan: RenderPlan, late: Promise<RenderAudio["music"] | null>, signal: AbortSignal): Promise<RenderPlan> {
+  const music = await new Promise<RenderAudio["music"] | null>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    late.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+  return { ...plan, audio: AudioSchema.parse({ ...plan.audio, music: music ?? undefined }) };
 }
 
 /**

@@ -20,7 +20,7 @@ import { enqueue } from "~/server/jobs";
 import { renderSettingsSchema } from "../renders";
 import { segmentCacheFor } from "../segment-cache";
 import { planBrand, scenePhoto } from "./brand-plan";
-import { buildPlan, fitScenes, onScreenKey, onScreenText, type SceneAssets } from "./plan-builder";
+import { buildPlan, fitScenes, musicTrack, onScreenKey, onScreenText, type SceneAssets } from "./plan-builder";
 import { fitVoiceClip } from "./voice-fit";
 import { fitTimeline, TimelineFitError } from "./timeline-fit";
 import { addStageTiming, setProgress, stageProgress } from "./progress";
@@ -53,6 +53,9 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     });
   }
   const music = ok.find((a) => a.kind === "music");
+  // The music may still be in the making (fan-in does not wait for it: ./fanout.ts); the soundtrack then waits.
+  const musicRow = render.assets.find((a) => a.kind === "music");
+  const musicLate = musicRow && (musicRow.status === "pending" || musicRow.status === "running") ? musicRow.id : null;
 
   // Cancellation: a cancelled render or a worker shutdown kills ffmpeg.
   const ac = new AbortController();
@@ -90,6 +93,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
       outPath,
       signal: ac.signal,
       segmentCache: await segmentCacheFor(db),
+      ...(musicLate ? { lateMusic: settledMusic(db, musicLate, async (file) => musicTrack(settings, await local(file)), ac.signal) } : {}),
       onProgress: (f) => void setProgress(db, renderId, "assemble", stageProgress("assemble", f * 0.98)),
     });
     // The upscale check takes the renderer's account of each photo (a landscape photo is shown whole, not cropped).
@@ -98,7 +102,8 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
     const stored = await store.putFile(key, outPath, { move: true });
     // What the render put on screen as text (captions, headlines, end card): the coverage record.
     await store.putBuffer(onScreenKey(renderId), Buffer.from(JSON.stringify(onScreenText(plan, result.overlays))));
-    const costUsd = render.assets.reduce((a, x) => a + x.costUsd, 0);
+    // Summed now: the music may have settled after the assembly began.
+    const costUsd = (await db.renderAsset.aggregate({ where: { renderId }, _sum: { costUsd: true } }))._sum.costUsd ?? 0;
     // Timings first: whoever sees "succeeded" must see the whole breakdown.
     for (const [k, ms] of Object.entries(result.timingsMs)) await addStageTiming(db, renderId, `assemble.${k}`, ms);
     await addStageTiming(db, renderId, "assemble.qa", report.timingsMs.afterEncode);
@@ -146,4 +151,18 @@ export async function notify(db: Db, renderId: string, event: "render.succeeded"
   const r = await db.render.findUnique({ where: { id: renderId }, select: { apiTokenId: true, apiToken: { select: { webhookUrl: true } } } });
   if (!r?.apiTokenId || !r.apiToken?.webhookUrl) return;
   await enqueue("webhook:deliver", { renderId, tokenId: r.apiTokenId, event }, { jobKey: `webhook:${renderId}:${event}`, maxAttempts: 5 });
+}
+
+/**
+ * The music asset `assetId` once it has settled: `track(file)` when it succeeded, null when it failed (music is
+ * optional: the render goes on without it). Polls the row every 250 ms; rejects when `signal` aborts.
+ */
+export async function settledMusic<T>(db: Db, assetId: string, track: (file: string) => Promise<T>, signal: AbortSignal): Promise<T | null> {
+  for (;;) {
+    if (signal.aborted) throw signal.reason;
+    const row = await db.renderAsset.findUnique({ where: { id: assetId }, select: { status: true, file: true } });
+    if (!row || row.status === "failed" || row.status === "cancelled") return null;
+    if (row.status === "succeeded") return row.file ? track(row.file) : null;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

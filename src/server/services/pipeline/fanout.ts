@@ -1,7 +1,7 @@
 /**
  * Fan-out and fan-in. The script's success creates one asset (and one job) per voiceover,
  * scene still and the music; a scene's still, once made, starts its video clip. When no asset
- * is pending or running any more, exactly one caller moves the render to "assemble" and queues
+ * but the music is pending or running any more, exactly one caller moves the render to "assemble" and queues
  * render:assemble (the conditional UPDATE is the lock; the jobKey makes a duplicate harmless).
  */
 import { shortError } from "./user-error";
@@ -18,6 +18,8 @@ export const ASSEMBLE_ATTEMPTS = 2;
 
 /** Assets a render can do without: it goes on with a still instead of a clip, or without music. */
 const OPTIONAL = new Set(["video", "music"]);
+/** Assets the assembly can start without (it waits for them where they are used). */
+const LATE = ["music"] as const;
 
 async function queueAsset(db: Db, a: RenderAsset) {
   await enqueue("asset:generate", { renderId: a.renderId, assetId: a.id }, { jobKey: `asset:${a.id}`, maxAttempts: ASSET_JOB_ATTEMPTS });
@@ -73,8 +75,13 @@ export async function onAssetSettled(db: Db, asset: RenderAsset) {
   await maybeAssemble(db, asset.renderId);
 }
 
+/**
+ * Moves the render to "assemble" once no asset the video needs is pending or running. The music is not waited
+ * for: it is needed only for the soundtrack, which the assembly mixes beside the video encode, so its synthesis
+ * (often the last asset offline) overlaps the encode (assemble.ts waits for it there).
+ */
 export async function maybeAssemble(db: Db, renderId: string) {
-  const counts = await db.renderAsset.groupBy({ by: ["status"], where: { renderId, kind: { not: "script" } }, _count: true });
+  const counts = await db.renderAsset.groupBy({ by: ["status"], where: { renderId, kind: { notIn: ["script", ...LATE] } }, _count: true });
   const total = counts.reduce((a, c) => a + c._count, 0);
   const open = counts.filter((c) => c.status === "pending" || c.status === "running").reduce((a, c) => a + c._count, 0);
   if (total === 0) return;

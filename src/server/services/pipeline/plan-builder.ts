@@ -87,6 +87,12 @@ function wordsOf(text: string, words: WordTiming[] | undefined, durationSec: num
   });
 }
 
+/** The plan's music bed for the file at `path`: the campaign's music level, -16 dB when there is no voice. */
+export function musicTrack(settings: RenderSettings, path: string): { path: string; gainDb: number; level: "low" | "medium" | "high" } {
+  const level = (settings.campaign as { musicLevel?: "low" | "medium" | "high" }).musicLevel ?? "medium";
+  return { path, gainDb: -16, level };
+}
+
 /**
  * The plan on the fitted timeline (./timeline-fit): the kept scenes at their fitted lengths,
  * then the end card. Each kept scene's `voice.path` must already be its clip trimmed and sped
@@ -150,7 +156,6 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
   });
   const cta = c.cta?.text ?? script.callToAction;
   const style = c.captionStyle;
-  const musicLevel = (c as { musicLevel?: "low" | "medium" | "high" }).musicLevel ?? "medium";
   return {
     output: { width: 1080, height: 1920, fps: c.fps, preset: settings.preset },
     scenes,
@@ -170,7 +175,7 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
       },
       cues,
     },
-    audio: { voice, ...(input.music ? { music: { path: input.music.path, gainDb: -16, level: musicLevel } } : {}), targetLufs: -14, truePeakDb: -1 },
+    audio: { voice, ...(input.music ? { music: musicTrack(settings, input.music.path) } : {}), targetLufs: -14, truePeakDb: -1 },
     // The render's brand kit (queued since brand kits existed), else one derived from the campaign's colour.
     brand: input.brand ?? brandOf(c.brandColor, c.product),
     endCard: { durationSec: Number(fit.endCardSec.toFixed(4)), cta: cta.slice(0, 120), ...(c.cta?.url ? { url: c.cta.url.slice(0, 100) } : {}) },
