@@ -82,6 +82,9 @@ describe("layoutOverlays", () => {
     const even = fitText("Readable on any photo", { w: 880, h: 400 }, { maxPx: 84, minPx: 40, maxLines: 2, padPx: (px) => px * 0.28 });
     expect(even.lines).toEqual(["Readable on", "any photo"]);
     expect(breakLines("Readable on any photo", textWidthEm("Readable on any"))).toEqual(["Readable on any", "photo"]);
+    // A CTA with its offer and URL breaks between its parts.
+    const cta = fitText("Order yours · Under $30 · st.com/nucleo", { w: 880, h: 400 }, { maxPx: 84, minPx: 40, maxLines: 2, padPx: (px) => px * 0.28 });
+    expect(cta.lines).toEqual(["Order yours · Under $30", "st.com/nucleo"]);
     // Thai (no spaces between words) breaks between ICU's dictionary words, not inside one; whole words, no hyphen.
     const thai = "ครีมบำรุงผิวสูตรใหม่ซึมเร็วไม่เหนียวเหนอะหนะ";
     const thaiLines = breakLines(thai, 9, { split: false, language: "th" });

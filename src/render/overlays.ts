@@ -169,13 +169,28 @@ export function breakLines(text: string, maxEm: number, opts: BreakOptions = {})
 
 /**
  * `breakLines`, then the lines evened out (as CSS `text-wrap: balance`): the narrowest width that still gives the same
- * number of lines, so a headline reads "Readable on / any photo", not "Readable on any / photo". Same `null` as
- * `breakLines` with `split: false`.
+ * number of lines, so a headline reads "Readable on / any photo", not "Readable on any / photo"; text in parts joined
+ * by " · " breaks between the parts when that takes no more lines (with `split: false`, else null: the caller tries a
+ * smaller size first). Same `null` as `breakLines` with `split: false`.
  */
 export function balanced(text: string, maxEm: number, opts: BreakOptions): string[] | null {
   const lines = breakLines(text, maxEm, opts);
   // One line, or a word split across lines (its pieces are as wide as they can be): nothing to even out.
   if (!lines || lines.length < 2 || breakLines(text, maxEm, { split: false, language: opts.language }) === null) return lines;
+  // Parts joined by " · " (a CTA, its offer, its URL) break between parts when that takes no more lines:
+  // "Order yours · Under $30" / "st.com/nucleo", not "Order yours · Under" / "$30 · st.com/nucleo".
+  const parts = text.split(" · ");
+  if (parts.length > 1 && !text.includes("\n") && parts.every((p) => textWidthEm(p) <= maxEm)) {
+    const joined: string[] = [];
+    for (const p of parts) {
+      const last = joined.at(-1);
+      if (last !== undefined && textWidthEm(`${last} · ${p}`) <= maxEm) joined[joined.length - 1] = `${last} · ${p}`;
+      else joined.push(p);
+    }
+    if (joined.length <= lines.length) return joined;
+  }
+  // Whole words only (the caller's first pass): a size that cuts inside a part is refused, a smaller one is tried.
+  if (parts.length > 1 && opts.split === false) return null;
   let best = lines;
   let lo = 0;
   let hi = Math.max(...lines.map(textWidthEm));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildTemplateScript } from "../local-template/template";
 import { scriptTiming } from "~/shared/brief-fit";
 import { TONES } from "../spec";
-import { ctaHeadline, englishFigures, headlineOf, headlineWords, isCallToAction, MAX_HEADLINE_WORDS, withHeadlines } from "./headline";
+import { ctaHeadline, endCardCta, englishFigures, headlineOf, headlineWords, isCallToAction, MAX_HEADLINE_WORDS, withHeadlines } from "./headline";
 
 const stm32 = {
   product: "Nucleo-F4 Discovery Kit",
@@ -106,6 +106,10 @@ describe("the call to action on screen", () => {
       // withHeadlines keeps it as it is (no second shortening to the offer alone).
       expect(withHeadlines({ scenes: [{ narration: cta, onScreenText: h }] }).changed).toEqual([]);
     }
+    // The end card shows the whole CTA, figures and no closing full stop.
+    expect(endCardCta("Order yours today for under thirty dollars.")).toBe("Order yours today for under $30");
+    expect(endCardCta("Pide el tuyo hoy por treinta dólares.", "es")).toBe("Pide el tuyo hoy por treinta dólares");
+    expect(endCardCta("Wait for it...")).toBe("Wait for it...");
     // headlineOf alone turns an offer sentence into its offer: right for a claim, wrong for the CTA.
     expect(headlineOf("Order yours today for under thirty dollars")).toBe("Under $30");
   });

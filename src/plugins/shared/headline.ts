@@ -231,6 +231,15 @@ export function ctaHeadline(cta: string, opts: { language?: string; url?: string
 }
 
 /**
+ * The call to action as the end card shows it: the CTA as written, with English figures ("for under thirty dollars"
+ * -> "for under $30") and without a closing full stop. At most 120 characters. Throws nothing.
+ */
+export function endCardCta(cta: string, language = "en"): string {
+  const english = language.toLowerCase().split("-")[0] === "en";
+  return (english ? englishFigures(cta) : cta).trim().replace(/(?<!\.)\.$/u, "").trim().slice(0, 120);
+}
+
+/**
  * `script` with every scene's onScreenText made a headline: kept when it has 1..`MAX_HEADLINE_WORDS`
  * words and is not cut short ("…"), else `headlineOf` it (an empty one, or the narration cut short,
  * is made from the whole narration). `changed` lists what was

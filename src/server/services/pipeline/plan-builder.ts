@@ -14,6 +14,7 @@ import { directionOf } from "~/shared/languages";
 import { type RenderSettings } from "../renders";
 import { type PlanBrand } from "./brand-plan";
 import { requiredScenes, sceneSec } from "~/plugins/shared/coverage";
+import { endCardCta } from "~/plugins/shared/headline";
 import { scriptInput } from "./inputs";
 import { type FitScene, fitTimeline, type TimelineFit } from "./timeline-fit";
 
@@ -178,7 +179,7 @@ export function buildPlan(input: { settings: RenderSettings; script: Script; sce
     audio: { voice, ...(input.music ? { music: musicTrack(settings, input.music.path) } : {}), targetLufs: -14, truePeakDb: -1 },
     // The render's brand kit (queued since brand kits existed), else one derived from the campaign's colour.
     brand: input.brand ?? brandOf(c.brandColor, c.product),
-    endCard: { durationSec: Number(fit.endCardSec.toFixed(4)), cta: cta.slice(0, 120), ...(c.cta?.url ? { url: c.cta.url.slice(0, 100) } : {}) },
+    endCard: { durationSec: Number(fit.endCardSec.toFixed(4)), cta: endCardCta(cta, c.language), ...(c.cta?.url ? { url: c.cta.url.slice(0, 100) } : {}) },
   };
 }
 
