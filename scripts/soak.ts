@@ -61,6 +61,8 @@ export interface SoakResult {
   workersDied: string[];
   badErrors: string[];
   faults: { workerKilled: boolean; ffmpegKilled: boolean; databaseRestarted: boolean; providerFaults: number };
+  /** The database restart: renders settled before it, seconds the database was down, and what the workers logged through it. */
+  restart: { atSettled: number; downSec: number; connectionLossesLogged: number; jobsGivenBack: number; jobsQueuedAgain: number; workerStartRetries: number } | null;
   wallSec: number;
   violations: string[];
 }
@@ -130,6 +132,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
   const t0 = Date.now();
   const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "rf-soak-"));
   const faults = { workerKilled: false, ffmpegKilled: false, databaseRestarted: false, providerFaults: 0 };
+  let restartAt: { atSettled: number; downSec: number } | null = null;
 
   // Provider faults through the batch: 5xx that are retried, and Veo operations that hang until their deadline.
   o.fake.setFault("image", { fault: { type: "internal" }, times: Math.max(2, Math.round(o.renders / 4)) });
@@ -200,8 +203,10 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       if (o.restartDatabase && !faults.databaseRestarted && done >= Math.ceil(o.renders / 2)) {
         faults.databaseRestarted = true;
         log(`restarting PostgreSQL at ${done}/${o.renders}`);
+        const down = Date.now();
         await o.restartDatabase();
-        log("PostgreSQL is back");
+        restartAt = { atSettled: done, downSec: Math.round((Date.now() - down) / 100) / 10 };
+        log(`PostgreSQL is back after ${restartAt.downSec} s`);
       }
       await sleep(500);
     }
@@ -223,6 +228,13 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     const assembled = new Map<string, number>();
     for (const m of logs.matchAll(/render:assemble \{\\?"renderId\\?":\\?"([a-z0-9]+)\\?"\}: succeeded/g)) assembled.set(m[1]!, (assembled.get(m[1]!) ?? 0) + 1);
     const renderedTwice = [...assembled].filter(([, n]) => n > 1).map(([id]) => id);
+    const restart = restartAt && {
+      ...restartAt,
+      connectionLossesLogged: (logs.match(/database connection lost/g) ?? []).length,
+      jobsGivenBack: [...logs.matchAll(/gave back (\d+) job\(s\)/g)].reduce((n, m) => n + Number(m[1]), 0),
+      jobsQueuedAgain: (logs.match(/interrupted by a lost database connection; queued again/g) ?? []).length,
+      workerStartRetries: (logs.match(/the database went away during start-up/g) ?? []).length,
+    };
 
     const outputsMissing: string[] = [];
     const outputsExtra: string[] = [];
@@ -281,6 +293,7 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
       workersDied,
       badErrors,
       faults,
+      restart,
       wallSec: Math.round((Date.now() - t0) / 1000),
       violations,
     };
@@ -337,6 +350,7 @@ async function main() {
     });
     console.log(`\nsoak: ${r.renders} renders (6 s previews) on two worker processes, ${r.wallSec} s; load ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
     console.log(`  faults: provider ${r.faults.providerFaults} (5xx + hung Veo operations), worker SIGKILLed ${r.faults.workerKilled}, ffmpeg killed ${r.faults.ffmpegKilled}, PostgreSQL restarted ${r.faults.databaseRestarted}`);
+    if (r.restart) console.log(`  PostgreSQL restart at ${r.restart.atSettled}/${r.renders} settled, down ${r.restart.downSec} s: ${r.restart.connectionLossesLogged} lost connection(s) survived by the workers, ${r.restart.jobsGivenBack} job(s) whose completion was lost given back, ${r.restart.jobsQueuedAgain} job(s) cut short queued again, ${r.restart.workerStartRetries} worker start-up(s) tried again`);
     console.log(`  succeeded ${r.succeeded}, failed ${r.failed}, stuck ${r.stuck}`);
     for (const [e, n] of Object.entries(r.errors)) console.log(`    ${n} x ${e}`);
     console.log(`  rendered twice ${r.renderedTwice.length}, succeeded without one output ${r.outputsMissing.length}, extra files ${r.outputsExtra.length}, temp files left ${r.tempLeft.length} (of the SIGKILLed worker ${r.tempLeftByKilled.length}), worker processes that ended by themselves ${r.workersDied.length}`);
