@@ -9,6 +9,9 @@
  *                          target <= 1.6
  *   veo_calls_batch        Veo generations the fake API saw during the batch
  *   unique_scenes          distinct Veo requests (content keys) of the batch's clips; target: equal
+ *   assets_vs_single_ratio the provider stage alone: queued -> the last render's fan-in (every asset
+ *                          made or reused), batch against single; the rest of the wall is assembly,
+ *                          which four renders share the machine's cores for
  *
  * Prints a readable report and, as the last line, one JSON object with the figures.
  */
@@ -110,12 +113,16 @@ try {
   const savedUsd = reused.reduce((t, a) => t + a.savedUsd, 0);
   const costUsd = rs.reduce((t, r) => t + r.costUsd, 0);
   const ratio = batchMs / singleMs;
+  const singleAssetsMs = one!.assembleStartedAt!.getTime() - one!.createdAt.getTime();
+  const batchAssetsMs = Math.max(...rs.map((r) => r.assembleStartedAt!.getTime())) - Math.min(...rs.map((r) => r.createdAt.getTime()));
+  const assetsRatio = batchAssetsMs / singleAssetsMs;
 
   console.log(`one ${SCENES}-scene render (preview), latencies ${JSON.stringify(LATENCY_MS)} ms, one worker (concurrency ${CONCURRENCY})`);
   console.log(`    single render           ${s(singleMs)} s (${one!.assets.filter((a) => a.kind === "video").length} Veo clips, cost $${one!.costUsd.toFixed(3)})`);
   console.log(`${rs.length}-variant batch: hooks ${JSON.stringify(HOOKS)} x voices ${VOICES.join(", ")}`);
   console.log(`    batch wall              ${s(batchMs)} s  (renders ${rs.map((r) => s(r.finishedAt!.getTime() - r.createdAt.getTime())).join(", ")} s)`);
   console.log(`    batch / single          ${ratio.toFixed(3)}x  (target <= 1.6: ${ratio <= 1.6 ? "ok" : "MISSED"})`);
+  console.log(`    provider stage          ${s(batchAssetsMs)} s against ${s(singleAssetsMs)} s for one render: ${assetsRatio.toFixed(3)}x`);
   for (const k of ["video", "image", "voiceover", "music", "script"]) {
     console.log(`    ${k.padEnd(9)} ${String(countOf(k)).padStart(3)} assets, ${String(uniqueOf(k)).padStart(3)} unique requests, ${String(paid[k as CallKind]).padStart(3)} API calls`);
   }
@@ -128,6 +135,7 @@ try {
       batch_vs_single_ratio: +ratio.toFixed(3),
       veo_calls_batch: paid.video,
       unique_scenes: uniqueOf("video"),
+      assets_vs_single_ratio: +assetsRatio.toFixed(3),
       image_calls_batch: paid.image,
       unique_images: uniqueOf("image"),
       tts_calls_batch: paid.voiceover,

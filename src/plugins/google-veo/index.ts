@@ -90,6 +90,8 @@ export const googleVeoProvider: VideoProvider<GoogleVeoOptions> = {
     estimateUsd: (input) => snapDuration(input.durationSec) * USD_PER_SECOND,
     notes: `$${USD_PER_SECOND} per second of video (Veo 3.1 fast, list price 2026-11).`,
   },
+  // Veo is asked for the snapped duration: a 5.2 s and a 5.9 s scene are the same 6 s request.
+  requestKey: (input) => ({ ...input, durationSec: snapDuration(input.durationSec) }),
   maxConcurrency: 2,
   local: false,
   requiredSecrets: [GEMINI_API_KEY],

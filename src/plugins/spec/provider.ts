@@ -122,6 +122,13 @@ interface ProviderBase<Kind extends ProviderKind, Input, Options> {
   /** Validates `providerOptions[id]`; `undefined` MUST parse to the defaults. */
   readonly optionsSchema: z.ZodType<Options>;
   readonly costModel: CostModel<Input, Options>;
+  /**
+   * Optional. The parts of `input` that decide the output, as the provider's API receives them
+   * (e.g. Veo's duration snapped to 4, 6 or 8 s), for content-addressed reuse: two inputs with
+   * equal request keys must get interchangeable outputs. Pure; file fields stay as given (the
+   * host names files by their sha256). Default: the input itself.
+   */
+  requestKey?(input: Input, options: Options): unknown;
   /** Upper bound of simultaneous calls per worker process. */
   readonly maxConcurrency: number;
   /** True if it runs on this machine with no network. */

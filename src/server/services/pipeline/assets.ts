@@ -114,7 +114,10 @@ async function prepare(
   const pctx = providerContext(p, { signal: ctx.signal, outputDir, logger: ctx.logger, fetch });
   const s = l.settings;
   const scene = l.asset.sceneIndex;
-  const describe = (input: unknown, keyInput: unknown = input, resumed = false): Omit<Prepared, "request"> => {
+  /** `files`: the input's file fields named by sha256 instead of their local paths. */
+  const describe = (input: unknown, files: Record<string, unknown> = {}, resumed = false): Omit<Prepared, "request"> => {
+    const requestKey = p.requestKey as ((i: unknown, o: unknown) => unknown) | undefined;
+    const keyInput = { ...(requestKey ? (requestKey(input, pctx.options) as object) : (input as object)), ...files };
     let estimatedUsd = 0;
     try {
       estimatedUsd = Math.max(0, (p.costModel.estimateUsd as (i: unknown, o: unknown) => number)(input, pctx.options));
@@ -140,18 +143,18 @@ async function prepare(
       const up = imageForScene(s.images, scene);
       const ref = up ? { file: await (await storage()).localPath(up.file), mimeType: up.mimeType } : undefined;
       const input = imageInput(s, l.script!, scene, ref);
-      const keyInput = up ? { ...input, referenceImage: { sha256: up.sha256, mimeType: up.mimeType } } : input;
-      return { request: () => p.doGenerateImage(input, pctx), ...describe(input, keyInput) };
+      const files = up ? { referenceImage: { sha256: up.sha256, mimeType: up.mimeType } } : {};
+      return { request: () => p.doGenerateImage(input, pctx), ...describe(input, files) };
     }
     case "video": {
       const still = await db.renderAsset.findFirst({ where: { renderId: l.asset.renderId, kind: "image", sceneIndex: scene, status: "succeeded" } });
       const image = still?.file ? { file: await (await storage()).localPath(still.file), mimeType: still.mimeType ?? "image/png" } : undefined;
       const input = videoInput(l.script!, scene, image);
-      const keyInput = image ? { ...input, image: { sha256: still!.sha256, mimeType: image.mimeType } } : input;
+      const files = image ? { image: { sha256: still!.sha256, mimeType: image.mimeType } } : {};
       // A poll checks the operation of the provider that started it; a fallback starts afresh.
       const handle = (l.asset.data as { handle?: { providerId?: string } } | null)?.handle;
-      if (resume && handle?.providerId === p.id) return { request: () => p.doCheckVideo(handle as never, pctx), ...describe(input, keyInput, true) };
-      return { request: () => p.doStartVideo(input, pctx), ...describe(input, keyInput) };
+      if (resume && handle?.providerId === p.id) return { request: () => p.doCheckVideo(handle as never, pctx), ...describe(input, files, true) };
+      return { request: () => p.doStartVideo(input, pctx), ...describe(input, files) };
     }
   }
 }
@@ -297,7 +300,8 @@ export async function runAsset(db: Db, renderId: string, assetId: string, ctx: A
             const found = await reuseOrClaim(db, l, key);
             if ("waitFor" in found) {
               // Woken by the leader when its request ends; the recheck covers a leader that vanished.
-              await enqueue("asset:generate", { renderId, assetId }, { jobKey: `asset:${assetId}`, maxAttempts: ASSET_ATTEMPTS, runAt: new Date(Date.now() + WAIT_RECHECK_MS) });
+              // preserve_run_at: a wake-up the leader queued meanwhile (run now) must not be pushed back.
+              await enqueue("asset:generate", { renderId, assetId }, { jobKey: `asset:${assetId}`, jobKeyMode: "preserve_run_at", maxAttempts: ASSET_ATTEMPTS, runAt: new Date(Date.now() + WAIT_RECHECK_MS) });
               return `waiting for asset ${found.waitFor} (same ${p.id} request)`;
             }
             if ("reuse" in found) {
