@@ -4,6 +4,7 @@
  * no key, so Arabic has no speaker while English still has flite.
  */
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { voicesFor } from "~/shared/campaign";
 import { createCampaign } from "~/server/services/campaigns";
 import { QueueRefusedError, queueRender } from "~/server/services/renders";
 import { discardRenders } from "./auth/fixtures";
@@ -27,5 +28,15 @@ describe("queueing a language nobody can speak", () => {
     const en = await createCampaign(db, { name: "EN", product: "Lamp", audience: "All", message: "Warm light." });
     await expect(queueRender(db, { campaignId: en.id, preset: "preview" })).resolves.toMatchObject({ status: "queued" });
     await discardRenders({ campaignId: en.id });
+  });
+
+  it("Japanese: Google voices only (espeak-ng reads kanji as 'Chinese letter'); without Google TTS queueing says so", async () => {
+    expect(voicesFor("ja").map((v) => v.provider)).toEqual(["google", "google", "google", "google"]);
+    const db = testDb();
+    const c = await createCampaign(db, { name: "JA", product: "桜の保湿クリーム", audience: "みなさん", message: "一日中しっとり。", language: "ja", voice: "Kore" });
+    const err = await queueRender(db, { campaignId: c.id, preset: "preview" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueueRefusedError);
+    expect((err as Error).message).toMatch(/No voice provider can speak Japanese \(ja\) \(tried local-voice\)\. No offline voice speaks it \(.*Chinese letter.*\): configure Google TTS \(GEMINI_API_KEY\)/);
+    expect(await db.render.count({ where: { campaignId: c.id } })).toBe(0);
   });
 });

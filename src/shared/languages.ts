@@ -139,8 +139,30 @@ const ESPEAK_ALIASES: Record<string, string> = {
   "es-co": "es-419",
 };
 
-/** The espeak-ng voice for a tag ("pt-BR" -> "pt-br", "zh-CN" -> "cmn", "ar-EG" -> "ar"), or null. */
+/**
+ * Languages espeak-ng has a voice for that cannot read the language as it is written, with why: no offline voice
+ * is offered for them (the form offers Google voices only, and queueing is refused unless Google TTS is
+ * configured) rather than an ad that speaks nonsense.
+ * - ja: espeak-ng 1.51's `ja` voice reads kana only; every kanji is spoken as the English words "Chinese letter"
+ *   and, outside its kana tables, "Japanese letter" (`espeak-ng -v ja -x "日本の製品です"` on Debian 12), and
+ *   Japanese text is mostly kanji. Debian's other Japanese synthesiser, open-jtalk, ships without a voice in main
+ *   (hts-voice-nitech-jp-atr503-m001 is non-free), so there is no offline Japanese voice here.
+ */
+const OFFLINE_CANNOT_READ: Record<string, string> = {
+  ja: "espeak-ng, the offline voice, reads every kanji as “Chinese letter”",
+};
+
+/** Why no offline voice can speak `tag` although espeak-ng lists one (see OFFLINE_CANNOT_READ), or null. */
+export function offlineVoiceGap(tag: string): string | null {
+  return OFFLINE_CANNOT_READ[primaryLanguage(tag)] ?? null;
+}
+
+/**
+ * The espeak-ng voice for a tag ("pt-BR" -> "pt-br", "zh-CN" -> "cmn", "ar-EG" -> "ar"), or null: none, or one that
+ * cannot read the language's text (`offlineVoiceGap`, e.g. Japanese).
+ */
 export function espeakVoiceFor(tag: string): string | null {
+  if (offlineVoiceGap(tag)) return null;
   const lower = tag.toLowerCase();
   const parts = lower.split("-");
   const region = parts.find((p, i) => i > 0 && /^([a-z]{2}|\d{3})$/.test(p));

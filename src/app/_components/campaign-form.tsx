@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from "react";
 import { CAPTION_PRESETS, campaignInputSchema, type CampaignInput, fieldErrors, FONTS, MAX_MUST_SAY, MUSIC_MOODS, TONES, voicesFor } from "~/shared/campaign";
 import { briefFit } from "~/shared/brief-fit";
-import { canonicalLanguageTag, languageLabel, SUGGESTED_LANGUAGES } from "~/shared/languages";
+import { canonicalLanguageTag, languageLabel, offlineVoiceGap, SUGGESTED_LANGUAGES } from "~/shared/languages";
 import { drawnTexts } from "~/shared/drawn-text";
 import { GlyphWarning } from "./glyph-warning";
 
@@ -185,6 +185,11 @@ export function CampaignForm({
             ))}
           </select>
           {!voices.length && canonical ? <div className="field-error">No voice speaks {languageLabel(canonical)}.</div> : null}
+          {voices.length > 0 && canonical && offlineVoiceGap(canonical) ? (
+            <div className="hint" data-testid="offline-voice-gap">
+              Google voices only: no offline voice speaks {languageLabel(canonical)} ({offlineVoiceGap(canonical)}), so rendering needs Google TTS (GEMINI_API_KEY).
+            </div>
+          ) : null}
           {err("voice")}
         </div>
         <div>

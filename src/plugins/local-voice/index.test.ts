@@ -59,7 +59,7 @@ describe("local-voice output", () => {
   it.each([
     ["ar", "مرحبا بكم في متجرنا الجديد، ضوء دافئ لا يبهر العين"],
     ["he", "שלום לכולם, אור חם שלא מסנוור"],
-    ["ja", "まぶしくない暖かい光。一時間で充電。"],
+    ["ko", "따뜻한 빛, 눈부시지 않은 조명을 만나보세요"],
     ["hi", "हमारे नए स्टोर में आपका स्वागत है"],
   ])("%s with a flite voice: spoken by espeak-ng, with a warning, and audible (not flite's silence)", async (language, text) => {
     const result = await synth({ text, voice: "slt", language });
@@ -69,7 +69,7 @@ describe("local-voice output", () => {
 
   it.each([
     ["ar", "مرحبا بالعالم، ضوء دافئ لا يبهر العين"],
-    ["ja", "まぶしくない暖かい光。"],
+    ["ko", "따뜻한 빛을 만나보세요"],
   ])("a %s line in an English campaign is spoken in its own language (audible), with a warning", async (spoken, text) => {
     const result = await synth({ text, voice: "slt", language: "en" });
     expect(result.warnings.find((w) => w.setting === "language")?.message).toContain(`"${spoken}"`);
@@ -81,6 +81,25 @@ describe("local-voice output", () => {
     expect(result.unspoken).toEqual(["桜の保湿クリーム"]);
     expect(result.warnings.find((w) => w.setting === "language")?.message).toContain("桜の保湿クリーム");
     expect(await voicedSeconds(result.file)).toBeGreaterThan(1);
+  });
+
+  it("Japanese has no offline voice: espeak-ng's ja voice says 'Chinese letter' for every kanji, so it is not offered", async () => {
+    // What espeak-ng does with kanji (its phonemes, -x): the English words, one pair per character.
+    const { execFileSync } = await import("node:child_process");
+    const phonemes = execFileSync("espeak-ng", ["-q", "-x", "-v", "ja", "日本の製品"], { encoding: "utf8" });
+    expect(phonemes.match(/tS'aIni:z/g)?.length).toBeGreaterThanOrEqual(3);
+    const opts = localVoiceProvider.optionsSchema.parse(undefined);
+    expect(localVoiceProvider.speaks("ja", opts)).toBe(false);
+    expect(localVoiceProvider.speaks("ja-JP", opts)).toBe(false);
+    await expect(synth({ text: "日本の製品です。", voice: "espeak-f", language: "ja" })).rejects.toThrow(/no offline voice speaks "ja".*Chinese letter/);
+    // A Japanese line in an English campaign is not read as "Chinese letter" either: English says what it can.
+    const mixed = await synth({ text: "Try 桜の保湿クリーム today, soft skin all day.", voice: "espeak-f", language: "en" });
+    expect(mixed.warnings.map((w) => w.message).join(" ")).not.toMatch(/spoken as "ja"/);
+    // A mostly Japanese line in an English campaign: flite says its English word, the rest is named as unspoken.
+    const line = await synth({ text: "桜の保湿クリームで一日中しっとり、Sakura", voice: "slt", language: "en" });
+    const said = line.warnings.map((w) => w.message).join(" | ");
+    expect(said).toMatch(/written in "ja", which no offline voice speaks \(.*Chinese letter.*\): spoken as "en"/);
+    expect(line.unspoken.join("")).toContain("桜の保湿クリーム");
   });
 
   it("speaks(): flite only English; espeak-ng most languages; nothing without espeak-ng", () => {

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { accessSync, constants } from "node:fs";
 import { z } from "zod";
-import { espeakVoiceFor, fliteSpeaks, latinSpeakable, lineLanguage } from "~/shared/languages";
+import { espeakVoiceFor, fliteSpeaks, latinSpeakable, lineLanguage, offlineVoiceGap } from "~/shared/languages";
 import { ProviderError, type ProviderWarning, SPECIFICATION_VERSION, type VoiceoverProvider, type VoiceoverResult, VoiceoverInputSchema } from "../spec";
 import { commitFile, outputPath, tempPathFor } from "../shared/files";
 import { guardLocal, parseWith } from "../shared/guard";
@@ -110,8 +110,12 @@ export const localVoiceProvider: VoiceoverProvider<LocalVoiceOptions> = {
       else if (input.voice) warnings.push({ type: "unsupported-setting", setting: "voice", message: `unknown voice "${input.voice}", used "${voice}"` });
       // A line written mostly in another script than the campaign's language (an Arabic sentence in an
       // English campaign) is spoken in that script's language: flite would say ~0.2 s of silence.
-      const language = lineLanguage(input.text, input.language);
-      if (language !== input.language) {
+      let language = lineLanguage(input.text, input.language);
+      if (language !== input.language && !fliteSpeaks(language) && !espeakVoiceFor(language)) {
+        // No offline voice reads that script (Japanese: offlineVoiceGap): the campaign's voice says what it can.
+        warnings.push({ type: "unsupported-setting", setting: "language", message: `the line is written in "${language}", which no offline voice speaks (${offlineVoiceGap(language) ?? "espeak-ng has no voice for it"}): spoken as "${input.language}"` });
+        language = input.language;
+      } else if (language !== input.language) {
         warnings.push({ type: "unsupported-setting", setting: "language", message: `the line is written in another script than "${input.language}": spoken as "${language}"` });
       }
       // flite only for English with a flite voice; anything else is espeak-ng's (or nobody's).
@@ -119,7 +123,8 @@ export const localVoiceProvider: VoiceoverProvider<LocalVoiceOptions> = {
       const engine = useFlite ? "flite" : "espeak-ng";
       const espeakVoice = useFlite ? null : espeakArg(language, voice);
       if (!useFlite && !espeakVoice) {
-        throw new ProviderError({ code: "invalid_request", providerId: ID, message: `${ID}: no offline voice speaks "${language}" (flite speaks English; espeak-ng has no voice for it)` });
+        const why = offlineVoiceGap(language) ?? "espeak-ng has no voice for it";
+        throw new ProviderError({ code: "invalid_request", providerId: ID, message: `${ID}: no offline voice speaks "${language}" (flite speaks English; ${why})` });
       }
       if (!useFlite && FLITE_VOICES.includes(voice) && !fliteSpeaks(language)) {
         warnings.push({ type: "unsupported-setting", setting: "voice", message: `flite speaks English only: "${language}" is spoken by espeak-ng (${espeakVoice})` });

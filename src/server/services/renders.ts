@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { campaignFieldsSchema, campaignInputSchema, voiceIds, voiceSpeaks } from "~/shared/campaign";
-import { languageLabel } from "~/shared/languages";
+import { languageLabel, offlineVoiceGap } from "~/shared/languages";
 import { voiceoverSpeakers } from "./providers";
 import { ScriptSchema } from "~/plugins/spec/schemas";
 import { type Db } from "~/server/db";
@@ -65,7 +65,11 @@ function assertSpeakable(s: RenderSettings) {
   const chain = voiceoverSpeakers(language);
   if (!chain.some((p) => p.speaks)) {
     const why = chain.map((p) => p.id).join(", ") || "no voiceover provider is configured";
-    throw new QueueRefusedError(`No voice provider can speak ${languageLabel(language)} (tried ${why}). Choose another language, or configure a provider that speaks it (Google TTS needs GEMINI_API_KEY; offline voices need espeak-ng).`);
+    const gap = offlineVoiceGap(language);
+    const fix = gap
+      ? `No offline voice speaks it (${gap}): configure Google TTS (GEMINI_API_KEY), or choose another language.`
+      : "Choose another language, or configure a provider that speaks it (Google TTS needs GEMINI_API_KEY; offline voices need espeak-ng).";
+    throw new QueueRefusedError(`No voice provider can speak ${languageLabel(language)} (tried ${why}). ${fix}`);
   }
 }
 
