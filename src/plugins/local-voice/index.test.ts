@@ -99,7 +99,7 @@ describe("local-voice output", () => {
     const line = await synth({ text: "桜の保湿クリームで一日中しっとり、Sakura", voice: "slt", language: "en" });
     const said = line.warnings.map((w) => w.message).join(" | ");
     expect(said).toMatch(/written in "ja", which no offline voice speaks \(.*Chinese letter.*\): spoken as "en"/);
-    expect(line.unspoken.join("")).toContain("桜の保湿クリーム");
+    expect((line.unspoken ?? []).join("")).toContain("桜の保湿クリーム");
   });
 
   it("speaks(): flite only English; espeak-ng most languages; nothing without espeak-ng", () => {
