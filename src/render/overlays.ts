@@ -86,12 +86,16 @@ export interface BreakOptions {
   language?: string;
 }
 
-/** Scripts written without spaces between words: a line may break between any two of their words. */
-const SPACELESS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+/**
+ * Scripts written without spaces whose lines break between dictionary words (UAX #14's class SA): Thai, Lao,
+ * Khmer, Burmese. (A short CJK headline token, a product name, is kept whole while it fits: ICU's dictionary
+ * splits e.g. 保湿 into 保|湿.)
+ */
+const SPACELESS = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 
 /**
  * A space-separated token as the pieces a line may break between: the token itself, or, when it has Thai, Lao,
- * Khmer, Burmese or CJK text, its words by ICU's dictionary segmentation (`Intl.Segmenter` in `language`),
+ * Khmer or Burmese text, its words by ICU's dictionary segmentation (`Intl.Segmenter` in `language`),
  * punctuation kept with the word before it.
  */
 function tokenPieces(token: string, language: string | undefined): string[] {
@@ -111,8 +115,8 @@ function tokenPieces(token: string, language: string | undefined): string[] {
 }
 
 /**
- * Greedy line breaking of `text` into lines at most `maxEm` wide, at spaces and, in scripts written without them
- * (Thai, Lao, Khmer, Burmese, Chinese, Japanese), between words (`tokenPieces`, in `opts.language`). A word longer
+ * Greedy line breaking of `text` into lines at most `maxEm` wide, at spaces and, in Thai, Lao, Khmer and Burmese
+ * (written without them), between words (`tokenPieces`, in `opts.language`). A word longer
  * than a line is split: at the last
  * hyphenation point (`opts.hyphenate`, the same patterns as the captions) whose piece and hyphen fit, when that
  * piece fills at least 40% of the line ("Wasserstoff-" / "peroxid-"); else, as a last resort, at the width limit,
