@@ -104,8 +104,19 @@ describe("timeline fit", () => {
     expect(f.scenes.every((s) => s.tempo === f.tempo)).toBe(true);
   });
 
-  it("two scenes, or a layout that would drop scenes: spread, as before", () => {
-    expect(fitTimeline({ targetSec: 10, fps: 30, scenes: [voiced(2, true), voiced(2, true)] }).layout).toBe("spread");
+  it("two scenes: the CTA is kept and the hook takes the end card's slack (an 8 s ad)", () => {
+    const two = (hook: number) => [voiced(hook, true), voiced(2.1, true)];
+    const base = fitTimeline({ targetSec: 8, fps: 30, scenes: two(2.2) });
+    for (const hook of [1.4, 2.6]) {
+      const variant = fitTimeline({ targetSec: 8, fps: 30, scenes: two(hook) });
+      expect(variant.layout).toBe("stable");
+      checkFit(variant, 8, 30);
+      expect(variant.scenes[1]).toEqual(base.scenes[1]);
+      expect(variant.scenes[0]!.durationSec).not.toBe(base.scenes[0]!.durationSec);
+    }
+  });
+
+  it("a layout that would drop scenes: spread, as before", () => {
     expect(fitTimeline({ targetSec: 15, fps: 30, scenes: six(2.2) }).layout).toBe("spread");
   });
 });

@@ -12,9 +12,9 @@
  * 5. still too long: the breaths shrink to MIN_GAP_SEC and the end card to END_CARD_FLOOR_SEC.
  * Past that the brief was refused before queueing (src/shared/brief-fit), so it throws.
  *
- * Stable scenes (issue 13: variants reuse segments). With 3 or more scenes, the hook (first) and the call to
- * action (last) are "flexible": the scenes between them are laid out as if both flexible scenes had a canonical
- * line (the mean voiced span of the scenes between), so their lengths, voice trims and tempo depend only on their
+ * Stable scenes (issue 13: variants reuse segments). The hook (first) and, with 3 or more scenes, the call to
+ * action (last) are "flexible": the other scenes are laid out as if the flexible scenes had a canonical line (the
+ * mean voiced span of the others), so their lengths, voice trims and tempo depend only on their
  * own voices and the target, never on what the hook or the CTA says. Each flexible scene then gets its own line's
  * length plus that layout's hold, within its share of the end card's slack, and the end card takes what is left.
  * A batch variant with another hook (or CTA) therefore re-encodes only the hook (or CTA) scene, its transition and
@@ -190,27 +190,29 @@ function spreadScenes(f: Spread, totalSec: number, fps: number): { scenes: Fitte
  */
 function stableFit(spans: Span[], totalSec: number, targetSec: number, fps: number, maxTempo: number): { scenes: FittedScene[]; endCardSec: number } | null {
   const n = spans.length;
-  if (n < 3) return null;
-  const middle = spans.slice(1, -1);
-  const canon = middle.reduce((a, k) => a + k.speech, 0) / middle.length;
+  if (n < 2) return null;
+  // Flexible: the hook and, with 3+ scenes, the CTA (with two, the CTA is the scene kept).
+  const flex = n >= 3 ? [0, n - 1] : [0];
+  const shareOf = (i: number) => (flex.length === 1 ? 1 : i === 0 ? HOOK_SHARE : 1 - HOOK_SHARE);
+  const kept = spans.filter((_, i) => !flex.includes(i));
+  const canon = kept.reduce((a, k) => a + k.speech, 0) / kept.length;
   const flexibleAt = (k: Span): Span => ({ ...k, speech: canon, s: { ...k.s, required: true } });
   let c: Spread;
   try {
-    c = spreadFit([flexibleAt(spans[0]!), ...middle, flexibleAt(spans[n - 1]!)], totalSec, targetSec);
+    c = spreadFit(spans.map((k, i) => (flex.includes(i) ? flexibleAt(k) : k)), totalSec, targetSec);
   } catch {
     return null;
   }
   // A layout that had to drop scenes or shorten the breaths is no layout to keep: spread over the real lines.
   if (c.dropped.length || c.gap !== SCENE_GAP_SEC) return null;
   const laid = spreadScenes(c, totalSec, fps).scenes;
-  const middleScenes = laid.slice(1, -1);
-  const fixedSec = middleScenes.reduce((a, s) => a + s.durationSec, 0);
+  const fixedSec = laid.reduce((a, s, i) => a + (flex.includes(i) ? 0 : s.durationSec), 0);
   // The end card's slack in the canonical layout, shared out in advance (HOOK_SHARE to the hook, the rest to the
   // CTA): each flexible scene may be up to its share shorter or longer than the slot a canonical line had, so the
   // end card stays within its bounds whatever the other flexible scene does, and each flexible scene's length
   // depends on its own line only. (The spread layout's end card may pass END_CARD_SEC.max by its frame roundings.)
   const slotSec = laid[0]!.durationSec;
-  const canonEnd = totalSec - fixedSec - 2 * slotSec;
+  const canonEnd = totalSec - fixedSec - flex.length * slotSec;
   const endLo = Math.min(END_CARD_SEC.min, canonEnd);
   const endHi = Math.max(END_CARD_SEC.max, canonEnd);
   const bounds = (share: number) => ({
@@ -243,12 +245,15 @@ function stableFit(spans: Span[], totalSec: number, targetSec: number, fps: numb
     const durationSec = frames / fps;
     return { index: k.index, tempo, durationSec, voiceOffsetSec: leadSec(durationSec, k.speech, tempo, c.gap), trimStartSec: k.start, trimEndSec: k.end };
   };
-  const a = flexible(spans[0]!, HOOK_SHARE);
-  const b = flexible(spans[n - 1]!, 1 - HOOK_SHARE);
-  if (!a || !b) return null;
-  const endCardSec = Math.round((totalSec - fixedSec - a.durationSec - b.durationSec) * fps) / fps;
+  const scenes: FittedScene[] = [];
+  for (let i = 0; i < n; i++) {
+    const f = flex.includes(i) ? flexible(spans[i]!, shareOf(i)) : laid[i]!;
+    if (!f) return null;
+    scenes.push(f);
+  }
+  const endCardSec = Math.round((totalSec - scenes.reduce((a, s) => a + s.durationSec, 0)) * fps) / fps;
   if (endCardSec < endLo - 1e-6 || endCardSec > endHi + 1e-6) return null;
-  return { scenes: [a, ...middleScenes, b], endCardSec };
+  return { scenes, endCardSec };
 }
 
 export function fitTimeline(input: { targetSec: number; fps: number; scenes: FitScene[] }): TimelineFit {
