@@ -15,7 +15,7 @@
  * every child has exited); `outPath` only ever appears complete.
  */
 import { setMaxListeners } from "node:events";
-import { mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { writeAssFile } from "./ass";
 import { MIX_INPUT_ARGS, masteredSamples, mixSoundtrack } from "./audio";
@@ -445,7 +445,7 @@ async function planStage(
 
 /**
  * Stage 2: every segment as a local file, in output order: found in the cache, or rendered and encoded now (at most
- * `encodeConcurrency` at once) and published. A failed publish (full disk, store down) costs only a rebuild next
+ * `encodeConcurrency` at once, longest first) and published. A failed publish (full disk, store down) costs only a rebuild next
  * time: the segment built here is used all the same.
  */
 async function segmentStage(
@@ -459,38 +459,48 @@ async function segmentStage(
   const slots = semaphore(Math.max(1, opts.encodeConcurrency ?? 2));
   let framesDone = 0;
   let cacheWriteErrors = 0;
-  const results = await Promise.all(
-    p.segments.map(async (s): Promise<{ path: string; report: SegmentReport }> => {
-      const base = { key: s.key, kind: s.spec.kind, scene: s.spec.scene, startFrame: s.spec.startFrame, frames: s.spec.frames };
-      const hit = cache ? await cache.lookup(s.key) : null;
-      if (hit) {
-        framesDone += s.spec.frames;
-        onFrames(framesDone);
-        return { path: hit.path, report: { ...base, hit: true, bytes: (await stat(hit.path)).size, buildMs: 0 } };
-      }
-      return slots.run(async () => {
+  const base = (s: PlannedSegment) => ({ key: s.key, kind: s.spec.kind, scene: s.spec.scene, startFrame: s.spec.startFrame, frames: s.spec.frames });
+  const found = await Promise.all(p.segments.map((s) => (cache ? cache.lookup(s.key) : Promise.resolve(null))));
+  const hits = await Promise.all(
+    p.segments.map(async (s, i) => {
+      const hit = found[i];
+      if (!hit) return null;
+      framesDone += s.spec.frames;
+      return { path: hit.path, report: { ...base(s), hit: true, bytes: (await stat(hit.path)).size, buildMs: 0 } };
+    }),
+  );
+  onFrames(framesDone);
+  // The missing ones, longest first (the slots take them in this order): a long segment started last would run
+  // alone at the end with one core idle. Ties keep output order.
+  const missing = p.segments.filter((_, i) => !found[i]).sort((x, y) => y.spec.frames - x.spec.frames || x.spec.index - y.spec.index);
+  const built = new Map<number, { path: string; report: SegmentReport }>();
+  await Promise.all(
+    missing.map(async (s) => {
+      const { out, buildMs } = await slots.run(async () => {
         const t0 = performance.now();
         const out = join(tmp, `seg-${s.spec.index}.mp4`);
         await encodeSegment(p, s, tmp, out, signal);
-        const buildMs = Math.round(performance.now() - t0);
-        framesDone += s.spec.frames;
-        onFrames(framesDone);
-        const bytes = (await stat(out)).size;
-        if (cache) {
-          try {
-            // A copy is published; the render joins its own file (a failed publish leaves it intact).
-            const copy = `${out}.publish.mp4`;
-            await writeFile(copy, await readFile(out));
-            await cache.publish(s.key, copy, { buildMs, params: { kind: s.spec.kind, scene: s.spec.scene, frames: s.spec.frames } });
-          } catch (e) {
-            if (signal.aborted) throw e;
-            cacheWriteErrors++;
-          }
-        }
-        return { path: out, report: { ...base, hit: false, bytes, buildMs } };
+        return { out, buildMs: Math.round(performance.now() - t0) };
       });
+      framesDone += s.spec.frames;
+      onFrames(framesDone);
+      const bytes = (await stat(out)).size;
+      // Published outside the slot, so the next segment's encode starts at once.
+      if (cache) {
+        try {
+          // A copy is published; the render joins its own file (a failed publish leaves it intact).
+          const copy = `${out}.publish.mp4`;
+          await copyFile(out, copy);
+          await cache.publish(s.key, copy, { buildMs, params: { kind: s.spec.kind, scene: s.spec.scene, frames: s.spec.frames } });
+        } catch (e) {
+          if (signal.aborted) throw e;
+          cacheWriteErrors++;
+        }
+      }
+      built.set(s.spec.index, { path: out, report: { ...base(s), hit: false, bytes, buildMs } });
     }),
   );
+  const results = p.segments.map((s, i) => hits[i] ?? built.get(s.spec.index)!);
   return { paths: results.map((r) => r.path), reports: results.map((r) => r.report), cacheWriteErrors };
 }
 
