@@ -155,12 +155,15 @@ test("the admin sees providers with open breakers, the segment cache and its loo
   await expect(veo).toHaveAttribute("data-breaker", "closed");
 
   await page.getByRole("link", { name: "Cache" }).click();
-  // The cache holds the batch's segments and counts every lookup. (Known gap, issue 13: these variants - other
-  // hooks and voices - get 0 hits today, because the exact-length fit retimes every scene when the hook or the
-  // voice changes; the variant re-render in bench:render, same voice and timing, does reuse 10 of 11 segments.)
+  // The cache holds the batch's segments and counts every lookup. A hook variant reuses the segments after the
+  // hook (the stable fit keeps those scenes frame for frame: pipeline/timeline-fit.ts; here the 8 s ad's CTA body
+  // and its crossfade into the end card) of an earlier render with the same voice lines at the same preset: the
+  // preview above, or the other hook with Kal. Not every pair can: the fake API's TTS quota sends some lines to
+  // the offline voice (other lengths), and two variants assembling at once both encode. Voice variants change
+  // every scene's length. Measured on 2026-12-01: 2 hits, 28 misses (before the stable fit: 0 hits).
   await expect(page.getByTestId("cache-entries")).not.toContainText(/^Segments0$/);
   await expect(page.getByRole("table", { name: "Biggest savers" })).toBeVisible();
-  await expect(page.getByTestId("cache-hit-rate")).toContainText(/\d+ hits, [1-9]\d* misses/);
+  await expect(page.getByTestId("cache-hit-rate")).toContainText(/[1-9]\d* hits, [1-9]\d* misses/);
   await shot(page, "12-admin-cache");
 
   await page.getByRole("link", { name: "Worker hosts" }).click();
