@@ -383,7 +383,7 @@ async function planStage(
         let kbP: Promise<KenBurnsFrames> | null = null;
         const frames = () => {
           if (!kbP) {
-            kbP = still().then((st) => decodeSlots.run(() => KenBurnsFrames.open(st, clipFrames, size, signal)));
+            kbP = still().then((st) => decodeSlots.run(() => KenBurnsFrames.open(st, clipFrames, size, signal, JSON.stringify(describe))));
             kbP.catch(() => undefined);
           }
           return kbP;

@@ -104,6 +104,51 @@ export async function decodeContain(
   return { sharp, backdrop };
 }
 
+interface DecodedLayers {
+  /** The size `source` is at (the cover, or a contain frame's sharp layer). */
+  cover: { width: number; height: number };
+  source: Uint8Array;
+  /** `contain` framing: the backdrop frame at output size. */
+  backdrop: Uint8Array | null;
+}
+
+async function decodeLayers(still: KenBurnsClipInput, size: { width: number; height: number }, signal?: AbortSignal): Promise<DecodedLayers> {
+  const f = still.frame;
+  if (f?.mode === "contain") {
+    const { sharp, backdrop } = await decodeContain(still, f, size, signal);
+    return { cover: f.sharp, source: sharp, backdrop };
+  }
+  const cover = f?.mode === "cover" ? f.cover : coverSize(still.motion, size);
+  return { cover, source: await decodeCover(still, cover, signal), backdrop: null };
+}
+
+/**
+ * Bytes of decoded stills kept per process (issue 13: "decoded stills kept"): 192 MB holds ~40 covers of a
+ * 1080x1920 frame at a 1.2x zoom (4.5 MB each as yuv420p), a batch of variants' photos several times over.
+ */
+export const DECODED_BUDGET_BYTES = 192 * 1024 * 1024;
+const decoded = new Map<string, DecodedLayers>();
+const decoding = new Map<string, Promise<DecodedLayers>>();
+let decodedBytes = 0;
+let keyedDecodes = 0;
+const layerBytes = (l: DecodedLayers) => l.source.byteLength + (l.backdrop?.byteLength ?? 0);
+
+function keepDecoded(key: string, layers: DecodedLayers): void {
+  if (layerBytes(layers) > DECODED_BUDGET_BYTES || decoded.has(key)) return;
+  decoded.set(key, layers);
+  decodedBytes += layerBytes(layers);
+  for (const [k, l] of decoded) {
+    if (decodedBytes <= DECODED_BUDGET_BYTES) break;
+    decoded.delete(k);
+    decodedBytes -= layerBytes(l);
+  }
+}
+
+/** How many decoded stills are kept, their bytes, and how many keyed decodes ran (for tests and measurements). */
+export function decodedStillsKept(): { entries: number; bytes: number; decodes: number } {
+  return { entries: decoded.size, bytes: decodedBytes, decodes: keyedDecodes };
+}
+
 /**
  * The frames of one still's move: the cover is decoded once, each consumer (`writeTo`) gets its own resampler,
  * so the segments and transitions of one scene each read the frames they need.
@@ -121,21 +166,49 @@ export class KenBurnsFrames {
     private readonly backdrop: Uint8Array | null = null,
   ) {}
 
+  /**
+   * Decode `still` for a move of `frames` frames at `size`. `contentKey` (the photo's content hash with its
+   * preparation's version) lets the decoded layers be kept in a process-wide LRU (`DECODED_BUDGET_BYTES`) under it
+   * and everything else that decides them, so a re-render (a variant) or another scene with the same photo and
+   * framing skips the decode. Rejects like `runFfmpeg` (RenderInputError when the decode is not the expected size).
+   */
   static async open(
     still: KenBurnsClipInput,
     frames: number,
     size: { width: number; height: number },
     signal?: AbortSignal,
+    contentKey?: string,
   ): Promise<KenBurnsFrames> {
     const t0 = performance.now();
     const f = still.frame;
-    if (f?.mode === "contain") {
-      const { sharp, backdrop } = await decodeContain(still, f, size, signal);
-      return new KenBurnsFrames(still, frames, size, f.sharp, sharp, performance.now() - t0, backdrop);
+    const key = contentKey
+      ? JSON.stringify([contentKey, size, f ?? null, f ? null : still.motion, still.hasAlpha, f?.mode === "contain" ? (still.backdropColor ?? null) : null])
+      : null;
+    let layers: DecodedLayers;
+    const kept = key ? decoded.get(key) : undefined;
+    if (key && kept) {
+      // Most recently used last.
+      decoded.delete(key);
+      decoded.set(key, kept);
+      layers = kept;
+    } else if (key) {
+      // Two scenes asking for the same photo at once decode it once.
+      let p = decoding.get(key);
+      if (!p) {
+        keyedDecodes++;
+        p = decodeLayers(still, size, signal).finally(() => decoding.delete(key));
+        decoding.set(key, p);
+      }
+      // Another caller's abort fails its decode, not ours: then decode here.
+      layers = await p.catch((e: unknown) => {
+        if (signal?.aborted) throw e;
+        return decodeLayers(still, size, signal);
+      });
+      keepDecoded(key, layers);
+    } else {
+      layers = await decodeLayers(still, size, signal);
     }
-    const cover = f?.mode === "cover" ? f.cover : coverSize(still.motion, size);
-    const source = await decodeCover(still, cover, signal);
-    return new KenBurnsFrames(still, frames, size, cover, source, performance.now() - t0);
+    return new KenBurnsFrames(still, frames, size, layers.cover, layers.source, performance.now() - t0, layers.backdrop);
   }
 
   /** A renderer of single frames (its own resampler): frame n of the move, valid until the next call. */
