@@ -111,6 +111,17 @@ try {
   const veoClips = assets.filter((a) => a.kind === "video" && a.providerId === "google-veo");
   const reused = assets.filter((a) => a.reusedFromRenderId);
   const savedUsd = reused.reduce((t, a) => t + a.savedUsd, 0);
+  // How long a reuse lagged its source: from the later of (source stored, reuse first asked) to the reuse stored.
+  // A follower woken by its leader lags by a job pickup; one left to its recheck lags by about WAIT_RECHECK_MS.
+  const byId = new Map(assets.map((a) => [a.id, a]));
+  const lags = reused
+    .flatMap((a) => {
+      const src = byId.get(a.reusedFromAssetId!);
+      return src?.finishedAt && a.finishedAt && a.startedAt ? [a.finishedAt.getTime() - Math.max(src.finishedAt.getTime(), a.startedAt.getTime())] : [];
+    })
+    .sort((x, y) => x - y);
+  const lagP50 = lags[Math.floor(lags.length / 2)] ?? 0;
+  const lagMax = lags.at(-1) ?? 0;
   const costUsd = rs.reduce((t, r) => t + r.costUsd, 0);
   const ratio = batchMs / singleMs;
   const singleAssetsMs = one!.assembleStartedAt!.getTime() - one!.createdAt.getTime();
@@ -127,6 +138,7 @@ try {
     console.log(`    ${k.padEnd(9)} ${String(countOf(k)).padStart(3)} assets, ${String(uniqueOf(k)).padStart(3)} unique requests, ${String(paid[k as CallKind]).padStart(3)} API calls`);
   }
   console.log(`    reused ${reused.length} assets, saving $${savedUsd.toFixed(3)}; the batch cost $${costUsd.toFixed(3)} (4 single renders: $${(4 * one!.costUsd).toFixed(3)})`);
+  console.log(`    reuse lag behind its source: median ${s(lagP50)} s, max ${s(lagMax)} s`);
   console.log(`    Veo calls ${paid.video} for ${uniqueOf("video")} unique scenes (${paid.video === uniqueOf("video") ? "ok" : "MISSED"}); ${veoClips.length} of ${countOf("video")} clips from Veo`);
   console.log(
     JSON.stringify({
@@ -141,6 +153,8 @@ try {
       tts_calls_batch: paid.voiceover,
       unique_tts_lines: uniqueOf("voiceover"),
       reused_assets: reused.length,
+      reuse_lag_p50_s: s(lagP50),
+      reuse_lag_max_s: s(lagMax),
       saved_usd: +savedUsd.toFixed(4),
       batch_cost_usd: +costUsd.toFixed(4),
       single_cost_usd: +one!.costUsd.toFixed(4),
