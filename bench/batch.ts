@@ -17,31 +17,20 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { startFakeGemini, type CallKind } from "~/plugins/google/fake-server";
+import { type CallKind } from "~/plugins/google/fake-server";
+import { BENCH_LATENCY_MS, benchGemini } from "./lib/fake-google";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data", "bench-batch");
 fs.rmSync(dataDir, { recursive: true, force: true });
 
 const CONCURRENCY = 24;
-const LATENCY_MS = { script: 2000, voiceover: 3000, music: 5000, image: 3000, video: 8000 } satisfies Partial<Record<CallKind, number>>;
-const VEO_OPTIONS = { firstPollDelayMs: LATENCY_MS.video, pollIntervalMs: 1000 };
 const SCENES = 6;
-const API_KEY = "bench-gemini-key-0001";
 const HOOKS = ["Dry feet on every trail.", "Lighter than your running shoes."];
 const VOICES = ["Kore", "Puck"] as const;
 
-const fake = await startFakeGemini({ apiKey: API_KEY, latencyMs: LATENCY_MS, faults: { script: { type: "scene_count", count: SCENES } } });
-Object.assign(process.env, {
-  DATA_DIR: dataDir,
-  EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? "54362",
-  LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
-  GEMINI_API_KEY: API_KEY,
-  GEMINI_BASE_URL: fake.baseUrl,
-  PROVIDER_OPTIONS: JSON.stringify({ "google-veo": VEO_OPTIONS }),
-  WORKER_CONCURRENCY: String(CONCURRENCY),
-});
-delete process.env.DATABASE_URL;
+const fake = await benchGemini({ dataDir, pgPort: "54362", scenes: SCENES, concurrency: CONCURRENCY });
+const LATENCY_MS = BENCH_LATENCY_MS;
 
 const { db } = await import("~/server/db");
 const { stopEmbedded } = await import("~/server/db/bootstrap");

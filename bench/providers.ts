@@ -18,7 +18,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startFakeGemini, type CallKind, type CallRecord } from "~/plugins/google/fake-server";
+import { type CallKind, type CallRecord } from "~/plugins/google/fake-server";
+import { BENCH_LATENCY_MS, benchGemini } from "./lib/fake-google";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data", "bench-providers");
@@ -26,25 +27,11 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 
 /** Jobs per worker host: a 6-scene render has at most 13 asset jobs running at once (6 voiceovers, 6 stills, music). */
 const CONCURRENCY = 24;
-const LATENCY_MS = { script: 2000, voiceover: 3000, music: 5000, image: 3000, video: 8000 } satisfies Partial<Record<CallKind, number>>;
-/** Veo is checked when its clip should be ready, then every second (the plugin's defaults, 20 s/10 s, are for real clips). */
-const VEO_OPTIONS = { firstPollDelayMs: LATENCY_MS.video, pollIntervalMs: 1000 };
 const BATCH = 5;
 const SCENES = 6;
-const API_KEY = "bench-gemini-key-0001";
 
-const fake = await startFakeGemini({ apiKey: API_KEY, latencyMs: LATENCY_MS, faults: { script: { type: "scene_count", count: SCENES } } });
-// Env is read once per process (src/env.ts): everything is set before the first server import.
-Object.assign(process.env, {
-  DATA_DIR: dataDir,
-  EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? "54361",
-  LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
-  GEMINI_API_KEY: API_KEY,
-  GEMINI_BASE_URL: fake.baseUrl,
-  PROVIDER_OPTIONS: JSON.stringify({ "google-veo": VEO_OPTIONS }),
-  WORKER_CONCURRENCY: String(CONCURRENCY),
-});
-delete process.env.DATABASE_URL;
+const fake = await benchGemini({ dataDir, pgPort: "54361", scenes: SCENES, concurrency: CONCURRENCY });
+const LATENCY_MS = BENCH_LATENCY_MS;
 
 const { db } = await import("~/server/db");
 const { stopEmbedded } = await import("~/server/db/bootstrap");
