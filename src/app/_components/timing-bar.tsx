@@ -3,7 +3,8 @@
  * when recorded (the engine's stages: .plan = input checks, hashes and segment keys, .segments = the
  * segments found in the cache or drawn and encoded, .mux = join + soundtrack, .audioMix (beside the
  * segments), .qa = the checks' decode pass after the encode; older renders have .prepare, .encoders,
- * .assemble, .cacheWrite, .validate, .audio, .kenBurns), else "assemble".
+ * .assemble, .cacheWrite, .validate, .audio, .kenBurns), else "assemble". `.musicWait` (the soundtrack waiting
+ * for music that was still being made, while the segments were encoded) is not a step of its own: left out.
  */
 const COLORS: Record<string, string> = {
   script: "#a78bfa",
@@ -38,12 +39,15 @@ const LABELS: Record<string, string> = {
   "assemble.qa": "QA checks",
 };
 
+/** Recorded with the assembly's steps, but not steps: the whole, and a wait that overlaps the encode. */
+const NOT_STEPS = new Set(["assemble.total", "assemble.musicWait"]);
+
 /** The assembly's steps in the order they run. */
 const SUB_ORDER = ["assemble.plan", "assemble.validate", "assemble.prepare", "assemble.encoders", "assemble.audio", "assemble.audioMix", "assemble.kenBurns", "assemble.assemble", "assemble.segments", "assemble.mux", "assemble.cacheWrite", "assemble.qa"];
 
 export function timingSegments(t: Record<string, number>): { key: string; label: string; ms: number; color: string }[] {
   const known = SUB_ORDER.filter((k) => k in t);
-  const subs = [...known, ...Object.keys(t).filter((k) => k.startsWith("assemble.") && k !== "assemble.total" && !known.includes(k))];
+  const subs = [...known, ...Object.keys(t).filter((k) => k.startsWith("assemble.") && !NOT_STEPS.has(k) && !known.includes(k))];
   const segs: { key: string; ms: number }[] = [];
   if (t.script) segs.push({ key: "script", ms: t.script });
   if (t.assets) segs.push({ key: "assets", ms: t.assets });
