@@ -71,7 +71,7 @@ export async function briefToVideo(o: BriefToVideoOptions): Promise<{ campaignId
     log(`${up.data.images.length} image(s) uploaded`);
   }
 
-  const queued = await api.POST("/renders", { params: { header: next() }, body: { campaignId, preset: o.preset ?? "preview" } });
+  const queued = await api.POST("/renders", { params: { header: next() }, body: { campaignId, preset: o.preset ?? "preview", regenerate: false } });
   if (!queued.data) fail("queue render", queued.error, queued.response.status);
   let render = queued.data;
   log(`render ${render.id} queued`);

@@ -454,6 +454,11 @@ export interface components {
              * @enum {string}
              */
             preset: "preview" | "final";
+            /**
+             * @description Call every provider again instead of reusing the team's stored assets of the same requests.
+             * @default false
+             */
+            regenerate: boolean;
         };
         RenderBatch: {
             campaignId: string;
@@ -466,6 +471,8 @@ export interface components {
             hooks: string[];
             /** @default [] */
             voices: ("slt" | "kal" | "awb" | "rms" | "espeak-f" | "espeak-m" | "Kore" | "Puck" | "Charon" | "Aoede")[];
+            /** @default false */
+            regenerate: boolean;
         };
         Problem: {
             /** @description A URI reference naming the problem type (see the API reference page's Errors section). */

@@ -102,7 +102,12 @@ describe("a PostgreSQL restart under a running worker", () => {
       15_000,
       "a fresh heartbeat of the same worker process",
     );
-    const left = await db.$queryRaw<{ n: number }[]>`select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier not like 'maintenance:%'`;
-    expect(left[0]!.n).toBe(0);
+    // Jobs whose completion the restart lost are given back by a heartbeat and then run once more as no-ops (their
+    // asset or render is already done): wait for them, and name any that stay.
+    const left = () =>
+      db!.$queryRaw<{ identifier: string; attempts: number; locked_by: string | null; run_at: Date }[]>`select t.identifier, j.attempts, j.locked_by, j.run_at from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier not like 'maintenance:%'`;
+    await waitFor(async () => (await left()).length === 0, 60_000, "no job of these renders left").catch(async (e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(await left())}`);
+    });
   }, 420_000);
 });
