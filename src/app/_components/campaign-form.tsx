@@ -187,7 +187,7 @@ export function CampaignForm({
           {!voices.length && canonical ? <div className="field-error">No voice speaks {languageLabel(canonical)}.</div> : null}
           {voices.length > 0 && canonical && offlineVoiceGap(canonical) ? (
             <div className="hint" data-testid="offline-voice-gap">
-              Google voices only: no offline voice speaks {languageLabel(canonical)} ({offlineVoiceGap(canonical)}), so rendering needs Google TTS (GEMINI_API_KEY).
+              Google voices only: no offline voice speaks {languageLabel(canonical)} ({offlineVoiceGap(canonical)}), so rendering needs Google text-to-speech, which an admin sets up.
             </div>
           ) : null}
           {err("voice")}
