@@ -18,7 +18,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type CallKind } from "~/plugins/google/fake-server";
-import { BENCH_LATENCY_MS, benchGemini } from "./lib/fake-google";
+import { BENCH_LATENCY_MS as LATENCY_MS, benchGemini } from "./lib/fake-google";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data", "bench-batch");
@@ -30,7 +30,6 @@ const HOOKS = ["Dry feet on every trail.", "Lighter than your running shoes."];
 const VOICES = ["Kore", "Puck"] as const;
 
 const fake = await benchGemini({ dataDir, pgPort: "54362", scenes: SCENES, concurrency: CONCURRENCY });
-const LATENCY_MS = BENCH_LATENCY_MS;
 
 const { db } = await import("~/server/db");
 const { stopEmbedded } = await import("~/server/db/bootstrap");

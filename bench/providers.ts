@@ -19,7 +19,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type CallKind, type CallRecord } from "~/plugins/google/fake-server";
-import { BENCH_LATENCY_MS, benchGemini } from "./lib/fake-google";
+import { BENCH_LATENCY_MS as LATENCY_MS, benchGemini } from "./lib/fake-google";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data", "bench-providers");
@@ -31,7 +31,6 @@ const BATCH = 5;
 const SCENES = 6;
 
 const fake = await benchGemini({ dataDir, pgPort: "54361", scenes: SCENES, concurrency: CONCURRENCY });
-const LATENCY_MS = BENCH_LATENCY_MS;
 
 const { db } = await import("~/server/db");
 const { stopEmbedded } = await import("~/server/db/bootstrap");

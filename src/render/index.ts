@@ -461,19 +461,20 @@ async function segmentStage(
   let cacheWriteErrors = 0;
   const base = (s: PlannedSegment) => ({ key: s.key, kind: s.spec.kind, scene: s.spec.scene, startFrame: s.spec.startFrame, frames: s.spec.frames });
   const found = await Promise.all(p.segments.map((s) => (cache ? cache.lookup(s.key) : Promise.resolve(null))));
-  const hits = await Promise.all(
+  // In output order (segment i at index i): the hits now, the rest as they are built.
+  const results: { path: string; report: SegmentReport }[] = new Array(p.segments.length);
+  await Promise.all(
     p.segments.map(async (s, i) => {
       const hit = found[i];
-      if (!hit) return null;
+      if (!hit) return;
       framesDone += s.spec.frames;
-      return { path: hit.path, report: { ...base(s), hit: true, bytes: (await stat(hit.path)).size, buildMs: 0 } };
+      results[i] = { path: hit.path, report: { ...base(s), hit: true, bytes: (await stat(hit.path)).size, buildMs: 0 } };
     }),
   );
   onFrames(framesDone);
   // The missing ones, longest first (the slots take them in this order): a long segment started last would run
   // alone at the end with one core idle. Ties keep output order.
   const missing = p.segments.filter((_, i) => !found[i]).sort((x, y) => y.spec.frames - x.spec.frames || x.spec.index - y.spec.index);
-  const built = new Map<number, { path: string; report: SegmentReport }>();
   await Promise.all(
     missing.map(async (s) => {
       const { out, buildMs } = await slots.run(async () => {
@@ -497,10 +498,9 @@ async function segmentStage(
           cacheWriteErrors++;
         }
       }
-      built.set(s.spec.index, { path: out, report: { ...base(s), hit: false, bytes, buildMs } });
+      results[s.spec.index] = { path: out, report: { ...base(s), hit: false, bytes, buildMs } };
     }),
   );
-  const results = p.segments.map((s, i) => hits[i] ?? built.get(s.spec.index)!);
   return { paths: results.map((r) => r.path), reports: results.map((r) => r.report), cacheWriteErrors };
 }
 
