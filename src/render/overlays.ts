@@ -279,6 +279,41 @@ const FADE_IN_MS = 300;
 const FADE_OUT_MS = 200;
 const WORD_STAGGER_MS = 60;
 
+/**
+ * Keyline: every plate has a rim in its text's colour, this wide (em of the plate's font size), so its edge is a
+ * plate | keyline edge with the same contrast as its text (>= 4.5:1, `plateColors`) over any photo - a yellow plate
+ * over a white photo (~1.5:1, its edge gone) is outlined in black, a blue one over a black photo in white. Over a photo
+ * close to the keyline's colour, the keyline merges into it and the plate's edge is still that plate | keyline edge.
+ */
+export const KEYLINE_EM = 0.07;
+/** The keyline's width in px for a plate's font size: at least 2 px (yuv420p halves chroma; luma keeps 2 px). */
+export const keylineOf = (fontPx: number) => Math.max(2, Math.round(fontPx * KEYLINE_EM));
+/** `richText`'s layer for the keyline event: boxes only, text and emoji transparent. */
+const KEYLINE_LAYER = -1;
+
+/** A headline's URL or handle line, px of 1920 (max, min), and its size at most this share of the headline's. */
+const URL_MAX_PX = 48;
+const URL_MIN_PX = 32;
+const URL_RATIO = 0.62;
+/** The end card's brand name, px of 1920: its size on one or two lines, and the least it shrinks to on two. */
+const BRAND_MAX_PX = 56;
+const BRAND_MIN_PX = 40;
+
+/** A URL or handle: "st.com/nucleo", "www.shop.example/x", "@brand" (one token, no spaces). */
+const URL_OR_HANDLE = /^(?:@[\p{L}\p{N}_.]{2,}|(?:https?:\/\/)?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}(?:[/?#]\S*)?)$/u;
+
+/**
+ * A headline in parts joined by " · " whose last part is a URL or handle, as its main text and that URL
+ * ("Order yours today · Under $30 · st.com/nucleo" -> "Order yours today · Under $30" and "st.com/nucleo"); any other
+ * text as itself with `url` null.
+ */
+export function splitTrailingUrl(text: string): { main: string; url: string | null } {
+  const parts = text.split(" · ");
+  const last = parts.at(-1)!.trim();
+  if (parts.length < 2 || !URL_OR_HANDLE.test(last)) return { main: text, url: null };
+  return { main: parts.slice(0, -1).join(" · ").trim(), url: last };
+}
+
 /** How one line's emoji are drawn: their colour drawings, and the tags that put the text back after a drawing. */
 interface EmojiDraw {
   book: EmojiBook;
@@ -296,7 +331,8 @@ interface EmojiDraw {
  * the text's). Without emoji art this is `escapeAssText(text)`.
  */
 function richText(text: string, layer: number, emoji: EmojiDraw | null, fade: string): string {
-  const hidden = layer > 0 ? "{\\alpha&HFF&}" : "";
+  // Layer KEYLINE_LAYER draws only the boxes (the keyline): the text and emoji transparent, laid out the same.
+  const hidden = layer > 0 ? "{\\alpha&HFF&}" : layer === KEYLINE_LAYER ? "{\\1a&HFF&}" : "";
   if (!emoji || !graphemesOf(text).some((g) => emoji.book.has(g))) return hidden + escapeAssText(text);
   let out = "";
   let run = "";
@@ -388,10 +424,15 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     return key;
   };
   const padOf = (px: number) => Math.round(px * 0.28);
+  // The plate's padding and its keyline: the box `fitText` fits and `OverlayBox.box` reports is the keyline's.
+  const plateOf = (px: number) => padOf(px) + keylineOf(px);
   // Long words break at syllables of the campaign's language, with the captions' patterns (hyphenate.ts).
   const hyphenate = hyphenatorSync(plan.captions.language);
   // Text on the plate reaches WCAG 4.5:1 whatever the brand kit says (design.ts plateColors).
   const colors = plateColors(brand.colors);
+  // The keyline is drawn as a larger box in the text's colour under the plate (BorderStyle 3: \\3c is the box's).
+  const keylineTags = (ring: number) => `{\\bord${ring}\\3c${assColor(colors.text)}}`;
+  const emojiFor = (fontPx: number, pad: number): EmojiDraw => ({ book: emoji!, fontPx, pad, after: `\\bord${pad}\\1c${assColor(colors.text)}` });
 
   plan.scenes.forEach((scene, i) => {
     const text = scene.headline?.trim();
@@ -403,43 +444,60 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     if (end - start < 0.3) return;
     // The slide-up needs room inside the band: fit into the band less the travel.
     const travel = Math.round(band.h * 0.04);
-    const fit = fitText(text, { w: band.w, h: band.h - travel }, { maxPx: 84 * unit, minPx: 40 * unit, maxLines: 2, padPx: padOf, hyphenate, language });
+    // A CTA headline ending in its URL or handle ("Order yours today · Under $30 · st.com/nucleo"): the URL goes on
+    // its own smaller plate under the headline, so the CTA keeps a headline's size.
+    const { main, url } = splitTrailingUrl(text);
+    const room = band.h - travel;
+    const fit = fitText(main, { w: band.w, h: room - (url ? LINE_EM * URL_MIN_PX * unit : 0) }, { maxPx: 84 * unit, minPx: 40 * unit, maxLines: 2, padPx: plateOf, hyphenate, language });
     if (fit.lines.length === 0) return;
     const pad = padOf(fit.fontPx);
+    const ring = pad + keylineOf(fit.fontPx);
+    // The URL's line: as large as the room left allows, at most URL_MAX_PX and URL_RATIO of the headline's size; on
+    // the headline's plate, whose padding (`ring`) it shares.
+    const urlFit = url
+      ? fitText(url, { w: band.w, h: room - fit.h + 2 * ring }, { maxPx: Math.min(URL_MAX_PX * unit, fit.fontPx * URL_RATIO, (room - fit.h) / LINE_EM), minPx: URL_MIN_PX * unit, maxLines: 1, padPx: () => ring })
+      : null;
     const name = styleFor("Headline", fit.fontPx, () => style(`Headline${fit.fontPx}`, font, fit.fontPx, colors.text, colors.plate, { box: true, pad }));
     const cx = Math.round(band.x + band.w / 2);
-    // \an8 anchors the text's top; the box grows `pad` around it.
-    const y = band.y + pad;
+    // \an8 anchors the text's top; the plate grows `pad` around it, the keyline `ring`.
+    const y = band.y + ring;
     let wordIndex = 0;
-    const emojiDraw: EmojiDraw | null = emoji ? { book: emoji, fontPx: fit.fontPx, pad, after: `\\bord${pad}\\1c${assColor(colors.text)}` } : null;
     const body = (layer: number) => {
       wordIndex = 0;
-      return fit.lines
-        .map((line) => {
-          const words = line.split(" ");
-          const out = staggeredLine(words, wordIndex, layer, emojiDraw);
-          wordIndex += words.length;
-          return out;
-        })
-        .join("\\N");
+      const line = (words: string[], px: number) => {
+        const draw = emoji ? emojiFor(px, layer === KEYLINE_LAYER ? ring : pad) : null;
+        const out = layer === KEYLINE_LAYER ? richText(words.join(" "), layer, draw, "") : staggeredLine(words, wordIndex, layer, draw);
+        wordIndex += words.length;
+        return out;
+      };
+      const lines = fit.lines.map((l) => line(l.split(" "), fit.fontPx));
+      for (const l of urlFit?.lines ?? []) lines.push(`{\\fs${urlFit!.fontPx}}${line(l.split(" "), urlFit!.fontPx)}`);
+      return lines.join("\\N");
     };
     const head = `{\\an8\\move(${cx},${y + travel},${cx},${y},0,${FADE_IN_MS + 100})\\fad(${FADE_IN_MS},${FADE_OUT_MS})}`;
-    // One event per colour layer of its emoji (emoji-art.ts), in order on the same ASS layer: drawn bottom to top.
-    for (let layer = 0; layer < layerCount(artsIn(fit.lines, emoji)); layer++) {
+    // The keyline (boxes only), then one event per colour layer of the emoji (emoji-art.ts), in order on the same
+    // ASS layer: drawn bottom to top.
+    events.push(`Dialogue: 1,${assTime(start)},${assTime(end)},${name},,0,0,0,,${head}${keylineTags(ring)}${body(KEYLINE_LAYER)}`);
+    const arts = artsIn([...fit.lines, ...(urlFit?.lines ?? [])], emoji);
+    for (let layer = 0; layer < layerCount(arts); layer++) {
       events.push(`Dialogue: 1,${assTime(start)},${assTime(end)},${name},,0,0,0,,${head}${body(layer)}`);
     }
-    boxes.push({
-      kind: "headline",
-      sceneIndex: i,
-      startSec: start + (FADE_IN_MS + WORD_STAGGER_MS * wordIndex) / 1000,
-      endSec: end - FADE_OUT_MS / 1000,
-      box: { x: Math.round(cx - fit.w / 2), y: band.y, w: fit.w, h: fit.h },
-      text,
-      lines: fit.lines,
-      fontPx: fit.fontPx,
-    });
+    const visible = { startSec: start + (FADE_IN_MS + WORD_STAGGER_MS * wordIndex) / 1000, endSec: end - FADE_OUT_MS / 1000 };
+    boxes.push({ kind: "headline", sceneIndex: i, ...visible, box: { x: Math.round(cx - fit.w / 2), y: band.y, w: fit.w, h: fit.h }, text: main, lines: fit.lines, fontPx: fit.fontPx });
+    if (url && urlFit) {
+      // Its line under the headline's last, within the same plate (the plate's bottom padding moves below it).
+      const h = Math.ceil(urlFit.lines.length * LINE_EM * urlFit.fontPx);
+      boxes.push({
+        kind: "url",
+        sceneIndex: i,
+        ...visible,
+        box: { x: Math.round(cx - urlFit.w / 2), y: band.y + fit.h - 2 * ring, w: urlFit.w, h: h + 2 * ring },
+        text: url,
+        lines: urlFit.lines,
+        fontPx: urlFit.fontPx,
+      });
+    }
   });
-
   let logo: OverlayLayout["logo"] = null;
   const card = plan.endCard;
   if (card) {
@@ -465,15 +523,18 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
       logoBox = { w: Math.max(2, 2 * Math.floor((logoSize.width * s) / 2)), h: Math.max(2, 2 * Math.floor((logoSize.height * s) / 2)) };
     }
     let room = inner - (logoBox ? logoBox.h + gap : 0);
+    // The brand name wraps onto two balanced lines before it shrinks ("Northwind Precision" / "Microcontrollers"):
+    // its box always has room for two lines at full size; it goes under BRAND_MIN_PX only when two lines cannot hold it.
+    const brandMax = BRAND_MAX_PX * unit;
     const nameFit = brand.name
-      ? fitText(brand.name, { w: area.w, h: Math.max(1, room * 0.15) }, { maxPx: 56 * unit, minPx: 28 * unit, maxLines: 1, padPx: padOf, hyphenate, language })
+      ? fitText(brand.name, { w: area.w, h: Math.max(1, room * 0.15, Math.ceil(2 * LINE_EM * brandMax + 2 * plateOf(brandMax))) }, { maxPx: brandMax, minPx: BRAND_MIN_PX * unit, maxLines: 2, padPx: plateOf, hyphenate, language })
       : null;
     if (nameFit) room -= nameFit.h + gap;
     const urlFit = card.url
-      ? fitText(card.url, { w: area.w, h: Math.max(1, room * 0.2) }, { maxPx: 52 * unit, minPx: 26 * unit, maxLines: 2, padPx: padOf })
+      ? fitText(card.url, { w: area.w, h: Math.max(1, room * 0.2) }, { maxPx: 52 * unit, minPx: 26 * unit, maxLines: 2, padPx: plateOf })
       : null;
     if (urlFit) room -= urlFit.h + gap;
-    const ctaFit = fitText(card.cta, { w: area.w, h: Math.max(1, room) }, { maxPx: 104 * unit, minPx: 44 * unit, maxLines: 3, padPx: padOf, hyphenate, language });
+    const ctaFit = fitText(card.cta, { w: area.w, h: Math.max(1, room) }, { maxPx: 104 * unit, minPx: 44 * unit, maxLines: 3, padPx: plateOf, hyphenate, language });
     const parts = [logoBox?.h, nameFit?.h, ctaFit.h, urlFit?.h].filter((h): h is number => h !== undefined);
     const total = parts.reduce((a, h) => a + h, 0) + gap * (parts.length - 1);
     let y = Math.max(area.y + gap, Math.round(area.y + (area.h - total) / 2));
@@ -489,11 +550,17 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
       styleFor(name, px, () => style(`${name}${px}`, font, px, colour, plate, { box, pad: box ? padOf(px) : 0, shadow: box ? 0 : Math.max(1, Math.round(2 * unit)) }));
     const fade = (delayMs: number) => `\\alpha&HFF&\\t(${delayMs},${delayMs + FADE_IN_MS},\\alpha&H00&)`;
     const draw = (kind: OverlayBox["kind"], text: string, fit: FittedText, name: string, delayMs: number, pad: number) => {
-      const emojiDraw: EmojiDraw | null = emoji ? { book: emoji, fontPx: fit.fontPx, pad, after: `\\bord${pad}\\1c${assColor(colors.text)}` } : null;
+      const ring = pad + keylineOf(fit.fontPx);
       const emojiFade = `\\1a&HFF&\\t(${delayMs},${delayMs + FADE_IN_MS},\\1a&H00&)`;
+      const pos = `\\an8\\pos(${cx},${y + ring})`;
+      // The keyline (a box only; its \\3a fades in with the plate), then the plate and text.
+      const keyline = fit.lines.map((l) => richText(l, KEYLINE_LAYER, emoji ? emojiFor(fit.fontPx, ring) : null, "")).join("\\N");
+      events.push(
+        `Dialogue: 2,${assTime(start)},${assTime(end)},${name},,0,0,0,,{${pos}\\3a&HFF&\\t(${delayMs},${delayMs + FADE_IN_MS},\\3a&H00&)}${keylineTags(ring)}${keyline}`,
+      );
       for (let layer = 0; layer < layerCount(artsIn(fit.lines, emoji)); layer++) {
-        const body = fit.lines.map((l) => richText(l, layer, emojiDraw, emojiFade)).join("\\N");
-        const head = `{\\an8\\pos(${cx},${y + pad})${layer > 0 ? "" : fade(delayMs)}}`;
+        const body = fit.lines.map((l) => richText(l, layer, emoji ? emojiFor(fit.fontPx, pad) : null, emojiFade)).join("\\N");
+        const head = `{${pos}${layer > 0 ? "" : fade(delayMs)}}`;
         events.push(`Dialogue: 2,${assTime(start)},${assTime(end)},${name},,0,0,0,,${head}${body}`);
       }
       push(kind, text, { x: Math.round(cx - fit.w / 2), y, w: fit.w, h: fit.h }, fit.lines, fit.fontPx, delayMs / 1000);
