@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderVideo } from "./index";
 import { hyphenatorSync } from "./hyphenate";
-import { breakLines, fitText, layoutOverlays, textWidthEm } from "./overlays";
+import { breakLines, fitText, layoutOverlays, splitTrailingUrl, textWidthEm } from "./overlays";
 import { parseRenderPlan } from "./plan";
 import { rectInside, textBands } from "./safe-zone";
 import { makeImage, readRgbFrame } from "./testing";
@@ -100,6 +100,97 @@ describe("layoutOverlays", () => {
     const huge = fitText("word ".repeat(200), { w: 500, h: 200 }, { maxPx: 80, minPx: 30, maxLines: 3, padPx: () => 4 });
     expect(huge.lines.join(" ").split(" ")).toHaveLength(200);
     expect(huge.w).toBeLessThanOrEqual(500);
+  });
+});
+
+describe("a CTA headline with its URL, and a long brand name on the end card", () => {
+  const black = { kind: "color" as const, color: "#000000" };
+  const CTA = "Order yours today · Under $30";
+  const URL = "st.com/nucleo";
+  // 36 characters: the brief's long brand name.
+  const LONG_BRAND = "Northwind Precision Microcontrollers";
+
+  it("splits a trailing URL or handle off a headline in parts", () => {
+    expect(splitTrailingUrl(`${CTA} · ${URL}`)).toEqual({ main: CTA, url: URL });
+    expect(splitTrailingUrl("Try it · @nucleo_labs")).toEqual({ main: "Try it", url: "@nucleo_labs" });
+    expect(splitTrailingUrl("Shop now · https://shop.example.com/x?y=1")).toEqual({ main: "Shop now", url: "https://shop.example.com/x?y=1" });
+    // Not a URL: an offer, a sentence with a full stop, a URL alone (nothing to keep large).
+    expect(splitTrailingUrl(CTA)).toEqual({ main: CTA, url: null });
+    expect(splitTrailingUrl("Order now · Ends Jan. 5")).toEqual({ main: "Order now · Ends Jan. 5", url: null });
+    expect(splitTrailingUrl(URL)).toEqual({ main: URL, url: null });
+  });
+
+  it("the CTA keeps the size it has without the URL; the URL is a smaller line under it, in the band", () => {
+    for (const [W, H] of [[1080, 1920], [540, 960]] as const) {
+      const unit = H / 1920;
+      const plan = parseRenderPlan({
+        output: { width: W, height: H },
+        scenes: [
+          { durationSec: 2, visual: black, headline: CTA },
+          { durationSec: 2, visual: black, headline: `${CTA} · ${URL}` },
+        ],
+      });
+      const l = layoutOverlays(plan);
+      const [alone, withUrl] = l.boxes.filter((b) => b.kind === "headline");
+      const url = l.boxes.find((b) => b.kind === "url")!;
+      expect(withUrl!.text).toBe(CTA);
+      expect(withUrl!.lines).toEqual(alone!.lines);
+      // Was 52 px of 1920 with the URL in the headline, against 74 px without.
+      expect(withUrl!.fontPx).toBe(alone!.fontPx);
+      expect(withUrl!.fontPx).toBeGreaterThanOrEqual(70 * unit);
+      expect(url).toMatchObject({ sceneIndex: 1, text: URL, lines: [URL] });
+      expect(url.fontPx).toBeGreaterThanOrEqual(32 * unit);
+      expect(url.fontPx).toBeLessThanOrEqual(withUrl!.fontPx * 0.62);
+      // Under the headline, inside the headline band (less the slide-up's travel).
+      const band = textBands(W, H).headline;
+      expect(url.box.y).toBeGreaterThan(withUrl!.box.y);
+      expect(url.box.y + url.box.h).toBeLessThanOrEqual(band.y + band.h - Math.round(band.h * 0.04));
+      expect(rectInside(url.box, band)).toBe(true);
+      // Drawn as the plate's last line at its own size.
+      expect(l.ass).toContain(`\\N{\\fs${url.fontPx}}`);
+    }
+  });
+
+  it("a long brand name wraps on two balanced lines at full size before it shrinks, never under 40 px of 1920 on two lines", () => {
+    const card = (name: string, language = "en") =>
+      layoutOverlays(
+        parseRenderPlan({
+          scenes: [{ durationSec: 2, visual: black }],
+          captions: { language },
+          brand: { name },
+          endCard: { cta: "Order yours today for under $30", url: URL },
+        }),
+      ).boxes;
+    const short = card("Nucleo").find((b) => b.kind === "brand")!;
+    expect(short.lines).toEqual(["Nucleo"]);
+    const long = card(LONG_BRAND).find((b) => b.kind === "brand")!;
+    // Was one line of 32 px (the 28 px floor of a one-line fit).
+    expect(long.lines).toEqual(["Northwind Precision", "Microcontrollers"]);
+    expect(long.fontPx).toBe(short.fontPx);
+    // Balanced: the lines' widths within 25% of each other.
+    const [a, b] = long.lines.map(textWidthEm) as [number, number];
+    expect(Math.min(a, b) / Math.max(a, b)).toBeGreaterThan(0.75);
+    // One 36-letter word: hyphenated at a German syllable onto two lines, still >= 40 px.
+    const word = card("Wasserstoffperoxidzahnaufhellungsgel", "de").find((b) => b.kind === "brand")!;
+    expect(word.lines).toEqual(["Wasserstoffperoxid-", "zahnaufhellungsgel"]);
+    expect(word.fontPx).toBeGreaterThanOrEqual(40);
+    // Longer names shrink on two lines down to the minimum; one that two lines cannot hold at 40 px takes a third
+    // line (fitText's rule below the minimum) rather than going smaller.
+    const mid = card("Northwind Precision Microcontrollers and Sensors").find((x) => x.kind === "brand")!;
+    expect(mid.lines).toHaveLength(2);
+    expect(mid.fontPx).toBeGreaterThanOrEqual(40);
+    expect(mid.fontPx).toBeLessThan(short.fontPx);
+    // Up to the schema's 80 characters.
+    for (const name of ["Northwind Precision Microcontrollers and Development Boards", "Northwind Precision Microcontrollers, Sensors and Development Boards Limited"]) {
+      const b = card(name).find((x) => x.kind === "brand")!;
+      expect(b.lines.join(" ")).toBe(name);
+      expect(b.lines, name).toHaveLength(3);
+      expect(b.fontPx, name).toBeGreaterThanOrEqual(36);
+    }
+    // The CTA and URL under a two-line name stay large.
+    const boxes = card(LONG_BRAND);
+    expect(boxes.find((b) => b.kind === "cta")!.fontPx).toBeGreaterThanOrEqual(64);
+    expect(boxes.find((b) => b.kind === "url")!.fontPx).toBeGreaterThanOrEqual(44);
   });
 });
 
@@ -222,5 +313,70 @@ describe("overlays on a real render (frames read back)", () => {
     const corner = card.at(logoBox.x + 1, logoBox.y + 1);
     expect(Math.max(...corner)).toBeGreaterThan(25);
     expect(plate(corner) && corner[1]! < 10).toBe(false);
+  });
+  it("frames: the CTA with its URL is drawn at the size it has alone, the URL on a smaller line; a long brand name on two lines", async () => {
+    const out = join(dir, "cta-url.mp4");
+    const fps = 24;
+    const CTA = "Order yours today · Under $30";
+    const r = await renderVideo(
+      {
+        output: { fps, preset: "preview" },
+        scenes: [
+          { durationSec: 1.5, visual: black, headline: CTA },
+          { durationSec: 1.5, visual: black, headline: `${CTA} · st.com/nucleo` },
+        ],
+        brand: { name: "Northwind Precision Microcontrollers", colors: { primary: "#1d4ed8", secondary: "#0f172a", text: "#ffffff" } },
+        endCard: { cta: "Order yours today for under $30", url: "st.com/nucleo", durationSec: 1.5 },
+      },
+      { workDir: work, outPath: out },
+    );
+    const size = { width: 540, height: 960 };
+    const frameOf = (o: { startSec: number; endSec: number }) => readRgbFrame(out, Math.round(((o.startSec + o.endSec) / 2) * fps), size);
+    const white = (p: number[]) => Math.min(...p) > 190;
+    const plate = (p: number[]) => Math.hypot(p[0]! - 0x1d, p[1]! - 0x4e, p[2]! - 0xd8) < 60;
+    // The runs of rows holding text (white) pixels on the plate (between a row's first and last plate pixel: not its
+    // white keyline) in a column range: one run per drawn line of text, its height in px.
+    const textRows = (f: Awaited<ReturnType<typeof readRgbFrame>>, x0: number, x1: number, y0: number, y1: number) => {
+      const runs: { y: number; h: number }[] = [];
+      for (let y = y0; y < y1; y++) {
+        let n = 0;
+        const onPlate: number[] = [];
+        for (let x = x0; x < x1; x++) if (plate(f.at(x, y))) onPlate.push(x);
+        if (onPlate.length > 1) for (let x = onPlate[0]! + 1; x < onPlate.at(-1)!; x++) if (white(f.at(x, y))) n++;
+        const last = runs.at(-1);
+        if (n >= 2) {
+          if (last && last.y + last.h >= y - 1) last.h = y - last.y + 1;
+          else runs.push({ y, h: 1 });
+        }
+      }
+      return runs;
+    };
+    const [alone, withUrl] = r.overlays.filter((o) => o.kind === "headline");
+    const url = r.overlays.find((o) => o.kind === "url" && o.sceneIndex === 1)!;
+    const band = textBands(size.width, size.height).headline;
+    const rows = async (o: typeof alone) => textRows(await frameOf(o!), band.x, band.x + band.w, band.y, band.y + band.h);
+    const a = await rows(alone);
+    const b = await rows(withUrl);
+    // Two lines alone; the same two lines and the URL's line with it. Measured (540x960): 29 and 27 px tall both
+    // times at 36 px, the URL's 14 px at 22 px (main: with the URL in the headline, 26 px and one line fewer).
+    expect(a, JSON.stringify(a)).toHaveLength(2);
+    expect(b, JSON.stringify(b)).toHaveLength(3);
+    // The CTA's lines are drawn the same height (same size) with and without the URL.
+    for (const k of [0, 1]) expect(Math.abs(b[k]!.h - a[k]!.h), `line ${k}: ${a[k]!.h} px alone, ${b[k]!.h} px with the URL`).toBeLessThanOrEqual(1);
+    expect(a[1]!.h).toBeGreaterThanOrEqual(0.6 * alone!.fontPx);
+    // The URL's line: smaller (its x-height and ascenders: ~0.5 of the CTA's "Under $30"), inside its box, readable.
+    const ratio = b[2]!.h / b[1]!.h;
+    expect(ratio, `URL line ${b[2]!.h} px vs CTA line ${b[1]!.h} px`).toBeGreaterThan(0.4);
+    expect(ratio).toBeLessThan(0.75);
+    expect(b[2]!.y).toBeGreaterThanOrEqual(url.box.y);
+    expect(b[2]!.y + b[2]!.h).toBeLessThanOrEqual(url.box.y + url.box.h);
+    expect(b[2]!.h).toBeGreaterThanOrEqual(12);
+    // The end card's brand name: two lines of text in its box.
+    const brand = r.overlays.find((o) => o.kind === "brand")!;
+    expect(brand.lines).toHaveLength(2);
+    const card = await frameOf(brand);
+    const lines = textRows(card, brand.box.x, brand.box.x + brand.box.w, brand.box.y, brand.box.y + brand.box.h);
+    expect(lines, JSON.stringify(lines)).toHaveLength(2);
+    expect(Math.min(...lines.map((l) => l.h))).toBeGreaterThanOrEqual(0.6 * brand.fontPx);
   });
 });

@@ -298,6 +298,8 @@ const URL_RATIO = 0.62;
 /** The end card's brand name, px of 1920: its size on one or two lines, and the least it shrinks to on two. */
 const BRAND_MAX_PX = 56;
 const BRAND_MIN_PX = 40;
+/** The end card's URL line gets room for at least this size (px of 1920) before the CTA takes the rest. */
+const CARD_URL_PX = 44;
 
 /** A URL or handle: "st.com/nucleo", "www.shop.example/x", "@brand" (one token, no spaces). */
 const URL_OR_HANDLE = /^(?:@[\p{L}\p{N}_.]{2,}|(?:https?:\/\/)?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}(?:[/?#]\S*)?)$/u;
@@ -524,14 +526,17 @@ export function layoutOverlays(plan: RenderPlan, logoSize: { width: number; heig
     }
     let room = inner - (logoBox ? logoBox.h + gap : 0);
     // The brand name wraps onto two balanced lines before it shrinks ("Northwind Precision" / "Microcontrollers"):
-    // its box always has room for two lines at full size; it goes under BRAND_MIN_PX only when two lines cannot hold it.
+    // its box always has room for two lines at full size; it shrinks on two lines down to BRAND_MIN_PX, and a name two
+    // lines cannot hold at that size takes a third line (fitText), ~38 px of 1920 for 80 characters (the schema's most).
     const brandMax = BRAND_MAX_PX * unit;
     const nameFit = brand.name
       ? fitText(brand.name, { w: area.w, h: Math.max(1, room * 0.15, Math.ceil(2 * LINE_EM * brandMax + 2 * plateOf(brandMax))) }, { maxPx: brandMax, minPx: BRAND_MIN_PX * unit, maxLines: 2, padPx: plateOf, hyphenate, language })
       : null;
     if (nameFit) room -= nameFit.h + gap;
+    // The URL's box holds one line of at least CARD_URL_PX (a two-line brand name must not leave it tiny).
+    const cardUrl = CARD_URL_PX * unit;
     const urlFit = card.url
-      ? fitText(card.url, { w: area.w, h: Math.max(1, room * 0.2) }, { maxPx: 52 * unit, minPx: 26 * unit, maxLines: 2, padPx: plateOf })
+      ? fitText(card.url, { w: area.w, h: Math.max(1, room * 0.2, Math.ceil(LINE_EM * cardUrl + 2 * plateOf(cardUrl))) }, { maxPx: 52 * unit, minPx: 26 * unit, maxLines: 2, padPx: plateOf })
       : null;
     if (urlFit) room -= urlFit.h + gap;
     const ctaFit = fitText(card.cta, { w: area.w, h: Math.max(1, room) }, { maxPx: 104 * unit, minPx: 44 * unit, maxLines: 3, padPx: plateOf, hyphenate, language });
