@@ -4,11 +4,15 @@
  *
  * - Headline: each scene's on-screen text, bold, in the brand font on a brand-primary plate, in the brand's text
  *   colour when it reaches WCAG 4.5:1 on the plate, else white or black (design.ts `plateColors`)
- *   (BorderStyle 3: libass draws an opaque box around each line), top-centred in `textBands(...).headline`; it
- *   slides up 4% of the band and fades in ~0.25 s into the scene, each word following the previous by 60 ms, and
- *   fades out with the scene.
- * - End card: logo, brand name, the CTA large and the URL, each on a primary-colour plate, stacked and centred in
- *   the part of the safe zone the captions do not use, over a designed background that contrasts with the plates.
+ *   (BorderStyle 3: libass draws an opaque box around each line), outlined by a keyline in the text colour (a
+ *   larger box under it, `KEYLINE_EM`) so the plate stands out from any photo, top-centred in
+ *   `textBands(...).headline`; it slides up 4% of the band and fades in ~0.25 s into the scene, each word following
+ *   the previous by 60 ms, and fades out with the scene. A headline whose last " · " part is a URL or handle (the CTA
+ *   scene's) draws it as a smaller last line on the same plate (`splitTrailingUrl`, box kind "url"), so the CTA keeps
+ *   the size it has alone.
+ * - End card: logo, brand name (two balanced lines before it shrinks), the CTA large and the URL, each on a
+ *   primary-colour plate with its keyline, stacked and centred in the part of the safe zone the captions do not use,
+ *   over a designed background that contrasts with the plates.
  * Lines are broken (a headline into at most 2; a word longer than a line at a syllable of the campaign's language, with the
  * captions' hyphenation patterns) and the size shrunk until the text fits its box, never cut: widths are estimated per character
  * (`textWidthEm`, conservative for bold sans fonts), and libass wrapping is off (WrapStyle 2) so the breaks made
@@ -25,6 +29,7 @@ import { midFrameBefore } from "./timeline";
 
 /** One text box drawn on screen: for QA (inside the safe zone, clear of the captions) and tests (pixel checks). */
 export interface OverlayBox {
+  /** "url": the end card's URL line, or a headline's URL line (`sceneIndex` that scene's). */
   kind: "headline" | "cta" | "url" | "brand" | "logo";
   /** Index of the scene it belongs to; the end card has index `plan.scenes.length`. */
   sceneIndex: number;
