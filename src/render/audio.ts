@@ -97,6 +97,12 @@ export function parseLoudnormJson(stderr: string): LoudnessMeasurement | null {
 
 /** Sample layout of mixes handed between steps: 48 kHz stereo float, interleaved, no header. */
 export const MIX_RATE = 48000;
+
+/**
+ * Bump when how a soundtrack is mixed, levelled, mastered or encoded changes (this file, or the AAC settings in
+ * render/index.ts): encoded soundtracks are cached under a key that includes it, so old ones stop matching.
+ */
+export const SOUNDTRACK_RENDERER_VERSION = 1;
 export const MIX_INPUT_ARGS = ["-f", "f32le", "-ar", String(MIX_RATE), "-ac", "2"] as const;
 
 export interface SoundtrackMix {

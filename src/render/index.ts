@@ -9,8 +9,10 @@
  *    stills are composed here (transitions.ts), the rest is ffmpeg filters; each new segment is published to the
  *    cache;
  * 3. join: the segments, in order, in a concat list (stream copy: they are independently decodable);
- * 4. mux: the joined video and the soundtrack (mixed and loudness-measured meanwhile, mastered) into the MP4 under a
- *    temp name, renamed onto `outPath`; then the cache is evicted to its cap.
+ * 4. mux: the joined video and the soundtrack into the MP4 under a temp name, both stream-copied, renamed onto
+ *    `outPath`; then the cache is evicted to its cap. The soundtrack is made beside stages 2-3: found in the cache
+ *    (keyed by the audio plan with its files' hashes), or mixed, loudness-measured, mastered and AAC-encoded, and
+ *    published.
  * Everything temporary lives in a private dir under `workDir`, removed on success, failure and abort alike (after
  * every child has exited); `outPath` only ever appears complete.
  */
@@ -18,7 +20,7 @@ import { setMaxListeners } from "node:events";
 import { copyFile, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { writeAssFile } from "./ass";
-import { MIX_INPUT_ARGS, masteredSamples, mixSoundtrack } from "./audio";
+import { MIX_INPUT_ARGS, MIX_RATE, SOUNDTRACK_RENDERER_VERSION, masteredSamples, mixSoundtrack } from "./audio";
 import { type EncoderSettings, detectEncoders, encoderSettings } from "./encoders";
 import { RenderInputError, abortError } from "./errors";
 import { runFfmpeg, writeChunk } from "./ffmpeg";
@@ -84,6 +86,8 @@ export interface RenderResult {
   cacheWriteErrors: number;
   /** Every segment in output order: its key, what it shows, whether it was reused, its bytes and build time. */
   segments: SegmentReport[];
+  /** The encoded soundtrack: its cache key, whether it was reused, its bytes and build time (0 for a hit). */
+  soundtrack: { key: string; hit: boolean; bytes: number; buildMs: number };
   /** Every headline, end card text and logo drawn, with its estimated box and time span (for QA and tests). */
   overlays: OverlayBox[];
   /**
@@ -217,23 +221,23 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
   try {
     const planned = await timed("plan", () => planStage(source, tmp, opts, signal, start));
     const { plan, timeline } = planned;
-    const audioP = start(
+    // The soundtrack beside the segments: found in the cache, or mixed, mastered and AAC-encoded (the mux copies it).
+    const soundtrackP = start(
       (async () => {
         const audioPlan = opts.lateMusic ? await timed("musicWait", () => withLateMusic(plan, opts.lateMusic!, signal)) : plan;
-        return timed("audioMix", () =>
-          withAudioInputs(audioPlan, () => mixSoundtrack(audioPlan.audio, timeline.durationSec, join(tmp, "mix.f32"), { signal }), signal),
-        );
+        return timed("audioMix", () => soundtrackStage(audioPlan, timeline.durationSec, tmp, opts.segmentCache, signal));
       })(),
     );
     const built = await timed("segments", () =>
       segmentStage(planned, tmp, opts, signal, (done) => progress((0.95 * done) / timeline.totalFrames)),
     );
     const listPath = await joinStage(built.paths, planned.segments.map((s) => s.spec.frames), timeline.fps, tmp);
-    await timed("mux", () => muxStage(planned, listPath, audioP, tmpOut, signal));
+    const soundtrack = await soundtrackP;
+    await timed("mux", () => muxStage(planned, listPath, soundtrack.path, tmpOut, signal));
     const framing = await planned.framing;
     await rename(tmpOut, opts.outPath);
     const cache = opts.segmentCache;
-    if (cache) await cache.evict(new Set(planned.segments.map((s) => s.key))).catch(() => undefined);
+    if (cache) await cache.evict(new Set([...planned.segments.map((s) => s.key), soundtrack.key])).catch(() => undefined);
     progress(1, true);
     timings.total = Math.round(performance.now() - t0);
     return {
@@ -245,6 +249,7 @@ export async function renderVideo(planInput: RenderPlanInput, opts: RenderOption
       cacheMisses: cache ? built.reports.filter((r) => !r.hit).length : 0,
       cacheWriteErrors: built.cacheWriteErrors,
       segments: built.reports,
+      soundtrack: { key: soundtrack.key, hit: soundtrack.hit, bytes: soundtrack.bytes, buildMs: soundtrack.buildMs },
       overlays: planned.layout.boxes,
       framing,
     };
@@ -425,7 +430,7 @@ async function planStage(
       v: SEGMENT_RENDERER_VERSION,
       size,
       fps,
-      encoder: { id: encoder.id, args: encoder.videoArgs, upload: encoder.uploadFilter },
+      encoder: { id: encoder.id, args: [...encoder.videoArgs, ...encoder.segmentArgs], upload: encoder.uploadFilter },
       kind: spec.kind,
       frames: spec.frames,
       ...(spec.kind === "body"
@@ -568,36 +573,79 @@ async function joinStage(paths: string[], frames: number[], fps: number, tmp: st
   return listPath;
 }
 
-/** Stage 4: the joined segments (stream copy) and the mastered soundtrack (AAC) into an MP4 with +faststart. */
-async function muxStage(
-  p: Planned,
-  listPath: string,
-  audioP: Promise<Parameters<typeof masteredSamples>[0]>,
-  outPath: string,
+/**
+ * The soundtrack as one AAC track in an MP4 file (`path`), keyed by everything that decides its samples: the audio
+ * plan with every file by its sha256, the video's duration, the AAC settings and `SOUNDTRACK_RENDERER_VERSION`.
+ * Found in `cache` (an exact or a video-only re-render skips the mix, the loudness passes and the AAC encode), or
+ * mixed, mastered and encoded now and published (a failed publish only costs a rebuild next time). Input files are
+ * checked first (`withAudioInputs`: a missing or unreadable one is a RenderInputError naming it).
+ */
+async function soundtrackStage(
+  plan: RenderPlan,
+  durationSec: number,
+  tmp: string,
+  cache: SegmentCache | undefined,
   signal: AbortSignal,
-): Promise<void> {
-  const { plan, timeline } = p;
+): Promise<{ path: string; key: string; hit: boolean; bytes: number; buildMs: number }> {
+  const { audio } = plan;
+  const bitrate = plan.output.preset === "final" ? "160k" : "96k";
+  return withAudioInputs(
+    plan,
+    async () => {
+      const [voice, music] = await Promise.all([
+        Promise.all(audio.voice.map(async (v) => ({ sha256: await hashFile(v.path), startSec: v.startSec }))),
+        audio.music ? hashFile(audio.music.path).then((sha256) => ({ ...audio.music!, path: undefined, sha256 })) : null,
+      ]);
+      const params = { kind: "soundtrack", v: SOUNDTRACK_RENDERER_VERSION, audio: { ...audio, voice, music }, durationSec, aac: { bitrate, rate: MIX_RATE, channels: 2 } };
+      const key = describeKey(params);
+      const found = cache ? await cache.lookup(key) : null;
+      if (found) return { path: found.path, key, hit: true, bytes: (await stat(found.path)).size, buildMs: 0 };
+      const t0 = performance.now();
+      const mix = await mixSoundtrack(audio, durationSec, join(tmp, "mix.f32"), { signal });
+      const path = join(tmp, "soundtrack.m4a");
+      await runFfmpeg(
+        [
+          ...MIX_INPUT_ARGS, "-thread_queue_size", "64", "-i", "pipe:3",
+          "-filter:a", "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo",
+          "-c:a", "aac", "-b:a", bitrate, "-ar", String(MIX_RATE), "-ac", "2",
+          "-t", durationSec.toFixed(6),
+          "-f", "mp4", path,
+        ],
+        { signal, durationSec, pipes: [async (stream) => writeChunk(stream, await masteredSamples(mix, signal))] },
+      );
+      const buildMs = Math.round(performance.now() - t0);
+      const bytes = (await stat(path)).size;
+      if (cache) {
+        try {
+          const copy = `${path}.publish.m4a`;
+          await copyFile(path, copy);
+          await cache.publish(key, copy, { buildMs, params: { kind: "soundtrack", durationSec } });
+        } catch (e) {
+          if (signal.aborted) throw e;
+        }
+      }
+      return { path, key, hit: false, bytes, buildMs };
+    },
+    signal,
+  );
+}
+
+/**
+ * Stage 4: the joined segments and the encoded soundtrack, both stream-copied, into an MP4 with +faststart, cut to
+ * the timeline's duration.
+ */
+async function muxStage(p: Planned, listPath: string, soundtrackPath: string, outPath: string, signal: AbortSignal): Promise<void> {
+  const { timeline } = p;
   const args = [
     "-f", "concat", "-safe", "0", "-i", listPath,
-    ...MIX_INPUT_ARGS, "-thread_queue_size", "64", "-i", "pipe:3",
+    "-i", soundtrackPath,
     "-map", "0:v:0", "-map", "1:a:0",
-    "-c:v", "copy",
-    "-filter:a", "aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo",
-    "-c:a", "aac", "-b:a", plan.output.preset === "final" ? "160k" : "96k", "-ar", "48000", "-ac", "2",
+    "-c", "copy",
     "-t", timeline.durationSec.toFixed(6),
     "-video_track_timescale", String(timeline.fps * 512),
     "-movflags", "+faststart",
     "-f", "mp4",
     outPath,
   ];
-  await runFfmpeg(args, {
-    signal,
-    durationSec: timeline.durationSec,
-    pipes: [
-      async (stream) => {
-        const bytes = await masteredSamples(await audioP, signal);
-        await writeChunk(stream, bytes);
-      },
-    ],
-  });
+  await runFfmpeg(args, { signal, durationSec: timeline.durationSec });
 }

@@ -145,7 +145,7 @@ describe("segment cache (real ffmpeg)", () => {
     const cache = newCache("store4");
     await renderVideo(plan, { workDir: work, outPath: join(dir, "c0.mp4"), segmentCache: cache });
     const index = cache.index as InMemorySegmentIndex;
-    const rows = [...index.rows.values()];
+    const rows = [...index.rows.values()].filter((r) => r.params.kind !== "soundtrack");
     const store = cache.store as LocalStorage;
     await truncate(await store.localPath(rows[0]!.file), 100);
     const second = await store.localPath(rows[1]!.file);
@@ -158,6 +158,35 @@ describe("segment cache (real ffmpeg)", () => {
     expect(r.cacheMisses).toBe(3);
     for (const row of index.rows.values()) expect(await hashFile(await store.localPath(row.file))).toBe(row.sha256);
     expect(await frameHashes(join(dir, "c1.mp4"))).toEqual(await frameHashes(join(dir, "c0.mp4")));
+  });
+
+  it("the soundtrack is cached: reused by an exact re-render (same audio packets), mixed again for another voice or a corrupt file", async () => {
+    const cache = newCache("store7");
+    const audioBytes = async (f: string) => (await run(findFfmpeg().ffmpeg, ["-v", "error", "-i", f, "-map", "0:a:0", "-c", "copy", "-f", "md5", "-"])).stdout.trim();
+    const cold = await renderVideo(plan, { workDir: work, outPath: join(dir, "s0.mp4"), segmentCache: cache });
+    expect(cold.soundtrack.hit).toBe(false);
+    expect(cold.soundtrack.bytes).toBeGreaterThan(1000);
+    const warm = await renderVideo(plan, { workDir: work, outPath: join(dir, "s1.mp4"), segmentCache: cache });
+    expect(warm.soundtrack).toMatchObject({ key: cold.soundtrack.key, hit: true, buildMs: 0 });
+    expect(warm.timingsMs.audioMix).toBeLessThan(cold.timingsMs.audioMix!);
+    expect(await audioBytes(join(dir, "s1.mp4"))).toBe(await audioBytes(join(dir, "s0.mp4")));
+    // Another narration: another key, mixed again; the video segments are all reused.
+    const voice2 = await makeVoice(dir, "v2", "Fresh beans every morning.");
+    const other = await renderVideo({ ...plan, audio: { voice: [{ path: voice2, startSec: 0.1 }] } }, { workDir: work, outPath: join(dir, "s2.mp4"), segmentCache: cache });
+    expect(other.soundtrack.hit).toBe(false);
+    expect(other.soundtrack.key).not.toBe(cold.soundtrack.key);
+    expect(other.cacheHits).toBe(cold.segments.length);
+    // A corrupt cached soundtrack is a miss: rebuilt, the same audio as before.
+    const index = cache.index as InMemorySegmentIndex;
+    const row = index.rows.get(cold.soundtrack.key)!;
+    const file = await cache.store.localPath(row.file);
+    const bytes = await readFile(file);
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
+    await writeFile(file, bytes);
+    const again = await renderVideo(plan, { workDir: work, outPath: join(dir, "s3.mp4"), segmentCache: cache });
+    expect(again.soundtrack.hit).toBe(false);
+    expect(await hashFile(await cache.store.localPath(index.rows.get(cold.soundtrack.key)!.file))).toBe(index.rows.get(cold.soundtrack.key)!.sha256);
+    expect(await audioBytes(join(dir, "s3.mp4"))).toBe(await audioBytes(join(dir, "s0.mp4")));
   });
 
   it("an aborted render leaves no row whose file is incomplete; two writers of one key leave one entry", async () => {

@@ -250,6 +250,7 @@ export function buildSegmentArgs(g: SegmentGraphInput): string[] {
     "-filter_complex", chains.join(";\n"),
     "-map", "[vout]",
     ...g.encoder.videoArgs,
+    ...g.encoder.segmentArgs,
     "-r", String(fps),
     "-frames:v", String(seg.frames),
     // A time scale that is a multiple of the frame rate: every frame lasts exactly 1/fps, in the join as well.
