@@ -34,8 +34,8 @@ import { withEndCardScene } from "./endcard";
 import { DESIGN_VERSION, backgroundColors, backgroundSide } from "./design";
 import { type OverlayBox, type OverlayLayout, layoutOverlays, overlayTexts } from "./overlays";
 import { loadEmojiArt } from "./emoji-art";
-import { decideFraming } from "./framing";
-import { MAX_IMAGE_PIXELS, checkImage, checkReadable, checkVideo, withAudioInputs } from "./validate";
+import { type FrameDecision, decideFraming } from "./framing";
+import { MAX_IMAGE_PIXELS, checkImage, checkImageSize, checkReadable, checkVideo, withAudioInputs } from "./validate";
 import { ImageFileError, STILL_PREP_VERSION, brandBackdrops, prepareLogo, prepareStill, stillHeader } from "./image-file";
 
 /** Stills given to the render (plan files, generated images): up to 150 MP, a minute to decode one. */
@@ -347,28 +347,36 @@ async function planStage(
           visual: async () => ({ kind: "video", path: v.path, durationSec: c.durationSec }),
         };
       }
-      // A photo: probed for its framing (needed to draw it, and reported) while its bytes are hashed. Its failure
-      // fails the render through `start` (the render's abort), so the chains below only mark it handled.
-      // Animated, transparent, EXIF-rotated, CMYK, 16-bit, WebP and GIF stills become a plain PNG first
-      // (image-file.ts); transparency is flattened onto the first of the brand's backdrops it stands out on.
+      // A photo: its framing is decided from its header (prepareStill reads sizes without decoding, EXIF rotation
+      // applied), so a render whose segments are all cached never decodes it. Its failure fails the render through
+      // `start` (the render's abort), so the chains below only mark it handled. Animated, transparent, EXIF-rotated,
+      // CMYK, 16-bit, WebP and GIF stills become a plain PNG first (image-file.ts); transparency is flattened onto the
+      // first of the brand's backdrops it stands out on. ffmpeg's decode of it is checked before it is drawn.
       await checkReadable(where, v.path);
       const backdrops = brandBackdrops(plan.brand.colors.primary, plan.brand.colors.secondary);
       const header = await stillHeader(v.path);
-      const preparedP = prepareStill(v.path, { workDir: tmp, backdrops, limits: RENDER_IMAGE_LIMITS }).catch((e: unknown) => {
-        throw e instanceof ImageFileError ? new RenderInputError(where, v.path, e.message, { cause: e }) : e;
-      });
       const decisionP = start(
-        preparedP.then(async (p) => {
-          const c = await checkImage(where, p.path, signal);
-          return { c, path: p.path, frame: decideFraming(c, v.framing, v.motion, size) };
-        }),
+        prepareStill(v.path, { workDir: tmp, backdrops, limits: RENDER_IMAGE_LIMITS }).then(
+          (p) => {
+            checkImageSize(where, v.path, p);
+            // A prepared still is opaque (transparency is flattened), so only its size decides the framing.
+            return { path: p.path, width: p.width, height: p.height, frame: decideFraming(p, v.framing, v.motion, size) };
+          },
+          (e: unknown) => {
+            throw e instanceof ImageFileError ? new RenderInputError(where, v.path, e.message, { cause: e }) : e;
+          },
+        ),
       );
       decisionP.catch(() => undefined);
       if (i < source.scenes.length) {
-        const report = decisionP.then(({ c, frame }) => ({ sceneIndex: i, sourceWidth: c.width, sourceHeight: c.height, mode: frame.mode, upscale: frame.upscale }));
+        const report = decisionP.then(({ width, height, frame }) => ({ sceneIndex: i, sourceWidth: width, sourceHeight: height, mode: frame.mode, upscale: frame.upscale }));
         report.catch(() => undefined);
         framing.push(report);
       }
+      let drawableP: Promise<{ path: string; frame: FrameDecision; hasAlpha: boolean }> | null = null;
+      /** The still checked for drawing (ffmpeg decodes its first frame): once, when a segment first needs it. */
+      const drawable = () =>
+        (drawableP ??= decisionP.then(async (d) => ({ path: d.path, frame: d.frame, hasAlpha: (await checkImage(where, d.path, signal)).hasAlpha })));
       const describe = {
         kind: "image",
         sha256: await hash(v.path),
@@ -381,8 +389,8 @@ async function planStage(
         drawnBy: streaming ? "simd" : "ffmpeg",
       };
       const still = async () => {
-        const { c, path, frame } = await decisionP;
-        return { path, motion: v.motion, hasAlpha: c.hasAlpha, frame, backdropColor };
+        const { path, frame, hasAlpha } = await drawable();
+        return { path, motion: v.motion, hasAlpha, frame, backdropColor };
       };
       if (streaming) {
         let kbP: Promise<KenBurnsFrames> | null = null;

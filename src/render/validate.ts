@@ -78,13 +78,22 @@ export async function checkImage(planPath: string, path: string, signal?: AbortS
   await checkReadable(planPath, path);
   const { stream: v } = await probeFirstFrame(planPath, path, "image", signal);
   if (!v || !v.width || !v.height) throw new RenderInputError(planPath, path, "not an image (no picture in it)");
-  if (v.width < MIN_IMAGE_SIDE || v.height < MIN_IMAGE_SIDE) {
-    throw new RenderInputError(planPath, path, `image is ${v.width}x${v.height}; at least ${MIN_IMAGE_SIDE}x${MIN_IMAGE_SIDE} is needed`);
-  }
-  if (v.width * v.height > MAX_IMAGE_PIXELS) {
-    throw new RenderInputError(planPath, path, `image is ${v.width}x${v.height}, over the ${MAX_IMAGE_PIXELS / 1e6} MP limit`);
-  }
+  checkImageSize(planPath, path, { width: v.width, height: v.height });
   return { width: v.width, height: v.height, hasAlpha: alphaFormats.test(v.pix_fmt ?? "") };
+}
+
+/**
+ * The size limits of `checkImage` for a size known without decoding (an image header): at least MIN_IMAGE_SIDE px a
+ * side, at most MAX_IMAGE_PIXELS. Throws RenderInputError naming `planPath`.
+ */
+export function checkImageSize(planPath: string, path: string, size: { width: number; height: number }): void {
+  const { width, height } = size;
+  if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) {
+    throw new RenderInputError(planPath, path, `image is ${width}x${height}; at least ${MIN_IMAGE_SIDE}x${MIN_IMAGE_SIDE} is needed`);
+  }
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new RenderInputError(planPath, path, `image is ${width}x${height}, over the ${MAX_IMAGE_PIXELS / 1e6} MP limit`);
+  }
 }
 
 export async function checkVideo(planPath: string, path: string, signal?: AbortSignal): Promise<CheckedVideo> {
