@@ -8,7 +8,8 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "./ffmpeg";
-import { contrastRatio, decodeImage, ImageFileError, pickBackdrop, relativeLuminance, sniffFormat, UPLOAD_LIMITS } from "./image-file";
+import { contrastRatio, decodeImage, ImageFileError, pickBackdrop, prepareStill, relativeLuminance, sniffFormat, UPLOAD_LIMITS } from "./image-file";
+import { MAX_IMAGE_PIXELS, checkImage } from "./validate";
 import { renderVideo } from "./index";
 import { ff, readRgbFrame } from "./testing";
 
@@ -124,6 +125,37 @@ describe("at the door: one decode, refusals name the reason", () => {
 
 describe("pickBackdrop", () => {
   const px = (rgba: number[], n: number) => Uint8Array.from(Array.from({ length: n }, () => rgba).flat());
+  it("a prepared still says, without decoding, whether ffmpeg decodes it with alpha (what checkImage finds)", async () => {
+    // The streamed Ken Burns path takes `decodesWithAlpha` instead of probing every photo with ffmpeg.
+    const made = async (name: string, filter: string, out: string[] = []) => {
+      const path = join(dir, `alpha-${name}`);
+      await ff(["-f", "lavfi", "-i", "testsrc2=s=320x320:r=1:d=1", "-vf", filter, "-frames:v", "1", "-update", "1", ...out, path]);
+      return path;
+    };
+    const palFfmpeg = await made("pal-ffmpeg.png", "format=rgb24,split[a][b];[a]palettegen[p];[b][p]paletteuse");
+    // A palette PNG without a tRNS chunk (ffmpeg's own palette PNGs always carry one): sharp writes it.
+    const palOpaque = join(dir, "alpha-pal-opaque.png");
+    await sharp(palFfmpeg).flatten({ background: "#ffffff" }).png({ palette: true }).toFile(palOpaque);
+    const files: Record<string, string> = {
+      "rgb.png": await made("rgb.png", "format=rgb24", ["-pix_fmt", "rgb24"]),
+      "pal-ffmpeg.png": palFfmpeg,
+      "pal-opaque.png": palOpaque,
+      "pal-alpha.png": await made("pal-alpha.png", `format=rgba,${square},${palette}`),
+      "rgba.png": await made("rgba.png", `format=rgba,${square}`, ["-pix_fmt", "rgba"]),
+      "grey.png": await made("grey.png", "format=gray", ["-pix_fmt", "gray"]),
+      "photo.jpg": await made("photo.jpg", "null", ["-q:v", "3"]),
+    };
+    const seen: Record<string, boolean> = {};
+    for (const [name, path] of Object.entries(files)) {
+      const p = await prepareStill(path, { workDir: work, backdrops: ["#ffffff"], limits: { maxPixels: MAX_IMAGE_PIXELS, timeoutSec: 60 } });
+      const c = await checkImage("scenes[0].visual", p.path);
+      expect(p.decodesWithAlpha, name).toBe(c.hasAlpha);
+      seen[name] = c.hasAlpha;
+    }
+    // Both answers occur: an opaque palette PNG is pal8 to ffmpeg; a transparent one is flattened to RGB first.
+    expect(seen).toMatchObject({ "rgb.png": false, "pal-opaque.png": true, "pal-alpha.png": false, "rgba.png": false, "photo.jpg": false });
+  });
+
   it("keeps the brand colour when the content contrasts with it, else a brand-toned one that does", () => {
     const dark = px([20, 20, 20, 255], 50);
     expect(pickBackdrop(dark, ["#f59e0b", "#111827", "#fdf0da", "#311f02"]).color).toBe("#f59e0b");

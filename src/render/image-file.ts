@@ -130,6 +130,8 @@ export interface DecodedImage extends SniffedFormat {
   space: string;
   /** Bits per sample: 8 or 16. */
   bitDepth: number;
+  /** Stored with a palette (PNG colour type 3, GIF): ffmpeg decodes it as pal8, a format with alpha. */
+  palette: boolean;
 }
 
 /** A refusal worth showing the user as it is (format, truncation, size, decode failure). */
@@ -185,6 +187,7 @@ export async function inspectImage(bytes: Buffer, limits: DecodeLimits): Promise
     orientation,
     space: meta.space ?? "srgb",
     bitDepth: depthBits[meta.depth ?? "uchar"] ?? 8,
+    palette: meta.isPalette ?? false,
   };
 }
 
@@ -281,6 +284,11 @@ export interface PreparedStill {
   reasons: string[];
   /** The colour transparency was flattened onto, or null (no alpha). */
   flattenedOnto: string | null;
+  /**
+   * Whether ffmpeg decodes `path` to a pixel format with alpha (what `checkImage` reports as `hasAlpha`): only a
+   * source used as it is can, an opaque palette PNG (pal8); a normalised PNG is RGB.
+   */
+  decodesWithAlpha: boolean;
 }
 
 /** What about a decoded image needs normalising before ffmpeg reads it (empty: nothing). */
@@ -305,7 +313,7 @@ export async function prepareStill(path: string, opts: { workDir: string; backdr
   const bytes = await readFile(path);
   const d = await inspectImage(bytes, opts.limits);
   const reasons = normaliseReasons(d);
-  if (reasons.length === 0) return { path, width: d.width, height: d.height, reasons, flattenedOnto: null };
+  if (reasons.length === 0) return { path, width: d.width, height: d.height, reasons, flattenedOnto: null, decodesWithAlpha: d.palette };
   try {
     let flattenedOnto: string | null = null;
     if (d.hasAlpha) {
@@ -327,7 +335,7 @@ export async function prepareStill(path: string, opts: { workDir: string; backdr
     const name = createHash("sha256").update(bytes).update(flattenedOnto ?? "").digest("hex").slice(0, 16);
     const outPath = join(opts.workDir, `still-${name}.png`);
     await writeFile(outPath, out);
-    return { path: outPath, width: d.width, height: d.height, reasons, flattenedOnto };
+    return { path: outPath, width: d.width, height: d.height, reasons, flattenedOnto, decodesWithAlpha: false };
   } catch (e) {
     throw decodeFailure(e, opts.limits);
   }
@@ -344,13 +352,13 @@ export async function prepareLogo(path: string, opts: { workDir: string; limits:
   const d = await inspectImage(bytes, opts.limits);
   const reasons = normaliseReasons(d).filter((r) => r !== "transparency");
   if (d.format !== "png" && !reasons.includes(d.format)) reasons.unshift(d.format);
-  if (reasons.length === 0) return { path, width: d.width, height: d.height, reasons, flattenedOnto: null };
+  if (reasons.length === 0) return { path, width: d.width, height: d.height, reasons, flattenedOnto: null, decodesWithAlpha: d.hasAlpha || d.palette };
   try {
     const out = await openFirstFrame(bytes, opts.limits).toColourspace("srgb").ensureAlpha().png({ compressionLevel: 1 }).toBuffer();
     const name = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
     const outPath = join(opts.workDir, `logo-${name}.png`);
     await writeFile(outPath, out);
-    return { path: outPath, width: d.width, height: d.height, reasons, flattenedOnto: null };
+    return { path: outPath, width: d.width, height: d.height, reasons, flattenedOnto: null, decodesWithAlpha: true };
   } catch (e) {
     throw decodeFailure(e, opts.limits);
   }

@@ -360,7 +360,7 @@ async function planStage(
           (p) => {
             checkImageSize(where, v.path, p);
             // A prepared still is opaque (transparency is flattened), so only its size decides the framing.
-            return { path: p.path, width: p.width, height: p.height, frame: decideFraming(p, v.framing, v.motion, size) };
+            return { path: p.path, width: p.width, height: p.height, decodesWithAlpha: p.decodesWithAlpha, frame: decideFraming(p, v.framing, v.motion, size) };
           },
           (e: unknown) => {
             throw e instanceof ImageFileError ? new RenderInputError(where, v.path, e.message, { cause: e }) : e;
@@ -374,9 +374,17 @@ async function planStage(
         framing.push(report);
       }
       let drawableP: Promise<{ path: string; frame: FrameDecision; hasAlpha: boolean }> | null = null;
-      /** The still checked for drawing (ffmpeg decodes its first frame): once, when a segment first needs it. */
+      /**
+       * The still as drawn, once a segment first needs it. ffmpeg draws it (no SIMD): its first frame is checked
+       * (`checkImage`) first. Streamed (the SIMD resampler): ffmpeg decodes it once into the resampler's layers, and
+       * only a failed decode is checked, for an error that names the scene (as the audio inputs are).
+       */
       const drawable = () =>
-        (drawableP ??= decisionP.then(async (d) => ({ path: d.path, frame: d.frame, hasAlpha: (await checkImage(where, d.path, signal)).hasAlpha })));
+        (drawableP ??= decisionP.then(async (d) => ({
+          path: d.path,
+          frame: d.frame,
+          hasAlpha: streaming ? d.decodesWithAlpha : (await checkImage(where, d.path, signal)).hasAlpha,
+        })));
       const describe = {
         kind: "image",
         sha256: await hash(v.path),
@@ -396,7 +404,14 @@ async function planStage(
         let kbP: Promise<KenBurnsFrames> | null = null;
         const frames = () => {
           if (!kbP) {
-            kbP = still().then((st) => decodeSlots.run(() => KenBurnsFrames.open(st, clipFrames, size, signal, JSON.stringify(describe))));
+            kbP = still().then((st) =>
+              decodeSlots.run(() =>
+                KenBurnsFrames.open(st, clipFrames, size, signal, JSON.stringify(describe)).catch(async (e: unknown) => {
+                  if (!signal.aborted) await checkImage(where, st.path, signal);
+                  throw e;
+                }),
+              ),
+            );
             kbP.catch(() => undefined);
           }
           return kbP;

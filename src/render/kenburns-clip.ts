@@ -38,6 +38,9 @@ async function decodeRaw(path: string, chain: string[], size: { width: number; h
       "-map", "[v]", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"],
     { raw: true, binaryStdout: true, signal },
   );
+  // A truncated or corrupt file often still gives a frame (the missing part grey): any error ffmpeg logged while
+  // decoding fails it, as `checkImage` does.
+  if (r.stderr.trim() !== "") throw new RenderInputError("image", path, `corrupt or truncated (${r.stderr.trim().split("\n").slice(-2).join(" ").slice(0, 300)})`);
   const bytes = r.stdoutBytes!;
   const expected = size.width * size.height * 1.5;
   if (bytes.length !== expected) {
