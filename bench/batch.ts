@@ -18,7 +18,8 @@
  *
  * The warm-up render is of another product, so the single render encodes its own segments (the segment
  * cache is shared across teams). BENCH_TRACE=1 also prints every job (due / started / finished) and each
- * render's segment hits and stage timings.
+ * render's segment hits and stage timings; BENCH_TRACE=attempts adds each asset's start, end and provider
+ * attempts (admitted, call ms, reused from).
  *
  * Prints a readable report and, as the last line, one JSON object with the figures.
  */
@@ -135,6 +136,7 @@ async function printTrace(t0: number, renderIds: string[]) {
     console.log(`  r${renderIds.indexOf(e.renderId)} ${e.task.padEnd(16)} ${what.padEnd(12)} due ${rel(e.runAt)} start ${rel(e.start)} end ${e.end ? rel(e.end) : "   -   "}  (${e.end ? ((e.end - e.start) / 1000).toFixed(2) : "-"} s)`);
   }
   trace.length = 0;
+  if (process.env.BENCH_TRACE === "attempts") for (const a of assets.values()) console.log(`  ${a.kind} #${a.sceneIndex} r${renderIds.indexOf(a.renderId)} started ${a.startedAt ? rel(a.startedAt.getTime()) : "-"} finished ${a.finishedAt ? rel(a.finishedAt.getTime()) : "-"} ${JSON.stringify(a.attempts)}`);
   for (const r of await db().render.findMany({ where: { id: { in: renderIds } } })) {
     const t = Object.entries(r.stageTimings as Record<string, number>).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)}`);
     console.log(`  r${renderIds.indexOf(r.id)} segments ${r.cacheHits} hit / ${r.cacheMisses} built; ${t.join(", ")}`);
