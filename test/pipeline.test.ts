@@ -10,6 +10,7 @@ import { addCampaignImages } from "~/server/services/uploads";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCampaign } from "~/server/services/campaigns";
 import { queueRender, retryRender } from "~/server/services/renders";
+import { parseRenderSegments } from "~/server/services/render-segments";
 import { storage } from "~/server/storage";
 import { testDb, waitFor } from "./helpers/db";
 import { describeVideo } from "./helpers/media";
@@ -59,6 +60,11 @@ describe("render pipeline", () => {
     expect(kinds.filter((k) => k === "voiceover").length).toBe(kinds.filter((k) => k === "image").length);
     expect(kinds).toContain("music");
     expect(done.assets.every((a) => a.status === "succeeded" && a.providerId && a.file)).toBe(true);
+    // The segments the engine joined are recorded on the render and tile the whole video.
+    const segments = parseRenderSegments(done.segments);
+    expect(segments).not.toBeNull();
+    expect(segments!.at(-1)!.startFrame + segments!.at(-1)!.frames).toBe(Math.round(done.durationSec! * 30));
+    expect(segments!.length).toBe(done.cacheHits + done.cacheMisses);
     const timings = done.stageTimings as Record<string, number>;
     expect(timings.script).toBeGreaterThanOrEqual(0);
     expect(timings.assemble).toBeGreaterThan(0);
@@ -96,6 +102,11 @@ describe("render pipeline", () => {
     expect(first.cacheMisses).toBeGreaterThan(0);
     expect(second.cacheHits).toBe(first.cacheMisses + first.cacheHits);
     expect(second.cacheMisses).toBe(0);
+    // The render page's segment list says the same: the second render's segments are the first's, all reused.
+    const [seg1, seg2] = [parseRenderSegments(first.segments)!, parseRenderSegments(second.segments)!];
+    expect(seg1.filter((s) => s.hit).length).toBe(first.cacheHits);
+    expect(seg2.map((s) => [s.startFrame, s.frames, s.bytes])).toEqual(seg1.map((s) => [s.startFrame, s.frames, s.bytes]));
+    expect(seg2.every((s) => s.hit && s.buildMs === 0)).toBe(true);
     const entries = await db.cacheEntry.findMany();
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.every((e) => !path.isAbsolute(e.file))).toBe(true);

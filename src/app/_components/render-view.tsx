@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
 import { AssetTable } from "./asset-table";
 import { QaPanel } from "./qa-panel";
+import { SegmentTable } from "./segment-table";
 import { formatBytes, formatDateTime, formatMs, formatUsd, lengthVsTarget } from "./format";
 import { TimingBar } from "./timing-bar";
 import { ErrorBox, Loading, StatusBadge } from "./ui";
@@ -135,6 +136,13 @@ export function RenderView({ id }: { id: string }) {
           {r.status === "failed" || r.status === "cancelled" ? null : <QaPanel qa={r.qa} live={live} />}
         </div>
       </div>
+      {r.segments && r.fps ? (
+        <section style={{ marginTop: 20 }} className="panel" aria-labelledby="segments-h">
+          <h2 id="segments-h">Segments</h2>
+          <p className="muted">The video is these runs, each encoded on its own (or reused from the cache) and joined without re-encoding.</p>
+          <SegmentTable segments={r.segments} fps={r.fps} />
+        </section>
+      ) : null}
       <section style={{ marginTop: 20 }} className="panel" aria-labelledby="assets-h">
         <h2 id="assets-h">Assets</h2>
         {r.assets.length === 0 ? <p className="muted">Assets appear once the script is written.</p> : <AssetTable assets={r.assets} renderStartedAt={r.startedAt} />}

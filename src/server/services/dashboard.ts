@@ -7,6 +7,7 @@ import { z } from "zod";
 import { voiceIds } from "~/shared/campaign";
 import { renderOutcome } from "~/shared/render-outcome";
 import { parseQaReport } from "~/render/qa/report";
+import { parseRenderSegments } from "./render-segments";
 import { type Db } from "~/server/db";
 import { campaignScope, renderScope } from "~/server/auth/access";
 import { type SessionUser } from "~/server/auth/session";
@@ -30,6 +31,12 @@ const variantSchema = z.object({ hook: z.string().optional(), voice: z.string().
 export function targetSecOf(settings: unknown): number | null {
   const t = (settings as { campaign?: { targetSeconds?: unknown } } | null)?.campaign?.targetSeconds;
   return typeof t === "number" ? t : null;
+}
+
+/** The render's frame rate (frames per second) from its frozen settings, or null when they have none. */
+export function fpsOf(settings: unknown): number | null {
+  const f = (settings as { campaign?: { fps?: unknown } } | null)?.campaign?.fps;
+  return typeof f === "number" && f > 0 ? f : null;
 }
 
 export function variantOf(settings: unknown) {
@@ -114,6 +121,7 @@ export async function renderDetail(db: Db, id: string) {
       attempt: true,
       startedAt: true,
       qa: true,
+      segments: true,
       queuedBy: { select: { name: true, email: true } },
       assets: {
         orderBy: [{ sceneIndex: "asc" }, { kind: "asc" }],
@@ -137,7 +145,7 @@ export async function renderDetail(db: Db, id: string) {
       },
     },
   });
-  const { settings, outputFile, assets, qa, ...rest } = r;
+  const { settings, outputFile, assets, qa, segments, ...rest } = r;
   // Where reused assets came from (same team by construction: reuse never crosses teams).
   const sourceIds = [...new Set(assets.flatMap((a) => (a.reusedFromRenderId ? [a.reusedFromRenderId] : [])))];
   const sources = sourceIds.length
@@ -147,6 +155,9 @@ export async function renderDetail(db: Db, id: string) {
     ...rest,
     outcome: renderOutcome(r),
     qa: parseQaReport(qa),
+    // The video's segments (null before assembly and for renders assembled before they were recorded); frames at `fps`.
+    segments: parseRenderSegments(segments),
+    fps: fpsOf(settings),
     variant: variantOf(settings),
     targetSec: targetSecOf(settings),
     hasOutput: Boolean(outputFile) && r.status === "succeeded",

@@ -19,6 +19,7 @@ import { storage } from "~/server/storage";
 import { enqueue } from "~/server/jobs";
 import { renderSettingsSchema } from "../renders";
 import { segmentCacheFor } from "../segment-cache";
+import { segmentsRecord } from "../render-segments";
 import { planBrand, scenePhoto } from "./brand-plan";
 import { buildPlan, fitScenes, musicTrack, onScreenKey, onScreenText, type SceneAssets } from "./plan-builder";
 import { fitVoiceClip } from "./voice-fit";
@@ -120,6 +121,7 @@ export async function assembleRender(db: Db, renderId: string, opts: { signal: A
         encoder: result.encoder,
         cacheHits: result.cacheHits,
         cacheMisses: result.cacheMisses,
+        segments: segmentsRecord(result.segments),
         costUsd,
         qa: report,
         qaWarnings: report.warnings,
