@@ -86,6 +86,19 @@ describe("localizeAss", () => {
     expect(at(300)).toBe(at(0));
   });
 
+  it("keeps only the styles its events use, so a style another segment needs does not change its text (or key)", () => {
+    const styled = (extra: string[]) =>
+      ["[Script Info]", "", "[V4+ Styles]", "Format: Name, Fontname, Fontsize", "Style: Caption,DejaVu Sans,80", "Style: Headline60,DejaVu Sans,60", ...extra,
+        "", "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+        "Dialogue: 0,0:00:00.00,0:00:01.00,Headline60,,0,0,0,,hook", "Dialogue: 0,0:00:02.00,0:00:03.00,Caption,,0,0,0,,later", ""].join("\n");
+    const seg = { startFrame: 60, frames: 30 };
+    const local = localizeAss(styled([]), seg, 30)!;
+    expect(local).toContain("Style: Caption,");
+    expect(local).not.toContain("Style: Headline60");
+    expect(localizeAss(styled(["Style: Headline38,DejaVu Sans,38"]), seg, 30)).toBe(local);
+    expect(localizeAss(styled([]), { startFrame: 0, frames: 30 }, 30)).toContain("Style: Headline60,");
+  });
+
   it("null when nothing is visible in the segment", () => {
     expect(localizeAss(ass, { startFrame: 70, frames: 10 }, 30)).toBeNull();
   });

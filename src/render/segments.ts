@@ -25,7 +25,7 @@ import { type Transition } from "./plan";
 import { type Timeline } from "./timeline";
 
 /** Bump when anything in how segments are drawn or encoded changes, so old cached segments stop matching. */
-export const SEGMENT_RENDERER_VERSION = 1;
+export const SEGMENT_RENDERER_VERSION = 2;
 
 /** A segment's clock starts here (seconds): events that began before the segment keep a non-negative start. */
 export const LOCAL_BASE_SEC = 1000;
@@ -106,7 +106,8 @@ const fromCs = (c: number): string => {
 };
 
 /**
- * The part of an .ass script a segment draws, on the segment's local clock: the header unchanged, and each Dialogue
+ * The part of an .ass script a segment draws, on the segment's local clock: the header with only the styles its
+ * events use, and each Dialogue
  * event visible on one of output frames [startFrame, startFrame + frames) with its start and end moved so that it
  * appears and disappears on the same frames as in a one-pass render. Returns null when no event is visible.
  * Throws on a Dialogue line without valid times (the scripts come from ass.ts and overlays.ts).
@@ -137,7 +138,11 @@ export function localizeAss(ass: string, seg: { startFrame: number; frames: numb
     events.push([parts[0], fromCs(s), fromCs(e), ...parts.slice(3)].join(","));
   }
   if (events.length === 0) return null;
-  return [...header, ...events, ""].join("\n");
+  // Only the styles these events use: a style another segment's headline needs (a variant's longer hook gets its
+  // own size) must not change this segment's script, and so its key. Unused styles draw nothing.
+  const used = new Set(events.map((e) => e.split(",")[3]!.trim()));
+  const kept = header.filter((l) => !l.startsWith("Style:") || used.has(l.slice("Style:".length).split(",")[0]!.trim()));
+  return [...kept, ...events, ""].join("\n");
 }
 
 /** Output frame index of the first frame whose time (pts / fps, double) is >= startSec (ffmpeg's `gte(t, s)`). */
