@@ -67,7 +67,12 @@ interface Row {
   params: { kind: "body" | "transition"; scene: number; frames: number };
 }
 const rows = async (): Promise<Map<string, Row>> =>
-  new Map((await testDb().cacheEntry.findMany({ select: { key: true, hits: true, params: true } })).map((r) => [r.key, r as unknown as Row]));
+  // Segments only (the cache also holds encoded soundtracks, kind "soundtrack").
+  new Map(
+    (await testDb().cacheEntry.findMany({ select: { key: true, hits: true, params: true } }))
+      .filter((r) => (r.params as { kind?: string } | null)?.kind !== "soundtrack")
+      .map((r) => [r.key, r as unknown as Row]),
+  );
 const label = (r: Row) => `${r.params.kind} ${r.params.scene}`;
 
 /** Every video frame's MD5 (ffmpeg's framemd5 muxer), in output order. */
