@@ -18,7 +18,7 @@
  */
 import { setMaxListeners } from "node:events";
 import { copyFile, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import { writeAssFile } from "./ass";
 import { MIX_INPUT_ARGS, MIX_RATE, SOUNDTRACK_RENDERER_VERSION, masteredSamples, mixSoundtrack } from "./audio";
 import { type EncoderSettings, detectEncoders, encoderSettings } from "./encoders";
@@ -515,21 +515,30 @@ async function segmentStage(
       onFrames(framesDone);
       const bytes = (await stat(out)).size;
       // Published outside the slot, so the next segment's encode starts at once.
-      if (cache) {
-        try {
-          // A copy is published; the render joins its own file (a failed publish leaves it intact).
-          const copy = `${out}.publish.mp4`;
-          await copyFile(out, copy);
-          await cache.publish(s.key, copy, { buildMs, params: { kind: s.spec.kind, scene: s.spec.scene, frames: s.spec.frames } });
-        } catch (e) {
-          if (signal.aborted) throw e;
-          cacheWriteErrors++;
-        }
+      if (cache && !(await publishCopy(cache, s.key, out, { buildMs, params: { kind: s.spec.kind, scene: s.spec.scene, frames: s.spec.frames } }, signal))) {
+        cacheWriteErrors++;
       }
       results[s.spec.index] = { path: out, report: { ...base(s), hit: false, bytes, buildMs } };
     }),
   );
   return { paths: results.map((r) => r.path), reports: results.map((r) => r.report), cacheWriteErrors };
+}
+
+/**
+ * Publish a copy of `file` to `cache` under `key` (the render goes on using its own file, intact whatever the
+ * publish does). Resolves false when the publish failed (full disk, store down: only a rebuild next time); rethrows
+ * when `signal` has aborted.
+ */
+async function publishCopy(cache: SegmentCache, key: string, file: string, meta: Parameters<SegmentCache["publish"]>[2], signal: AbortSignal): Promise<boolean> {
+  try {
+    const copy = `${file}.publish${extname(file)}`;
+    await copyFile(file, copy);
+    await cache.publish(key, copy, meta);
+    return true;
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return false;
+  }
 }
 
 /** Render one segment: its inputs (pipes for streamed stills and composed transitions), its graph, the encoder. */
@@ -638,15 +647,7 @@ async function soundtrackStage(
       );
       const buildMs = Math.round(performance.now() - t0);
       const bytes = (await stat(path)).size;
-      if (cache) {
-        try {
-          const copy = `${path}.publish.m4a`;
-          await copyFile(path, copy);
-          await cache.publish(key, copy, { buildMs, params: { kind: "soundtrack", durationSec } });
-        } catch (e) {
-          if (signal.aborted) throw e;
-        }
-      }
+      if (cache) await publishCopy(cache, key, path, { buildMs, params: { kind: "soundtrack", durationSec } }, signal);
       return { path, key, hit: false, bytes, buildMs };
     },
     signal,
